@@ -1,0 +1,177 @@
+package sla
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// maxShare bounds a Trigger's share, in basis points (100 × 100%).
+const maxShare = 100 * 10000
+
+// A Trigger says when an escalation level fires, in terms of an
+// obligation's clock: at an offset from the due time ("-1h" before it, "0"
+// at it, "+4h" after it) or at a share of the target ("75%").
+//
+// Offsets and shares are both measured in the obligation's business time,
+// with paused time left out: "+4h" fires when four more business hours have
+// gone by after the due time, "75%" when three quarters of the target has
+// been used. A level fires at the first instant its threshold is reached,
+// at the due time itself for thresholds at or past the target, and never
+// once the obligation is met or cancelled. A threshold that is negative
+// (an offset larger than the target) is reached when the obligation starts.
+//
+// The zero Trigger fires at the due time.
+type Trigger struct {
+	offset  time.Duration
+	share   int32 // basis points, if isShare
+	isShare bool
+}
+
+// AtOffset returns the trigger at offset d from the due time: negative
+// before it, positive after it.
+func AtOffset(d time.Duration) Trigger { return Trigger{offset: d} }
+
+// AtShare returns the trigger at percent per cent of the target, rounded to
+// a hundredth of a per cent.
+func AtShare(percent float64) Trigger {
+	return Trigger{share: int32(percent*100 + 0.5), isShare: true}
+}
+
+// ParseTrigger reads a trigger: an offset as a signed Go or ISO 8601
+// duration ("-1h", "0", "+4h", "-PT30M"), or a share of the target ("75%",
+// "12.5%"). Offsets may not hold days.
+func ParseTrigger(s string) (Trigger, error) {
+	bad := func(why string) (Trigger, error) {
+		if why == "" {
+			return Trigger{}, fmt.Errorf("%w %q", ErrBadLevel, s)
+		}
+		return Trigger{}, fmt.Errorf("%w %q: %s", ErrBadLevel, s, why)
+	}
+	if pct, ok := strings.CutSuffix(s, "%"); ok {
+		f, err := strconv.ParseFloat(pct, 64)
+		if err != nil || pct == "" || pct[0] < '0' || pct[0] > '9' || f != f {
+			return bad("")
+		}
+		if f*100 > maxShare {
+			return bad("share too large")
+		}
+		bp := f * 100
+		if bp != float64(int64(bp)) {
+			return bad("shares are counted in hundredths of a per cent")
+		}
+		return Trigger{share: int32(bp), isShare: true}, nil
+	}
+	switch {
+	case s == "0":
+		return Trigger{}, nil
+	case strings.HasPrefix(s, "-"):
+		return offsetTrigger(s, s[1:], true)
+	case strings.HasPrefix(s, "+"):
+		return offsetTrigger(s, s[1:], false)
+	}
+	return bad(`an offset needs a sign ("-1h", "+4h") or is "0"; a share ends in "%"`)
+}
+
+func offsetTrigger(s, abs string, neg bool) (Trigger, error) {
+	if abs == "" || abs[0] == '-' || abs[0] == '+' {
+		return Trigger{}, fmt.Errorf("%w %q", ErrBadLevel, s)
+	}
+	d, err := ParseDuration(abs)
+	if err != nil {
+		return Trigger{}, fmt.Errorf("%w %q", ErrBadLevel, s)
+	}
+	if d.Days != 0 {
+		return Trigger{}, fmt.Errorf("%w %q: an offset may not hold days", ErrBadLevel, s)
+	}
+	if neg {
+		return Trigger{offset: -d.Time}, nil
+	}
+	return Trigger{offset: d.Time}, nil
+}
+
+// MustParseTrigger is like ParseTrigger but panics if s cannot be parsed.
+func MustParseTrigger(s string) Trigger {
+	t, err := ParseTrigger(s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// String returns t as ParseTrigger reads it.
+func (t Trigger) String() string {
+	if t.isShare {
+		return strconv.FormatFloat(float64(t.share)/100, 'f', -1, 64) + "%"
+	}
+	switch {
+	case t.offset > 0:
+		return "+" + shortDuration(t.offset)
+	case t.offset < 0:
+		return "-" + shortDuration(-t.offset)
+	}
+	return "0"
+}
+
+// MarshalText implements encoding.TextMarshaler with String's form.
+func (t Trigger) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseTrigger.
+func (t *Trigger) UnmarshalText(b []byte) error {
+	v, err := ParseTrigger(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// valid reports whether t is within bounds (it may have been built in Go).
+func (t Trigger) valid() bool {
+	if t.isShare {
+		return t.share >= 0 && t.share <= maxShare
+	}
+	return t.offset >= -maxTime && t.offset <= maxTime
+}
+
+// threshold returns the business time an obligation with the given budget
+// has used when t fires, and whether that is at or past the budget.
+func (t Trigger) threshold(budget time.Duration) (time.Duration, bool) {
+	var thr time.Duration
+	if t.isShare {
+		// budget ≤ maxTime + MaxDays·24h and share ≤ 10⁶: split to
+		// avoid overflowing int64.
+		bp := time.Duration(t.share)
+		thr = budget/10000*bp + budget%10000*bp/10000
+	} else {
+		thr = budget + t.offset
+	}
+	return max(thr, 0), thr >= budget
+}
+
+// A Level is one rung of an escalation ladder.
+type Level struct {
+	// Name identifies the level within its ladder ("warn", "breach",
+	// "manager").
+	Name string `json:"name"`
+	// At says when it fires.
+	At Trigger `json:"at"`
+	// Notify says whom to tell: free strings for the host (a team, a
+	// person, a webhook name).
+	Notify []string `json:"notify,omitempty"`
+}
+
+// An Escalation is a level that fired for an obligation. It is identified
+// by (Obligation, Level): a host that notifies once per key notifies once
+// per level, however often it evaluates.
+type Escalation struct {
+	// Obligation is the key of the obligation it fired for.
+	Obligation Key
+	// Level is the level's name.
+	Level string
+	// Notify is a copy of the level's Notify list.
+	Notify []string
+	// At is the instant it fired.
+	At time.Time
+}

@@ -1,0 +1,780 @@
+package sla
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/replyby/replyby/calendar"
+)
+
+// Evaluate says what an inquiry's log means at now: the policy in force,
+// every obligation with its state, due time and business time used, the
+// escalation levels that fired and when, the replies on channels the
+// customer never offered, and Next, the earliest instant after now at
+// which any of it would change.
+//
+// Evaluate is a pure function of its arguments. Events may come in any
+// order: they are stably sorted by time, and those after now are ignored
+// (but are checked for being well-formed, and the first of them bounds
+// Next). Errors name the offending event by its index in events and wrap
+// ErrBadEvent, ErrEventBeforeInquiry or ErrEventOutOfSequence; an inquiry
+// without arrival time or channel, or naming an unknown calendar, gives an
+// error wrapping ErrBadInquiry or ErrUnknownCalendar.
+//
+// How a Reclassify works: the policy is selected again for the new class,
+// and every open obligation takes the new policy's target for its metric,
+// keeping its start and the business time it has used so far (counted in
+// the old target's calendar up to the Reclassify, in the new one's after).
+// A day-based target is converted to business time from the obligation's
+// start. So a raise to a tighter target can breach at once, at the
+// Reclassify; a looser one cannot undo a breach. An obligation whose metric
+// loses its target is cancelled (or, if already breached, stays breached
+// and stops escalating); one whose metric gains a target is tracked from
+// its own start, its business time counted in the new calendar. Levels
+// that fired stay fired (by name).
+func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Status, error) {
+	var ev evaluator
+	if err := ev.init(ps, &inq, events, now); err != nil {
+		return Status{}, err
+	}
+	for i := range events {
+		e := &events[i]
+		err := e.check(inq.Received)
+		if err == nil && e.Type == Reclassify && !validParty(e.Class.Party) {
+			err = fmt.Errorf("%w: party %q (want prospect or customer)", ErrBadEvent, e.Class.Party)
+		}
+		if err != nil {
+			return Status{}, &EventError{Index: i, Type: e.Type, Err: err}
+		}
+	}
+	order := sortedOrder(events)
+	at := func(k int) int {
+		if order == nil {
+			return k
+		}
+		return order[k]
+	}
+	k := 0
+	for ; k < len(events); k++ {
+		i := at(k)
+		e := &events[i]
+		if e.Time.After(now) {
+			break
+		}
+		if err := ev.apply(i, e); err != nil {
+			return Status{}, &EventError{Index: i, Type: e.Type, Err: err}
+		}
+	}
+	ev.advance(ev.cur, true)
+	ev.advance(now, true)
+	var next time.Time
+	if k < len(events) {
+		next = events[at(k)].Time
+	}
+	return ev.status(k, next), nil
+}
+
+// validParty reports whether p is a party an inquiry may have ("" for
+// unknown).
+func validParty(p Party) bool { return p == "" || p == Prospect || p == Customer }
+
+// sortedOrder returns the indices of events stably sorted by time, or nil
+// if they already are.
+func sortedOrder(events []Event) []int {
+	sorted := true
+	for i := 1; i < len(events); i++ {
+		if events[i].Time.Before(events[i-1].Time) {
+			sorted = false
+			break
+		}
+	}
+	if sorted {
+		return nil
+	}
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return events[a].Time.Compare(events[b].Time) })
+	return order
+}
+
+// An evaluator holds the state of one evaluation while it replays a log.
+type evaluator struct {
+	ps      *PolicySet
+	inq     *Inquiry
+	custCal *calendar.Calendar
+	now     time.Time
+
+	cur      time.Time // time of the events being applied
+	class    Class
+	pol      int
+	owner    string
+	counts   Counts
+	resolved bool
+	waiting  bool
+	lastCh   Channel   // channel of the customer's latest message
+	msgChans []Channel // channels the customer wrote on, beyond the offered ones
+
+	obs     []oblig
+	owed    int // index of the reply obligation owed, or -1
+	update  int // index of the open update obligation, or -1
+	res     int // index of the resolution obligation
+	nums    [numMetrics]int
+	stops   []stop // waits and resolved spans
+	fired   []fired
+	vios    []Violation
+	links   []link // which obligations each violation concerns
+	chanBuf [2]Channel
+}
+
+// A stop is a span in which the resolution clock stood still: waiting on
+// the customer, or resolved. to is zero while it lasts.
+type stop struct {
+	from, to time.Time
+	resolved bool
+}
+
+// fired is an escalation level that fired for obligation ob.
+type fired struct {
+	ob    int
+	level *Level
+	at    time.Time
+}
+
+// link ties violation v to obligation ob.
+type link struct{ ob, v int }
+
+// An oblig is an obligation being replayed. Obligations are created for
+// every metric whether or not the policy in force has a target for it
+// (tgt nil), so that one can gain a target on Reclassify.
+type oblig struct {
+	key      Key
+	start    time.Time
+	base     time.Time // the event's Due, for promises and appointments
+	tgt      *compiledTarget
+	cal      *calendar.Calendar
+	calName  string
+	tracked  bool          // it has had a target
+	budget   time.Duration // business time allowed
+	fixedDue time.Time     // promises and appointments: due no earlier
+
+	running   bool
+	segStart  time.Time     // when the clock last started, if running
+	e0        time.Duration // business time used before segStart
+	stoppedAt time.Time     // when the clock last stopped
+	paused    time.Duration // business time stood still, up to stoppedAt
+
+	done      bool // met (a resolution may be reopened)
+	cancelled bool
+	halted    bool // breached, then no longer owed
+	doneAt    time.Time
+	breached  bool
+	due       time.Time
+	firedBits uint64 // levels of tgt's ladder that fired
+	next      time.Time
+	nextLevel int // -1: the breach
+	nudges    int
+}
+
+func (o *oblig) closed() bool { return o.done || o.cancelled || o.halted }
+
+// live reports whether o has a target and can still change with time.
+func (o *oblig) live() bool { return o.tgt != nil && !o.closed() }
+
+func (o *oblig) elapsedAt(t time.Time) time.Duration {
+	if o.running {
+		return o.e0 + between(o.cal, o.segStart, t)
+	}
+	return o.e0
+}
+
+// init checks the inquiry and sets up the obligations that start on its
+// arrival.
+func (ev *evaluator) init(ps *PolicySet, inq *Inquiry, events []Event, now time.Time) error {
+	switch {
+	case inq.Received.IsZero():
+		return fmt.Errorf("sla: inquiry %q: %w: no arrival time", inq.ID, ErrBadInquiry)
+	case inq.Channel == "":
+		return fmt.Errorf("sla: inquiry %q: %w: no channel", inq.ID, ErrBadInquiry)
+	case !validParty(inq.Party):
+		return fmt.Errorf("sla: inquiry %q: %w: party %q (want prospect or customer)", inq.ID, ErrBadInquiry, inq.Party)
+	case now.Before(inq.Received):
+		return fmt.Errorf("sla: inquiry %q: %w: evaluated at %v, before its arrival at %v", inq.ID, ErrBadInquiry, now, inq.Received)
+	}
+	if inq.Calendar != "" {
+		ev.custCal = ps.calendars[inq.Calendar]
+		if ev.custCal == nil {
+			return fmt.Errorf("sla: inquiry %q: %w %q", inq.ID, ErrUnknownCalendar, inq.Calendar)
+		}
+	}
+	ev.ps, ev.inq, ev.now = ps, inq, now
+	ev.cur = inq.Received
+	ev.class = inq.Class
+	ev.pol = ps.selectIndex(inq.Channel, inq.Labels, inq.Class)
+	ev.lastCh = inq.Channel
+	ev.msgChans = ev.chanBuf[:0]
+	n := 3
+	for i := range events {
+		switch events[i].Type {
+		case CustomerMessage, Reply, Promise, Appointment, Reopen:
+			n++
+		}
+	}
+	ev.obs = make([]oblig, 0, n)
+	ev.owed = ev.open(FirstReply, inq.Received, time.Time{})
+	ev.update = ev.open(PeriodicUpdate, inq.Received, time.Time{})
+	ev.res = ev.open(Resolution, inq.Received, time.Time{})
+	return nil
+}
+
+// open starts an obligation of metric m at t and returns its index. It
+// starts paused if it is a periodic update while we wait on the customer.
+func (ev *evaluator) open(m Metric, t, base time.Time) int {
+	key := Key{Metric: m}
+	if m.numbered() {
+		ev.nums[m.index()]++
+		key.N = ev.nums[m.index()]
+	}
+	ev.obs = append(ev.obs, oblig{key: key, start: t, base: base, running: true, segStart: t, nextLevel: -1})
+	i := len(ev.obs) - 1
+	if m == PeriodicUpdate && ev.waiting {
+		o := &ev.obs[i]
+		o.running, o.stoppedAt = false, t
+	}
+	ev.retarget(i, t)
+	return i
+}
+
+// target returns the target the policy in force sets for o's metric.
+func (ev *evaluator) target(o *oblig) *compiledTarget {
+	return ev.ps.compiled[ev.pol].targets[o.key.Metric.index()]
+}
+
+// calendarOf returns the calendar target t counts in, and its name.
+func (ev *evaluator) calendarOf(t *compiledTarget) (*calendar.Calendar, string) {
+	if t.CustomerCalendar && ev.custCal != nil {
+		return ev.custCal, ev.inq.Calendar
+	}
+	return t.cal, t.Calendar
+}
+
+// retarget gives obligation i the target of the policy in force at r.
+func (ev *evaluator) retarget(i int, r time.Time) {
+	o := &ev.obs[i]
+	tgt := ev.target(o)
+	if o.closed() || tgt == o.tgt {
+		return
+	}
+	if tgt == nil {
+		ev.close(o, r)
+		return
+	}
+	cal, name := ev.calendarOf(tgt)
+	if o.tracked {
+		o.e0 = o.elapsedAt(r)
+		if !o.running {
+			o.paused += between(o.cal, o.stoppedAt, r)
+			o.stoppedAt = r
+		}
+	} else {
+		o.e0, o.paused = ev.fromScratch(o, cal, r)
+		o.stoppedAt = r
+	}
+	o.segStart = r
+	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
+	if o.key.Metric.fixedDue() {
+		o.fixedDue = tgt.Within.AddTo(cal, o.base)
+		o.budget = o.e0 + between(cal, r, o.fixedDue)
+	} else {
+		o.budget = tgt.Within.budget(cal, o.start)
+	}
+	o.firedBits = 0
+	for j := range tgt.Escalation {
+		if ev.hasFired(i, tgt.Escalation[j].Name) {
+			o.firedBits |= 1 << j
+		}
+	}
+	ev.schedule(o)
+}
+
+// fromScratch returns the business time in cal that obligation o has used
+// and stood still from its start to r.
+func (ev *evaluator) fromScratch(o *oblig, cal *calendar.Calendar, r time.Time) (used, paused time.Duration) {
+	if m := o.key.Metric; m == Resolution || m == PeriodicUpdate {
+		for _, s := range ev.stops {
+			if s.resolved && m != Resolution {
+				continue
+			}
+			a, b := s.from, s.to
+			if a.Before(o.start) {
+				a = o.start
+			}
+			if b.IsZero() || b.After(r) {
+				b = r
+			}
+			if a.Before(b) {
+				paused += between(cal, a, b)
+			}
+		}
+	}
+	return between(cal, o.start, r) - paused, paused
+}
+
+func (ev *evaluator) hasFired(i int, name string) bool {
+	for _, f := range ev.fired {
+		if f.ob == i && f.level.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// schedule computes when o's clock next crosses a threshold: its due time
+// or an escalation level not yet fired.
+func (ev *evaluator) schedule(o *oblig) {
+	o.next = time.Time{}
+	if !o.running || !o.live() {
+		if !o.breached {
+			o.due = time.Time{}
+		}
+		return
+	}
+	if !o.breached {
+		o.due = o.cross(o.budget, true)
+		o.next, o.nextLevel = o.due, -1
+	}
+	for j := range o.tgt.Escalation {
+		if o.firedBits&(1<<j) != 0 {
+			continue
+		}
+		x := o.cross(o.tgt.Escalation[j].At.threshold(o.budget))
+		if o.next.IsZero() || x.Before(o.next) {
+			o.next, o.nextLevel = x, j
+		}
+	}
+}
+
+// cross returns when o's running clock reaches thr of business time;
+// atOrPast says thr is at or past the budget, so not before a fixed due
+// time.
+func (o *oblig) cross(thr time.Duration, atOrPast bool) time.Time {
+	x := o.segStart
+	if thr > o.e0 {
+		x = add(o.cal, o.segStart, thr-o.e0)
+	}
+	if atOrPast && x.Before(o.fixedDue) {
+		x = o.fixedDue
+	}
+	return x
+}
+
+// advance fires the thresholds that running clocks cross before t, or at
+// or before t if inclusive. If inclusive, it also fires at t the thresholds
+// that stopped clocks have reached: those of clocks that stopped, or
+// whose targets changed, at t.
+func (ev *evaluator) advance(t time.Time, inclusive bool) {
+	for i := range ev.obs {
+		o := &ev.obs[i]
+		if !o.live() {
+			continue
+		}
+		if o.running {
+			for !o.next.IsZero() && (o.next.Before(t) || inclusive && o.next.Equal(t)) {
+				ev.fire(i, o.nextLevel, o.next)
+				ev.schedule(o)
+			}
+			continue
+		}
+		if !inclusive {
+			continue
+		}
+		if !o.breached && o.budget <= o.e0 {
+			ev.fire(i, -1, t)
+		}
+		for j := range o.tgt.Escalation {
+			if thr, _ := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr <= o.e0 {
+				ev.fire(i, j, t)
+			}
+		}
+	}
+}
+
+// fire records that obligation i crossed its due time (level -1) or
+// escalation level j at t.
+func (ev *evaluator) fire(i, j int, t time.Time) {
+	o := &ev.obs[i]
+	if j < 0 {
+		o.breached, o.due = true, t
+		return
+	}
+	o.firedBits |= 1 << j
+	ev.fired = append(ev.fired, fired{ob: i, level: &o.tgt.Escalation[j], at: t})
+}
+
+// halt stops o's clock at t, counting the time it stood still so far.
+func (o *oblig) halt(t time.Time) {
+	if o.running {
+		o.e0 += between(o.cal, o.segStart, t)
+		o.running = false
+	} else {
+		o.paused += between(o.cal, o.stoppedAt, t)
+	}
+	o.stoppedAt = t
+	o.next = time.Time{}
+}
+
+// pause stops an open obligation's clock at t.
+func (ev *evaluator) pause(i int, t time.Time) {
+	o := &ev.obs[i]
+	if o.closed() || !o.running {
+		return
+	}
+	o.halt(t)
+	ev.schedule(o)
+}
+
+// resume restarts a paused obligation's clock at t.
+func (ev *evaluator) resume(i int, t time.Time) {
+	o := &ev.obs[i]
+	if o.closed() || o.running {
+		return
+	}
+	o.paused += between(o.cal, o.stoppedAt, t)
+	o.running, o.segStart = true, t
+	ev.schedule(o)
+}
+
+// meet records that obligation i was done at t.
+func (ev *evaluator) meet(i int, t time.Time) {
+	o := &ev.obs[i]
+	if o.closed() {
+		return
+	}
+	o.halt(t)
+	o.done, o.doneAt = true, t
+}
+
+// close records that o is no longer owed from t: cancelled, or if it is
+// already breached, halted.
+func (ev *evaluator) close(o *oblig, t time.Time) {
+	if o.closed() {
+		return
+	}
+	o.halt(t)
+	if o.breached {
+		o.halted = true
+	} else {
+		o.cancelled, o.doneAt = true, t
+	}
+}
+
+// offered reports whether the customer offered ch for an answer.
+func (ev *evaluator) offered(ch Channel) bool {
+	return ev.inq.offered(ch) || slices.Contains(ev.msgChans, ch)
+}
+
+// apply applies event e, found at index i of the log.
+func (ev *evaluator) apply(i int, e *Event) error {
+	t := e.Time
+	if !t.Equal(ev.cur) {
+		ev.advance(ev.cur, true)
+		ev.advance(t, false)
+		ev.cur = t
+	}
+	switch e.Type {
+	case CustomerMessage:
+		ch := e.Channel
+		if ch == "" {
+			ch = ev.inq.Channel
+		}
+		ev.counts.CustomerMessages++
+		ev.lastCh = ch
+		if !ev.offered(ch) {
+			ev.msgChans = append(ev.msgChans, ch)
+		}
+		if ev.waiting {
+			ev.endWait(t)
+		}
+		if ev.owed >= 0 {
+			ev.counts.Nudges++
+			ev.obs[ev.owed].nudges++
+		} else {
+			ev.owed = ev.open(NextReply, t, time.Time{})
+		}
+
+	case Reply:
+		ev.counts.Touches++
+		ch := e.Channel
+		rule := ev.ps.policies[ev.pol].Reply
+		if rule != AnyChannel && !ev.offered(ch) {
+			ev.violation(i, e)
+			return nil
+		}
+		if rule == SameChannel && ch != ev.lastCh {
+			return nil
+		}
+		if ev.owed >= 0 {
+			ev.meet(ev.owed, t)
+			ev.owed = -1
+		}
+		if !ev.resolved {
+			if ev.update >= 0 {
+				ev.meet(ev.update, t)
+			}
+			ev.update = ev.open(PeriodicUpdate, t, time.Time{})
+		}
+		ev.keepPromises(t)
+
+	case AutoReply:
+		ev.counts.AutoReplies++
+
+	case Promise:
+		ev.open(PromiseKept, t, e.Due)
+
+	case Appointment:
+		ev.open(AppointmentKept, t, e.Due)
+
+	case Held:
+		best := -1
+		for j := range ev.obs {
+			o := &ev.obs[j]
+			if o.key.Metric == AppointmentKept && !o.closed() && (best < 0 || o.base.Before(ev.obs[best].base)) {
+				best = j
+			}
+		}
+		if best < 0 {
+			return fmt.Errorf("%w: no appointment to hold", ErrEventOutOfSequence)
+		}
+		ev.meet(best, t)
+
+	case Wait:
+		if ev.waiting || ev.resolved {
+			return fmt.Errorf("%w: already waiting or resolved", ErrEventOutOfSequence)
+		}
+		ev.waiting = true
+		ev.stops = append(ev.stops, stop{from: t})
+		ev.pause(ev.res, t)
+		if ev.update >= 0 {
+			ev.pause(ev.update, t)
+		}
+
+	case Resume:
+		if !ev.waiting {
+			return fmt.Errorf("%w: resume without wait", ErrEventOutOfSequence)
+		}
+		ev.endWait(t)
+
+	case Resolve:
+		if ev.resolved {
+			return fmt.Errorf("%w: already resolved", ErrEventOutOfSequence)
+		}
+		if ev.waiting {
+			ev.waiting = false
+			ev.stops[len(ev.stops)-1].to = t
+		}
+		ev.resolved = true
+		ev.stops = append(ev.stops, stop{from: t, resolved: true})
+		ev.meet(ev.res, t)
+		if ev.owed >= 0 {
+			ev.close(&ev.obs[ev.owed], t)
+			ev.owed = -1
+		}
+		if ev.update >= 0 {
+			ev.close(&ev.obs[ev.update], t)
+			ev.update = -1
+		}
+		ev.keepPromises(t)
+
+	case Reopen:
+		if !ev.resolved {
+			return fmt.Errorf("%w: reopen of an unresolved inquiry", ErrEventOutOfSequence)
+		}
+		ev.resolved = false
+		ev.stops[len(ev.stops)-1].to = t
+		o := &ev.obs[ev.res]
+		o.done, o.doneAt = false, time.Time{}
+		ev.retarget(ev.res, t)
+		ev.resume(ev.res, t)
+		ev.update = ev.open(PeriodicUpdate, t, time.Time{})
+
+	case Reclassify:
+		if e.Class.Party != "" {
+			ev.class.Party = e.Class.Party
+		}
+		if e.Class.Kind != "" {
+			ev.class.Kind = e.Class.Kind
+		}
+		if e.Class.Priority != "" {
+			ev.class.Priority = e.Class.Priority
+		}
+		ev.pol = ev.ps.selectIndex(ev.inq.Channel, ev.inq.Labels, ev.class)
+		for j := range ev.obs {
+			ev.retarget(j, t)
+		}
+
+	case Assign:
+		ev.owner = e.Owner
+	}
+	return nil
+}
+
+// endWait ends waiting on the customer at t.
+func (ev *evaluator) endWait(t time.Time) {
+	ev.waiting = false
+	ev.stops[len(ev.stops)-1].to = t
+	ev.resume(ev.res, t)
+	if ev.update >= 0 {
+		ev.resume(ev.update, t)
+	}
+}
+
+// keepPromises meets every open promise at t.
+func (ev *evaluator) keepPromises(t time.Time) {
+	for j := range ev.obs {
+		if ev.obs[j].key.Metric == PromiseKept {
+			ev.meet(j, t)
+		}
+	}
+}
+
+// violation records reply e (index i) on a channel never offered.
+func (ev *evaluator) violation(i int, e *Event) {
+	v := len(ev.vios)
+	ev.vios = append(ev.vios, Violation{Index: i, At: e.Time, Channel: e.Channel})
+	for j := range ev.obs {
+		o := &ev.obs[j]
+		if o.tgt == nil || o.closed() {
+			continue
+		}
+		switch o.key.Metric {
+		case FirstReply, NextReply, PeriodicUpdate, PromiseKept:
+			ev.links = append(ev.links, link{ob: j, v: v})
+		}
+	}
+}
+
+// status builds the Status after replaying the first n events.
+func (ev *evaluator) status(n int, next time.Time) Status {
+	st := Status{
+		Inquiry:    ev.inq.ID,
+		At:         ev.now,
+		Policy:     ev.ps.policies[ev.pol].Name,
+		Class:      ev.class,
+		Owner:      ev.owner,
+		Resolved:   ev.resolved,
+		Waiting:    ev.waiting,
+		Violations: ev.vios,
+		Counts:     ev.counts,
+		Events:     n,
+		Next:       next,
+	}
+	tracked := 0
+	for i := range ev.obs {
+		o := &ev.obs[i]
+		if !o.tracked {
+			continue
+		}
+		tracked++
+		if o.live() && o.running && !o.next.IsZero() && (st.Next.IsZero() || o.next.Before(st.Next)) {
+			st.Next = o.next
+		}
+	}
+	if tracked == 0 {
+		return st
+	}
+
+	// Escalations and violations, grouped by obligation in one backing
+	// array each.
+	slices.SortStableFunc(ev.fired, func(a, b fired) int {
+		return cmp.Or(cmp.Compare(a.ob, b.ob), a.at.Compare(b.at))
+	})
+	var escs []Escalation
+	var notify []string
+	if len(ev.fired) > 0 {
+		escs = make([]Escalation, len(ev.fired))
+		n := 0
+		for _, f := range ev.fired {
+			n += len(f.level.Notify)
+		}
+		notify = make([]string, 0, n)
+		for k, f := range ev.fired {
+			from := len(notify)
+			notify = append(notify, f.level.Notify...)
+			escs[k] = Escalation{Obligation: ev.obs[f.ob].key, Level: f.level.Name, At: f.at}
+			if len(f.level.Notify) > 0 {
+				escs[k].Notify = notify[from:len(notify):len(notify)]
+			}
+		}
+	}
+	var vios []Violation
+	if len(ev.links) > 0 {
+		slices.SortStableFunc(ev.links, func(a, b link) int { return cmp.Compare(a.ob, b.ob) })
+		vios = make([]Violation, len(ev.links))
+		for k, l := range ev.links {
+			vios[k] = ev.vios[l.v]
+		}
+	}
+
+	st.Obligations = make([]Obligation, 0, tracked)
+	fi, li := 0, 0
+	for i := range ev.obs {
+		o := &ev.obs[i]
+		f0 := fi
+		for fi < len(ev.fired) && ev.fired[fi].ob == i {
+			fi++
+		}
+		l0 := li
+		for li < len(ev.links) && ev.links[li].ob == i {
+			li++
+		}
+		if !o.tracked {
+			continue
+		}
+		ob := Obligation{
+			Key:      o.key,
+			Start:    o.start,
+			Due:      o.due,
+			DoneAt:   o.doneAt,
+			Calendar: o.calName,
+			Nudges:   o.nudges,
+		}
+		if o.tgt != nil {
+			ob.Target = o.tgt.Within
+		}
+		end := ev.now
+		if o.closed() {
+			end = o.stoppedAt
+		}
+		ob.Elapsed = o.elapsedAt(end)
+		ob.Remaining = o.budget - ob.Elapsed
+		ob.Paused = o.paused
+		if !o.closed() && !o.running {
+			ob.Paused += between(o.cal, o.stoppedAt, ev.now)
+		}
+		switch {
+		case o.cancelled:
+			ob.State = Cancelled
+		case o.done && o.breached:
+			ob.State = MetLate
+		case o.done:
+			ob.State = Met
+		case o.breached:
+			ob.State = Breached
+		case o.running:
+			ob.State = Running
+		default:
+			ob.State = Paused
+		}
+		if fi > f0 {
+			ob.Escalations = escs[f0:fi:fi]
+		}
+		if li > l0 {
+			ob.Violations = vios[l0:li:li]
+		}
+		st.Obligations = append(st.Obligations, ob)
+	}
+	return st
+}

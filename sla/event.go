@@ -1,0 +1,100 @@
+package sla
+
+import (
+	"fmt"
+	"time"
+)
+
+// An EventType says what happened to an inquiry.
+type EventType string
+
+// Event types. Events take effect in log order: by time, and in the order
+// given for equal times.
+const (
+	// CustomerMessage: the customer wrote or called again. While a reply
+	// is owed it is a nudge (they chase us); otherwise a reply is owed
+	// again from it (a next reply). It also ends a Wait. Its Channel
+	// counts as offered for answers from then on.
+	CustomerMessage EventType = "customer_message"
+	// Reply: a person answered, on Channel. Whether it meets targets
+	// depends on the policy's reply rule.
+	Reply EventType = "reply"
+	// AutoReply: an automatic acknowledgement. It is counted but never
+	// meets a target.
+	AutoReply EventType = "auto_reply"
+	// Promise: we committed to something by Due. A later reply or
+	// resolution, at or before Due (plus the target's grace), keeps it.
+	Promise EventType = "promise"
+	// Appointment: a call or meeting is scheduled for Due. A Held event
+	// by Due plus the target's grace keeps it.
+	Appointment EventType = "appointment"
+	// Held: the earliest scheduled appointment not yet held took place.
+	Held EventType = "held"
+	// Wait: we wait on the customer; the resolution and periodic update
+	// clocks stop until a Resume or a customer message.
+	Wait EventType = "wait"
+	// Resume: we no longer wait on the customer.
+	Resume EventType = "resume"
+	// Resolve: the inquiry is resolved. Replies still owed are no longer
+	// owed.
+	Resolve EventType = "resolve"
+	// Reopen: a resolved inquiry is open again; the resolution clock
+	// continues where it stopped.
+	Reopen EventType = "reopen"
+	// Reclassify: the inquiry's party, kind or priority changes (the
+	// non-empty fields of Class), and with it possibly the policy.
+	Reclassify EventType = "reclassify"
+	// Assign: the inquiry's owner becomes Owner ("" for nobody).
+	Assign EventType = "assign"
+)
+
+// An Event is one entry of an inquiry's append-only log.
+type Event struct {
+	// Time is when it happened. Required, and not before the inquiry was
+	// received.
+	Time time.Time
+	// Type says what happened.
+	Type EventType
+	// Channel is the channel of a customer message or reply (required for
+	// Reply). A customer message without one is taken to be on the
+	// inquiry's channel.
+	Channel Channel
+	// Actor is who did it (an agent, a bot, the customer). Informational.
+	Actor string
+	// Due is the promised time of a Promise and the scheduled time of an
+	// Appointment; it must not be before Time.
+	Due time.Time
+	// Class holds the new party, kind and priority of a Reclassify; empty
+	// fields are unchanged.
+	Class Class
+	// Owner is the new owner of an Assign.
+	Owner string
+}
+
+// check reports whether e is well-formed on its own, for an inquiry
+// received at received.
+func (e *Event) check(received time.Time) error {
+	if e.Time.IsZero() {
+		return fmt.Errorf("%w: no time", ErrBadEvent)
+	}
+	if e.Time.Before(received) {
+		return ErrEventBeforeInquiry
+	}
+	switch e.Type {
+	case CustomerMessage, AutoReply, Held, Wait, Resume, Resolve, Reopen, Reclassify, Assign:
+	case Reply:
+		if e.Channel == "" {
+			return fmt.Errorf("%w: a reply needs a channel", ErrBadEvent)
+		}
+	case Promise, Appointment:
+		if e.Due.IsZero() {
+			return fmt.Errorf("%w: %s needs a due time", ErrBadEvent, e.Type)
+		}
+		if e.Due.Before(e.Time) {
+			return fmt.Errorf("%w: %s due before it was made", ErrBadEvent, e.Type)
+		}
+	default:
+		return fmt.Errorf("%w: unknown type %q", ErrBadEvent, e.Type)
+	}
+	return nil
+}

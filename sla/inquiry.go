@@ -1,0 +1,99 @@
+package sla
+
+import (
+	"slices"
+	"time"
+)
+
+// A Channel is a way of reaching someone. The constants name the common
+// ones; any other non-empty string is allowed too.
+type Channel string
+
+// Common channels.
+const (
+	Email     Channel = "email"
+	Phone     Channel = "phone"
+	Voicemail Channel = "voicemail"
+	SMS       Channel = "sms"
+	Chat      Channel = "chat"
+	Social    Channel = "social"
+	WebForm   Channel = "web-form"
+	Meeting   Channel = "meeting"
+	Mail      Channel = "mail"
+	Fax       Channel = "fax"
+)
+
+// A Party says who is asking: someone who may buy, or someone who has.
+type Party string
+
+// Parties.
+const (
+	Prospect Party = "prospect"
+	Customer Party = "customer"
+)
+
+// A Kind says what an inquiry is about. The constants name common kinds;
+// any other string is allowed too.
+type Kind string
+
+// Common kinds.
+const (
+	Question  Kind = "question"
+	Order     Kind = "order"
+	Complaint Kind = "complaint"
+	Request   Kind = "request"
+	Incident  Kind = "incident"
+)
+
+// A Priority ranks inquiries. The constants name common priorities; any
+// other string is allowed too.
+type Priority string
+
+// Common priorities.
+const (
+	Low    Priority = "low"
+	Normal Priority = "normal"
+	High   Priority = "high"
+	Urgent Priority = "urgent"
+)
+
+// A Class is what a policy is chosen by and what a Reclassify event
+// changes.
+type Class struct {
+	Party    Party
+	Kind     Kind
+	Priority Priority
+}
+
+// An Inquiry is the facts known when someone reached out: who, how, about
+// what, and when. What happens afterwards is its event log ([]Event).
+type Inquiry struct {
+	// ID identifies the inquiry to the host. Evaluation copies it to the
+	// Status and does not otherwise use it.
+	ID string
+	// Channel is the channel the inquiry came on. Required.
+	Channel Channel
+	// ReplyTo lists the channels the customer offered for an answer.
+	// Empty means the channel it came on.
+	ReplyTo []Channel
+	// Class says who is asking, about what, and how urgently. A
+	// Reclassify event may change it later.
+	Class
+	// Received is when the inquiry arrived. Required.
+	Received time.Time
+	// Labels are free tags that policies may match on.
+	Labels []string
+	// Calendar optionally names a calendar of the policy set: the
+	// customer's own business hours or time zone. Targets that ask for
+	// the customer's calendar count in it when it is set.
+	Calendar string
+}
+
+// offered reports whether the customer offered ch for an answer when
+// writing the inquiry.
+func (inq *Inquiry) offered(ch Channel) bool {
+	if len(inq.ReplyTo) == 0 {
+		return ch == inq.Channel
+	}
+	return slices.Contains(inq.ReplyTo, ch)
+}
