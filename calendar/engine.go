@@ -1,0 +1,477 @@
+package calendar
+
+import (
+	"iter"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/rickb777/date/v2"
+)
+
+// The supported range: calendars are exact for instants whose local date
+// lies in [windowFirst, windowLast) and closed outside it. Business time
+// inside the range counts in nanoseconds from its start; 130 years of
+// nanoseconds fit an int64.
+var (
+	windowFirst = date.New(1970, time.January, 1)
+	windowLast  = date.New(2100, time.January, 1)
+)
+
+const nsPerSec = int64(time.Second)
+
+// epoch is the local date whose midnight is local second 0: local seconds
+// count like Unix seconds, on the wall clock.
+var epoch = date.New(1970, time.January, 1)
+
+// dayStart returns the local second at which date d begins.
+func dayStart(d date.Date) int64 { return int64(d-epoch) * secondsPerDay }
+
+// localDay returns the local date holding local second l and the seconds
+// after its midnight.
+func localDay(l int64) (date.Date, int64) {
+	d := floorDiv(l, secondsPerDay)
+	return epoch + date.Date(d), l - d*secondsPerDay
+}
+
+// engine answers the business-time questions of one calendar. Its cum
+// function F(t) — business time in nanoseconds from the start of the
+// supported range to t — is monotone and continuous; every operation of
+// Calendar derives from F, its inverse and the open pieces.
+type engine interface {
+	// cum returns F(t).
+	cum(t time.Time) int64
+	// inv returns the earliest instant u with F(u) >= x, for 0 < x <= total.
+	inv(x int64) time.Time
+	// total returns F at the end of the supported range.
+	total() int64
+	isOpen(t time.Time) bool
+	// pieces yields, in order and merged where they touch, the open pieces
+	// (in Unix seconds) that end after from.
+	pieces(from time.Time) iter.Seq[piece]
+	// openDay reports whether the calendar is open at all on local date d.
+	openDay(d date.Date) bool
+	// bounds returns the first and last instants of the supported range.
+	bounds() (first, last time.Time)
+	location() *time.Location
+}
+
+// transition is a change of the zone's UTC offset.
+type transition struct {
+	at  int64 // Unix seconds
+	off int64 // offset in seconds from at on
+}
+
+// exception is a date whose open pieces differ from the weekly template's:
+// an override, a rule's date, or a day on which the UTC offset changes.
+type exception struct {
+	day         date.Date
+	first, n    int32 // open pieces, in Unix seconds, in base.real
+	open        int64 // open seconds that day
+	gStart      int64 // open seconds in the range before that day
+	deltaBefore int64 // Σ (open − template open) over earlier exceptions
+}
+
+// base is the engine of a calendar built from a weekly template and
+// overrides. A regular day — one that is not an exception — is open exactly
+// as its weekday's template says, at one UTC offset, so whole runs of
+// regular days are counted arithmetically from prefix sums; exceptions are
+// found by binary search. No operation allocates or loops over days.
+type base struct {
+	loc     *time.Location
+	days    [7][]piece // regular open pieces per weekday, in seconds after midnight
+	dayOpen [7]int64
+	week    int64    // open seconds in a regular week
+	pre     [8]int64 // pre[j]: open seconds in the first j days of a week that starts on windowFirst's weekday
+	exc     []exception
+	real    []piece
+	trans   []transition
+	off0    int64 // offset before trans[0]
+	tot     int64 // open seconds in the range
+	deltaAll    int64
+	first, last time.Time
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// offsetAt returns the UTC offset at Unix second u.
+func (e *base) offsetAt(u int64) int64 {
+	i := sort.Search(len(e.trans), func(i int) bool { return e.trans[i].at > u })
+	if i == 0 {
+		return e.off0
+	}
+	return e.trans[i-1].off
+}
+
+// dayOffset returns the UTC offset throughout regular day d.
+func (e *base) dayOffset(d date.Date) int64 {
+	dayL := dayStart(d)
+	i := sort.Search(len(e.trans), func(i int) bool { return e.trans[i].at+e.trans[i].off > dayL })
+	if i == 0 {
+		return e.off0
+	}
+	return e.trans[i-1].off
+}
+
+// local returns the local date of Unix second u and its seconds after
+// local midnight.
+func (e *base) local(u int64) (date.Date, int64) {
+	return localDay(u + e.offsetAt(u))
+}
+
+// findExc returns the index of the first exception on or after d.
+func (e *base) findExc(d date.Date) int {
+	lo, hi := 0, len(e.exc)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if e.exc[m].day < d {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// regular returns the open seconds of the template in [windowFirst, d).
+func (e *base) regular(d date.Date) int64 {
+	n := int64(d - windowFirst)
+	return n/7*e.week + e.pre[n%7]
+}
+
+func (e *base) deltaBeforeIdx(i int) int64 {
+	if i < len(e.exc) {
+		return e.exc[i].deltaBefore
+	}
+	return e.deltaAll
+}
+
+func (e *base) total() int64 { return e.tot * nsPerSec }
+
+func (e *base) bounds() (time.Time, time.Time) { return e.first, e.last }
+
+func (e *base) location() *time.Location { return e.loc }
+
+func (e *base) cum(t time.Time) int64 {
+	u := t.Unix()
+	d, sod := e.local(u)
+	if d < windowFirst {
+		return 0
+	}
+	if d >= windowLast {
+		return e.total()
+	}
+	i := e.findExc(d)
+	if i < len(e.exc) && e.exc[i].day == d {
+		x := &e.exc[i]
+		return x.gStart*nsPerSec + within(e.real[x.first:x.first+x.n], u, t.Nanosecond())
+	}
+	g := e.regular(d) + e.deltaBeforeIdx(i)
+	return g*nsPerSec + within(e.days[d.Weekday()], sod, t.Nanosecond())
+}
+
+// within returns the open nanoseconds of ps before second s plus ns.
+func within(ps []piece, s int64, ns int) int64 {
+	var sum int64
+	for _, p := range ps {
+		if s >= p.end {
+			sum += p.len() * nsPerSec
+			continue
+		}
+		if s >= p.start {
+			sum += (s-p.start)*nsPerSec + int64(ns)
+		}
+		break
+	}
+	return sum
+}
+
+// reach returns where, in seconds and nanoseconds, the running total of ps
+// reaches rem nanoseconds (0 < rem <= their sum).
+func reach(ps []piece, rem int64) (int64, int64) {
+	for _, p := range ps {
+		l := p.len() * nsPerSec
+		if rem <= l {
+			return p.start + rem/nsPerSec, rem % nsPerSec
+		}
+		rem -= l
+	}
+	last := ps[len(ps)-1]
+	return last.end, 0
+}
+
+func (e *base) inv(x int64) time.Time {
+	k := sort.Search(len(e.exc), func(i int) bool { return e.exc[i].gStart*nsPerSec >= x }) - 1
+	delta := int64(0)
+	if k >= 0 {
+		ex := &e.exc[k]
+		if x <= (ex.gStart+ex.open)*nsPerSec {
+			s, ns := reach(e.real[ex.first:ex.first+ex.n], x-ex.gStart*nsPerSec)
+			return time.Unix(s, ns).In(e.loc)
+		}
+		delta = ex.deltaBefore + ex.open - e.dayOpen[ex.day.Weekday()]
+	}
+	y := x - delta*nsPerSec // the same point in template-only counting
+	w := e.week * nsPerSec
+	q := (y - 1) / w
+	y -= q * w
+	j := 1
+	for e.pre[j]*nsPerSec < y {
+		j++
+	}
+	d := windowFirst + date.Date(q*7+int64(j-1))
+	s, ns := reach(e.days[d.Weekday()], y-e.pre[j-1]*nsPerSec)
+	u := dayStart(d) + s - e.dayOffset(d)
+	return time.Unix(u, ns).In(e.loc)
+}
+
+func (e *base) isOpen(t time.Time) bool {
+	u := t.Unix()
+	d, sod := e.local(u)
+	if d < windowFirst || d >= windowLast {
+		return false
+	}
+	i := e.findExc(d)
+	if i < len(e.exc) && e.exc[i].day == d {
+		x := &e.exc[i]
+		return contains(e.real[x.first:x.first+x.n], u)
+	}
+	return contains(e.days[d.Weekday()], sod)
+}
+
+func contains(ps []piece, s int64) bool {
+	for _, p := range ps {
+		if s < p.start {
+			return false
+		}
+		if s < p.end {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *base) openDay(d date.Date) bool {
+	if d < windowFirst || d >= windowLast {
+		return false
+	}
+	i := e.findExc(d)
+	if i < len(e.exc) && e.exc[i].day == d {
+		return e.exc[i].open > 0
+	}
+	return e.dayOpen[d.Weekday()] > 0
+}
+
+// dayPieces appends the open pieces of local date d, in Unix seconds.
+func (e *base) dayPieces(d date.Date, out []piece) []piece {
+	i := e.findExc(d)
+	if i < len(e.exc) && e.exc[i].day == d {
+		x := &e.exc[i]
+		return append(out, e.real[x.first:x.first+x.n]...)
+	}
+	shift := dayStart(d) - e.dayOffset(d)
+	for _, p := range e.days[d.Weekday()] {
+		out = append(out, piece{p.start + shift, p.end + shift})
+	}
+	return out
+}
+
+func (e *base) pieces(from time.Time) iter.Seq[piece] {
+	return func(yield func(piece) bool) {
+		d, _ := e.local(from.Unix())
+		d = max(d-1, windowFirst)
+		fromU := from.Unix()
+		var cur piece
+		var have bool
+		buf := make([]piece, 0, 8)
+		for ; d < windowLast; d++ {
+			buf = e.dayPieces(d, buf[:0])
+			for _, p := range buf {
+				if have && p.start <= cur.end {
+					cur.end = max(cur.end, p.end)
+					continue
+				}
+				if have && cur.end > fromU && !yield(cur) {
+					return
+				}
+				cur, have = p, true
+			}
+		}
+		if have && cur.end > fromU {
+			yield(cur)
+		}
+	}
+}
+
+// newBase compiles a validated definition into an engine.
+func newBase(loc *time.Location, week *[7][]interval, closed, open []override, rules []compiledRule) (*base, error) {
+	e := &base{loc: loc}
+	for wd := range 7 {
+		ps := append(inDay(week[wd]), tails(week[(wd+6)%7])...)
+		e.days[wd] = normalize(ps)
+		for _, p := range e.days[wd] {
+			e.dayOpen[wd] += p.len()
+		}
+		e.week += e.dayOpen[wd]
+	}
+	if e.week == 0 {
+		return nil, fieldErr("week", "", "no open hours in the weekly template", ErrNeverOpen)
+	}
+	wd0 := windowFirst.Weekday()
+	for j := range 7 {
+		e.pre[j+1] = e.pre[j] + e.dayOpen[(int(wd0)+j)%7]
+	}
+
+	// The zone's transitions over the range, and the days they touch.
+	special := map[date.Date]bool{}
+	lo := dayStart(windowFirst) - 2*secondsPerDay
+	hi := dayStart(windowLast) + 2*secondsPerDay
+	t := time.Unix(lo, 0).In(loc)
+	_, off := t.Zone()
+	e.off0 = int64(off)
+	prev := e.off0
+	for {
+		_, end := t.ZoneBounds()
+		if end.IsZero() || end.Unix() >= hi {
+			break
+		}
+		if !end.After(t) {
+			// time.ZoneBounds can answer t itself at the end of some
+			// years of a zone's extended rule; step past it.
+			end = t.Add(time.Second)
+		}
+		t = end
+		_, o := t.Zone()
+		if int64(o) != prev {
+			at := t.Unix()
+			e.trans = append(e.trans, transition{at: at, off: int64(o)})
+			dNew, _ := localDay(at + int64(o))
+			dOld, _ := localDay(at - 1 + prev)
+			special[dNew], special[dOld] = true, true
+			prev = int64(o)
+		}
+	}
+
+	// Overrides, merged per date.
+	openings := map[date.Date][]interval{}
+	for _, o := range open {
+		openings[o.day] = append(openings[o.day], o.hours...)
+		special[o.day], special[o.day+1] = true, true
+	}
+	closures := map[date.Date][]piece{}
+	closeDay := func(d date.Date, hours []interval) {
+		special[d] = true
+		if len(hours) == 0 {
+			closures[d] = append(closures[d], piece{0, secondsPerDay})
+			return
+		}
+		closures[d] = append(closures[d], inDay(hours)...)
+	}
+	for _, c := range closed {
+		closeDay(c.day, c.hours)
+	}
+	for y := windowFirst.Year() - 1; y <= windowLast.Year(); y++ {
+		for i := range rules {
+			own, obs, ok := rules[i].dates(y)
+			if !ok {
+				continue
+			}
+			closeDay(own, rules[i].hours)
+			if obs != own {
+				closeDay(obs, rules[i].hours)
+			}
+		}
+	}
+
+	program := func(d date.Date) []interval {
+		if p, ok := openings[d]; ok {
+			return p
+		}
+		return week[d.Weekday()]
+	}
+	days := make([]date.Date, 0, len(special))
+	for d := range special {
+		if d >= windowFirst && d < windowLast {
+			days = append(days, d)
+		}
+	}
+	slices.Sort(days)
+	e.exc = make([]exception, 0, len(days))
+	var deltaSum int64
+	for _, d := range days {
+		wall := normalize(append(inDay(program(d)), tails(program(d-1))...))
+		if c := closures[d]; len(c) > 0 {
+			wall = subtract(wall, normalize(c))
+		}
+		first := len(e.real)
+		e.real = e.realPieces(d, wall, e.real)
+		x := exception{day: d, first: int32(first), n: int32(len(e.real) - first), deltaBefore: deltaSum}
+		for _, p := range e.real[first:] {
+			x.open += p.len()
+		}
+		x.gStart = e.regular(d) + deltaSum
+		deltaSum += x.open - e.dayOpen[d.Weekday()]
+		e.exc = append(e.exc, x)
+	}
+	e.deltaAll = deltaSum
+	e.tot = e.regular(windowLast) + deltaSum
+	e.first = e.instantAt(dayStart(windowFirst))
+	e.last = e.instantAt(dayStart(windowLast))
+	return e, nil
+}
+
+// realPieces appends the real instants, in Unix seconds, whose wall clock
+// on local date d lies in the wall pieces: exact on days when the UTC
+// offset changes, where a time inside a spring-forward gap never occurs and
+// a time repeated at fall-back occurs twice.
+func (e *base) realPieces(d date.Date, wall []piece, out []piece) []piece {
+	dayL := dayStart(d)
+	first := len(out)
+	lo, hi := dayL-16*3600, dayL+secondsPerDay+16*3600
+	for u := lo; u < hi; {
+		segEnd := hi
+		i := sort.Search(len(e.trans), func(i int) bool { return e.trans[i].at > u })
+		if i < len(e.trans) && e.trans[i].at < hi {
+			segEnd = e.trans[i].at
+		}
+		off := e.offsetAt(u)
+		for _, w := range wall {
+			s, en := max(u, dayL+w.start-off), min(segEnd, dayL+w.end-off)
+			if s < en {
+				out = append(out, piece{s, en})
+			}
+		}
+		u = segEnd
+	}
+	return append(out[:first], normalize(out[first:])...)
+}
+
+// instantAt returns the earliest instant at which the local wall clock
+// reaches l (seconds since the local epoch): the instant it shows l, the
+// first of two at fall-back, or the end of a spring-forward gap that skips l.
+func (e *base) instantAt(l int64) time.Time {
+	reaches := func(u int64) bool { return u+e.offsetAt(u) >= l && u-1+e.offsetAt(u-1) < l }
+	best := int64(0)
+	found := false
+	try := func(u int64) {
+		if (!found || u < best) && reaches(u) {
+			best, found = u, true
+		}
+	}
+	try(l - e.off0)
+	i := sort.Search(len(e.trans), func(i int) bool { return e.trans[i].at > l-2*secondsPerDay })
+	for ; i < len(e.trans) && e.trans[i].at < l+2*secondsPerDay; i++ {
+		try(l - e.trans[i].off)
+		try(e.trans[i].at)
+	}
+	if !found {
+		best = l - e.offsetAt(l-e.offsetAt(l))
+	}
+	return time.Unix(best, 0).In(e.loc)
+}

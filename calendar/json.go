@@ -1,0 +1,178 @@
+package calendar
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/rickb777/date/v2"
+)
+
+// Limits on the size of a calendar definition, so that a hostile or broken
+// document cannot make construction slow or large.
+const (
+	maxIntervalsPerDay = 48
+	maxOverrides       = 10000 // closed and open entries, each
+	maxRules           = 100
+)
+
+// doc is the JSON form of a calendar; see the package documentation.
+type doc struct {
+	Name   string    `json:"name,omitempty"`
+	Zone   string    `json:"zone"`
+	Week   docWeek   `json:"week"`
+	Closed []docDay  `json:"closed,omitempty"`
+	Open   []docDay  `json:"open,omitempty"`
+	Rules  []docRule `json:"rules,omitempty"`
+}
+
+type docWeek struct {
+	Mon []string `json:"mon,omitempty"`
+	Tue []string `json:"tue,omitempty"`
+	Wed []string `json:"wed,omitempty"`
+	Thu []string `json:"thu,omitempty"`
+	Fri []string `json:"fri,omitempty"`
+	Sat []string `json:"sat,omitempty"`
+	Sun []string `json:"sun,omitempty"`
+}
+
+func (w *docWeek) day(d time.Weekday) *[]string {
+	return [7]*[]string{&w.Sun, &w.Mon, &w.Tue, &w.Wed, &w.Thu, &w.Fri, &w.Sat}[d]
+}
+
+type docDay struct {
+	Date  string   `json:"date"`
+	Hours []string `json:"hours,omitempty"`
+	Name  string   `json:"name,omitempty"`
+}
+
+type docRule struct {
+	Name     string   `json:"name,omitempty"`
+	Month    int      `json:"month,omitempty"`
+	Day      int      `json:"day,omitempty"`
+	Weekday  string   `json:"weekday,omitempty"`
+	Nth      int      `json:"nth,omitempty"`
+	Easter   *int     `json:"easter,omitempty"`
+	Observed string   `json:"observed,omitempty"`
+	Hours    []string `json:"hours,omitempty"`
+}
+
+// Parse reads a calendar from its JSON form (see the package documentation).
+// Unknown fields are refused, and every error names the field at fault and
+// wraps one of the package's sentinel errors.
+func Parse(data []byte) (*Calendar, error) {
+	var d doc
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return nil, jsonErr(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fieldErr("", "", "data after the calendar object", ErrBadJSON)
+	}
+	if d.Zone == "" {
+		return nil, fieldErr("zone", "", "missing: name an IANA time zone such as \"Europe/London\"", ErrBadZone)
+	}
+	loc, err := time.LoadLocation(d.Zone)
+	if err != nil || d.Zone == "Local" {
+		return nil, fieldErr("zone", d.Zone, "unknown time zone", ErrBadZone)
+	}
+	rules := make([]Rule, len(d.Rules))
+	for i, r := range d.Rules {
+		if rules[i], err = r.rule("rules[" + itoa(i) + "]"); err != nil {
+			return nil, err
+		}
+	}
+	return build(&d, loc, rules)
+}
+
+func jsonErr(err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fieldErr(te.Field, "", "want "+te.Type.String()+", not "+te.Value, ErrBadJSON)
+	}
+	msg := err.Error()
+	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		return fieldErr(strings.Trim(f, `"`), "", "unknown field", ErrBadJSON)
+	}
+	return fieldErr("", "", strings.TrimPrefix(msg, "json: "), ErrBadJSON)
+}
+
+func (r docRule) rule(field string) (Rule, error) {
+	out := Rule{Name: r.Name, Month: time.Month(r.Month), Day: r.Day, Nth: r.Nth, Observed: Observed(r.Observed), Hours: r.Hours}
+	switch {
+	case r.Easter != nil:
+		if r.Month != 0 || r.Day != 0 || r.Weekday != "" || r.Nth != 0 {
+			return Rule{}, fieldErr(field, "", "easter takes no month, day, weekday or nth", ErrBadRule)
+		}
+		out.Kind, out.Offset = EasterRule, *r.Easter
+	case r.Weekday != "" || r.Nth != 0:
+		wd, ok := parseWeekday(r.Weekday)
+		if !ok {
+			return Rule{}, fieldErr(field+".weekday", r.Weekday, "want mon, tue, wed, thu, fri, sat or sun", ErrBadRule)
+		}
+		if r.Day != 0 {
+			return Rule{}, fieldErr(field+".day", itoa(r.Day), "a weekday rule takes no day", ErrBadRule)
+		}
+		out.Kind, out.Weekday = NthWeekdayRule, wd
+	case r.Month != 0 || r.Day != 0:
+		out.Kind = FixedDateRule
+	}
+	return out, nil
+}
+
+func (r Rule) doc() docRule {
+	out := docRule{Name: r.Name, Observed: string(r.Observed), Hours: r.Hours}
+	switch r.Kind {
+	case FixedDateRule:
+		out.Month, out.Day = int(r.Month), r.Day
+	case NthWeekdayRule:
+		out.Month, out.Weekday, out.Nth = int(r.Month), weekdayKeys[r.Weekday], r.Nth
+	case EasterRule:
+		off := r.Offset
+		out.Easter = &off
+	}
+	return out
+}
+
+// MarshalJSON writes the calendar's JSON form, which Parse reads back into
+// the same calendar. Always writes a 24×7 UTC calendar. A Union or
+// Intersect has no JSON form (ErrNoJSON), nor has a calendar whose zone has
+// no IANA name.
+func (c *Calendar) MarshalJSON() ([]byte, error) {
+	switch {
+	case c == nil || c.eng == nil:
+		return alwaysJSON, nil
+	case c.doc == nil:
+		return nil, fieldErr("", c.name, "a Union or Intersect", ErrNoJSON)
+	}
+	if _, err := time.LoadLocation(c.doc.Zone); err != nil || c.doc.Zone == "Local" {
+		return nil, fieldErr("zone", c.doc.Zone, "a zone without an IANA name", ErrNoJSON)
+	}
+	return json.Marshal(c.doc)
+}
+
+// UnmarshalJSON sets *c to the calendar read by Parse. Like Parse it refuses
+// a bad document with an error that names the field.
+func (c *Calendar) UnmarshalJSON(data []byte) error {
+	p, err := Parse(data)
+	if err != nil {
+		return err
+	}
+	*c = *p
+	return nil
+}
+
+var alwaysJSON = []byte(`{"name":"always","zone":"UTC","week":{"mon":["00:00-24:00"],"tue":["00:00-24:00"],"wed":["00:00-24:00"],"thu":["00:00-24:00"],"fri":["00:00-24:00"],"sat":["00:00-24:00"],"sun":["00:00-24:00"]}}`)
+
+// parseDate reads an ISO 8601 calendar date ("2026-12-24").
+func parseDate(field, s string) (date.Date, error) {
+	d, err := date.ParseISO(s)
+	if err != nil || len(s) != 10 {
+		return 0, fieldErr(field, s, `want a date "YYYY-MM-DD"`, ErrBadDate)
+	}
+	return d, nil
+}

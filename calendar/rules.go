@@ -1,0 +1,182 @@
+package calendar
+
+import (
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/rickb777/date/v2/gregorian"
+)
+
+// RuleKind says how a yearly Rule finds its date.
+type RuleKind int
+
+const (
+	// FixedDateRule falls on the same month and day every year (1 Jan).
+	// A rule for 29 February applies in leap years only.
+	FixedDateRule RuleKind = iota + 1
+	// NthWeekdayRule falls on the nth given weekday of a month (the 4th
+	// Thursday of November); a negative n counts from the end (-1 is the
+	// last Monday of May). A year without a 5th such weekday has no date.
+	NthWeekdayRule
+	// EasterRule falls a number of days after Western (Gregorian) Easter
+	// Sunday; -2 is Good Friday, 1 is Easter Monday.
+	EasterRule
+)
+
+// Observed says where a rule's closure also falls when its date is a
+// Saturday or a Sunday. The date itself stays closed as well.
+type Observed string
+
+// The observed shifts.
+const (
+	NotObserved    Observed = ""                // no shift
+	FridayBefore   Observed = "friday-before"   // Saturday or Sunday → the Friday before
+	MondayAfter    Observed = "monday-after"    // Saturday or Sunday → the Monday after
+	NearestWeekday Observed = "nearest-weekday" // Saturday → Friday, Sunday → Monday
+)
+
+// Rule is a closure that recurs every year, such as a public holiday. Build
+// one with FixedDate, NthWeekday or Easter and set Observed or Hours as
+// needed.
+type Rule struct {
+	Name     string       // for people; optional
+	Kind     RuleKind     // how the date is found
+	Month    time.Month   // FixedDateRule, NthWeekdayRule
+	Day      int          // FixedDateRule: day of the month
+	Weekday  time.Weekday // NthWeekdayRule
+	Nth      int          // NthWeekdayRule: 1…5, or -1…-5 from the end of the month
+	Offset   int          // EasterRule: days after Easter Sunday (negative: before)
+	Observed Observed     // shift for dates that fall on a weekend
+	Hours    []string     // closed hours ("13:00-24:00"); empty closes the whole day
+}
+
+// FixedDate returns a rule for the same month and day every year.
+func FixedDate(name string, month time.Month, day int) Rule {
+	return Rule{Name: name, Kind: FixedDateRule, Month: month, Day: day}
+}
+
+// NthWeekday returns a rule for the nth weekday of a month; n < 0 counts
+// from the end of the month.
+func NthWeekday(name string, month time.Month, weekday time.Weekday, n int) Rule {
+	return Rule{Name: name, Kind: NthWeekdayRule, Month: month, Weekday: weekday, Nth: n}
+}
+
+// Easter returns a rule for the day offset days after Western Easter Sunday.
+func Easter(name string, offset int) Rule {
+	return Rule{Name: name, Kind: EasterRule, Offset: offset}
+}
+
+// compiledRule is a validated Rule.
+type compiledRule struct {
+	Rule
+	hours []interval
+}
+
+const maxEasterOffset = 180
+
+func compileRule(field string, r Rule) (compiledRule, error) {
+	bad := func(sub, value, why string) error { return fieldErr(field+sub, value, why, ErrBadRule) }
+	switch r.Kind {
+	case FixedDateRule:
+		if r.Month < time.January || r.Month > time.December {
+			return compiledRule{}, bad(".month", itoa(int(r.Month)), "month out of range")
+		}
+		if r.Day < 1 || r.Day > gregorian.DaysIn(2000, r.Month) { // 2000 is a leap year
+			return compiledRule{}, bad(".day", itoa(r.Day), "day out of range for the month")
+		}
+	case NthWeekdayRule:
+		if r.Month < time.January || r.Month > time.December {
+			return compiledRule{}, bad(".month", itoa(int(r.Month)), "month out of range")
+		}
+		if r.Weekday < time.Sunday || r.Weekday > time.Saturday {
+			return compiledRule{}, bad(".weekday", itoa(int(r.Weekday)), "weekday out of range")
+		}
+		if r.Nth == 0 || r.Nth < -5 || r.Nth > 5 {
+			return compiledRule{}, bad(".nth", itoa(r.Nth), "want 1…5 or -1…-5")
+		}
+	case EasterRule:
+		if r.Offset < -maxEasterOffset || r.Offset > maxEasterOffset {
+			return compiledRule{}, bad(".easter", itoa(r.Offset), "offset beyond 180 days")
+		}
+	default:
+		return compiledRule{}, bad("", "", "names no date: give month and day, month, weekday and nth, or easter")
+	}
+	switch r.Observed {
+	case NotObserved, FridayBefore, MondayAfter, NearestWeekday:
+	default:
+		return compiledRule{}, bad(".observed", string(r.Observed), "want friday-before, monday-after or nearest-weekday")
+	}
+	hours, err := parseHours(field+".hours", r.Hours)
+	if err != nil {
+		return compiledRule{}, err
+	}
+	return compiledRule{Rule: r, hours: hours}, nil
+}
+
+// dates returns the rule's dates in year: its own date and, if shifted, the
+// observed one. ok is false when the rule has no date that year.
+func (r *compiledRule) dates(year int) (own, observed date.Date, ok bool) {
+	switch r.Kind {
+	case FixedDateRule:
+		if r.Day > gregorian.DaysIn(year, r.Month) {
+			return 0, 0, false
+		}
+		own = date.New(year, r.Month, r.Day)
+	case NthWeekdayRule:
+		var d date.Date
+		if r.Nth > 0 {
+			first := date.New(year, r.Month, 1)
+			d = first + date.Date((int(r.Weekday)-int(first.Weekday())+7)%7+7*(r.Nth-1))
+		} else {
+			last := date.New(year, r.Month, gregorian.DaysIn(year, r.Month))
+			d = last - date.Date((int(last.Weekday())-int(r.Weekday)+7)%7+7*(-r.Nth-1))
+		}
+		if d.Month() != r.Month || d.Year() != year {
+			return 0, 0, false
+		}
+		own = d
+	case EasterRule:
+		own = easterSunday(year) + date.Date(r.Offset)
+	default:
+		return 0, 0, false
+	}
+	return own, observe(own, r.Observed), true
+}
+
+// observe shifts a weekend date as o says.
+func observe(d date.Date, o Observed) date.Date {
+	switch d.Weekday() {
+	case time.Saturday:
+		switch o {
+		case FridayBefore, NearestWeekday:
+			return d - 1
+		case MondayAfter:
+			return d + 2
+		}
+	case time.Sunday:
+		switch o {
+		case FridayBefore:
+			return d - 2
+		case MondayAfter, NearestWeekday:
+			return d + 1
+		}
+	}
+	return d
+}
+
+// easterSunday returns Western Easter Sunday of a Gregorian year, by the
+// anonymous Gregorian algorithm (Meeus/Jones/Butcher).
+func easterSunday(year int) date.Date {
+	a := year % 19
+	b, c := year/100, year%100
+	d, e := b/4, b%4
+	f := (b + 8) / 25
+	g := (b - f + 1) / 3
+	h := (19*a + b - d - g + 15) % 30
+	i, k := c/4, c%4
+	l := (32 + 2*e + 2*i - h - k) % 7
+	m := (a + 11*h + 22*l) / 451
+	month := (h + l - 7*m + 114) / 31
+	day := (h+l-7*m+114)%31 + 1
+	return date.New(year, time.Month(month), day)
+}
