@@ -196,15 +196,3 @@ func (d Duration) AddTo(cal *calendar.Calendar, t time.Time) time.Time {
 	}
 	return cal.Add(t, d.Time)
 }
-
-// budget returns the business time (in cal, or plain time if nil) that d
-// gives an obligation that starts at t.
-func (d Duration) budget(cal *calendar.Calendar, t time.Time) time.Duration {
-	if d.Days == 0 {
-		return d.Time
-	}
-	if cal == nil {
-		return time.Duration(d.Days)*24*time.Hour + d.Time
-	}
-	return cal.Between(t, d.AddTo(cal, t))
-}

@@ -159,7 +159,7 @@ type oblig struct {
 	calName  string
 	tracked  bool          // it has had a target
 	budget   time.Duration // business time allowed
-	fixedDue time.Time     // promises and appointments: due no earlier
+	floor    time.Time     // due no earlier: the promised or appointed time plus grace, or a day-based target's end
 
 	running   bool
 	segStart  time.Time     // when the clock last started, if running
@@ -285,11 +285,19 @@ func (ev *evaluator) retarget(i int, r time.Time) {
 	}
 	o.segStart = r
 	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
-	if o.key.Metric.fixedDue() {
-		o.fixedDue = tgt.Within.AddTo(cal, o.base)
-		o.budget = o.e0 + between(cal, r, o.fixedDue)
-	} else {
-		o.budget = tgt.Within.budget(cal, o.start)
+	switch {
+	case o.key.Metric.fixedDue():
+		o.floor = tgt.Within.AddTo(cal, o.base)
+		o.budget = o.e0 + between(cal, r, o.floor)
+	case tgt.Within.Days > 0:
+		// One business day ends at the same wall-clock time on the
+		// next open day, not at the close of the day before, though
+		// the business time between is the same.
+		o.floor = tgt.Within.AddTo(cal, o.start)
+		o.budget = between(cal, o.start, o.floor)
+	default:
+		o.floor = time.Time{}
+		o.budget = tgt.Within.Time
 	}
 	o.firedBits = 0
 	for j := range tgt.Escalation {
@@ -358,15 +366,14 @@ func (ev *evaluator) schedule(o *oblig) {
 }
 
 // cross returns when o's running clock reaches thr of business time;
-// atOrPast says thr is at or past the budget, so not before a fixed due
-// time.
+// atOrPast says thr is at or past the budget, so not before o's floor.
 func (o *oblig) cross(thr time.Duration, atOrPast bool) time.Time {
 	x := o.segStart
 	if thr > o.e0 {
 		x = add(o.cal, o.segStart, thr-o.e0)
 	}
-	if atOrPast && x.Before(o.fixedDue) {
-		x = o.fixedDue
+	if atOrPast && x.Before(o.floor) {
+		x = o.floor
 	}
 	return x
 }
