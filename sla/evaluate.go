@@ -151,15 +151,15 @@ type link struct{ ob, v int }
 // every metric whether or not the policy in force has a target for it
 // (tgt nil), so that one can gain a target on Reclassify.
 type oblig struct {
-	key      Key
-	start    time.Time
-	base     time.Time // the event's Due, for promises and appointments
-	tgt      *compiledTarget
-	cal      *calendar.Calendar
-	calName  string
-	tracked  bool          // it has had a target
-	budget   time.Duration // business time allowed
-	floor    time.Time     // due no earlier: the promised or appointed time plus grace, or a day-based target's end
+	key     Key
+	start   time.Time
+	base    time.Time // the event's Due, for promises and appointments
+	tgt     *compiledTarget
+	cal     *calendar.Calendar
+	calName string
+	tracked bool          // it has had a target
+	budget  time.Duration // business time allowed
+	floor   time.Time     // due no earlier: the promised or appointed time plus grace, or a day-based target's end
 
 	running   bool
 	segStart  time.Time     // when the clock last started, if running
@@ -663,6 +663,15 @@ func (ev *evaluator) violation(i int, e *Event) {
 	}
 }
 
+// in returns t in the location of the inquiry's arrival time, as every
+// instant of a Status is; calendars compute in their own.
+func (ev *evaluator) in(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(ev.inq.Received.Location())
+}
+
 // status builds the Status after replaying the first n events.
 func (ev *evaluator) status(n int, next time.Time) Status {
 	st := Status{
@@ -689,6 +698,7 @@ func (ev *evaluator) status(n int, next time.Time) Status {
 			st.Next = o.next
 		}
 	}
+	st.Next = ev.in(st.Next)
 	if tracked == 0 {
 		return st
 	}
@@ -710,7 +720,7 @@ func (ev *evaluator) status(n int, next time.Time) Status {
 		for k, f := range ev.fired {
 			from := len(notify)
 			notify = append(notify, f.level.Notify...)
-			escs[k] = Escalation{Obligation: ev.obs[f.ob].key, Level: f.level.Name, At: f.at}
+			escs[k] = Escalation{Obligation: ev.obs[f.ob].key, Level: f.level.Name, At: ev.in(f.at)}
 			if len(f.level.Notify) > 0 {
 				escs[k].Notify = notify[from:len(notify):len(notify)]
 			}
@@ -743,7 +753,7 @@ func (ev *evaluator) status(n int, next time.Time) Status {
 		ob := Obligation{
 			Key:      o.key,
 			Start:    o.start,
-			Due:      o.due,
+			Due:      ev.in(o.due),
 			DoneAt:   o.doneAt,
 			Calendar: o.calName,
 			Nudges:   o.nudges,

@@ -217,6 +217,10 @@ type Counts struct {
 
 // A Status is what an inquiry's log means at an instant: who is owed what,
 // by when, and whether it was kept.
+//
+// Instants it computes (due times, escalations, Next) are given in the
+// location of the inquiry's Received time; those it copies from the
+// inquiry and the log (starts, done-at) are as given.
 type Status struct {
 	// Inquiry is the inquiry's ID.
 	Inquiry string

@@ -1,0 +1,92 @@
+package sla_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/replyby/replyby/sla"
+)
+
+func TestEvaluateErrors(t *testing.T) {
+	received := at("2026-03-09 09:00")
+	inq := sla.Inquiry{ID: "x", Channel: sla.Email, Class: sla.Class{Party: sla.Customer}, Received: received}
+	now := at("2026-03-12 09:00")
+	ev := func(min int, typ sla.EventType) sla.Event {
+		return sla.Event{Time: received.Add(time.Duration(min) * time.Minute), Type: typ, Channel: sla.Email}
+	}
+	tests := []struct {
+		name     string
+		events   []sla.Event
+		index    int
+		sentinel error
+		msg      string
+	}{
+		{"before arrival", []sla.Event{ev(5, sla.Reply), ev(-1, sla.Reply)}, 1, sla.ErrEventBeforeInquiry,
+			"event 1 (reply): event before the inquiry was received"},
+		{"unknown type", []sla.Event{ev(5, "telepathy")}, 0, sla.ErrBadEvent,
+			`event 0 (telepathy): bad event: unknown type "telepathy"`},
+		{"no time", []sla.Event{{Type: sla.Reply, Channel: sla.Email}}, 0, sla.ErrBadEvent, ""},
+		{"reply without channel", []sla.Event{{Time: received, Type: sla.Reply}}, 0, sla.ErrBadEvent, ""},
+		{"promise without due", []sla.Event{ev(5, sla.Promise)}, 0, sla.ErrBadEvent, ""},
+		{"promise due before made", []sla.Event{{Time: received.Add(time.Hour), Type: sla.Promise, Due: received}}, 0, sla.ErrBadEvent, ""},
+		{"reclassify to an unknown party", []sla.Event{{Time: received, Type: sla.Reclassify, Class: sla.Class{Party: "martian"}}}, 0, sla.ErrBadEvent, ""},
+		// Indices are those of the input, before sorting.
+		{"resume without wait", []sla.Event{ev(30, sla.Resume), ev(10, sla.Reply)}, 0, sla.ErrEventOutOfSequence,
+			"event 0 (resume): event out of sequence: resume without wait"},
+		{"wait twice", []sla.Event{ev(10, sla.Wait), ev(20, sla.Wait)}, 1, sla.ErrEventOutOfSequence, ""},
+		{"wait while resolved", []sla.Event{ev(10, sla.Resolve), ev(20, sla.Wait)}, 1, sla.ErrEventOutOfSequence, ""},
+		{"resolve twice", []sla.Event{ev(10, sla.Resolve), ev(20, sla.Resolve)}, 1, sla.ErrEventOutOfSequence, ""},
+		{"reopen unresolved", []sla.Event{ev(20, sla.Reopen)}, 0, sla.ErrEventOutOfSequence, ""},
+		{"held without appointment", []sla.Event{ev(20, sla.Held)}, 0, sla.ErrEventOutOfSequence, ""},
+		{"held twice", []sla.Event{{Time: received, Type: sla.Appointment, Due: received.Add(time.Hour)}, ev(60, sla.Held), ev(61, sla.Held)}, 2, sla.ErrEventOutOfSequence, ""},
+		// A malformed event after now is still an error.
+		{"unknown type after now", []sla.Event{{Time: now.Add(time.Hour), Type: "later"}}, 0, sla.ErrBadEvent, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := policies.Evaluate(inq, tt.events, now)
+			require.Error(t, err)
+			assert.Zero(t, st.Obligations)
+			assert.ErrorIs(t, err, tt.sentinel)
+			var ee *sla.EventError
+			require.True(t, errors.As(err, &ee), "%T", err)
+			assert.Equal(t, tt.index, ee.Index)
+			if tt.msg != "" {
+				assert.EqualError(t, err, tt.msg)
+			}
+		})
+	}
+
+	// Out-of-sequence events after now are not looked at: the log may be
+	// replayed up to any instant.
+	_, err := policies.Evaluate(inq, []sla.Event{ev(30, sla.Resume)}, received.Add(10*time.Minute))
+	assert.NoError(t, err)
+}
+
+func TestEvaluateBadInquiry(t *testing.T) {
+	good := sla.Inquiry{Channel: sla.Email, Received: at("2026-03-09 09:00")}
+	tests := []struct {
+		name     string
+		mod      func(*sla.Inquiry)
+		now      time.Time
+		sentinel error
+	}{
+		{"no arrival", func(q *sla.Inquiry) { q.Received = time.Time{} }, at("2026-03-09 10:00"), sla.ErrBadInquiry},
+		{"no channel", func(q *sla.Inquiry) { q.Channel = "" }, at("2026-03-09 10:00"), sla.ErrBadInquiry},
+		{"bad party", func(q *sla.Inquiry) { q.Party = "vip" }, at("2026-03-09 10:00"), sla.ErrBadInquiry},
+		{"now before arrival", func(q *sla.Inquiry) {}, at("2026-03-09 08:00"), sla.ErrBadInquiry},
+		{"unknown calendar", func(q *sla.Inquiry) { q.Calendar = "mars" }, at("2026-03-09 10:00"), sla.ErrUnknownCalendar},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inq := good
+			tt.mod(&inq)
+			_, err := policies.Evaluate(inq, nil, tt.now)
+			assert.ErrorIs(t, err, tt.sentinel)
+		})
+	}
+}
