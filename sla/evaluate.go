@@ -177,6 +177,7 @@ type oblig struct {
 	next      time.Time
 	nextLevel int // -1: the breach
 	nudges    int
+	held      bool // an appointment that a Held event took place for
 }
 
 func (o *oblig) closed() bool { return o.done || o.cancelled || o.halted }
@@ -548,13 +549,14 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		best := -1
 		for j := range ev.obs {
 			o := &ev.obs[j]
-			if o.key.Metric == AppointmentKept && !o.closed() && (best < 0 || o.base.Before(ev.obs[best].base)) {
+			if o.key.Metric == AppointmentKept && !o.held && (best < 0 || o.base.Before(ev.obs[best].base)) {
 				best = j
 			}
 		}
 		if best < 0 {
 			return fmt.Errorf("%w: no appointment to hold", ErrEventOutOfSequence)
 		}
+		ev.obs[best].held = true
 		ev.meet(best, t)
 
 	case Wait:

@@ -1,0 +1,349 @@
+package sla_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/replyby/replyby/calendar"
+	"github.com/replyby/replyby/sla"
+)
+
+// genPolicySet draws a small policy set over the test calendars: a policy
+// for urgent inquiries and a fallback, with random targets and ladders.
+func genPolicySet(t *rapid.T) *sla.PolicySet {
+	cals := map[string]*calendar.Calendar{"support-nyc": policies.Calendar("support-nyc")}
+	target := func(label string, m sla.Metric) (sla.Target, bool) {
+		if !rapid.Bool().Draw(t, label+".has") {
+			return sla.Target{}, false
+		}
+		var tg sla.Target
+		if rapid.Bool().Draw(t, label+".business") {
+			tg.Calendar = "support-nyc"
+		}
+		switch rapid.IntRange(0, 2).Draw(t, label+".form") {
+		case 0:
+			tg.Within.Time = time.Duration(rapid.IntRange(1, 48*60).Draw(t, label+".minutes")) * time.Minute
+		case 1:
+			tg.Within.Days = rapid.IntRange(1, 2).Draw(t, label+".days")
+		default:
+			tg.Within = sla.Duration{Days: 1, Time: time.Duration(rapid.IntRange(0, 8*60).Draw(t, label+".minutes")) * time.Minute}
+		}
+		if m == sla.PromiseKept || m == sla.AppointmentKept {
+			tg.Within = sla.Duration{Time: time.Duration(rapid.IntRange(0, 60).Draw(t, label+".grace")) * time.Minute}
+		}
+		n := rapid.IntRange(0, 3).Draw(t, label+".levels")
+		for j := range n {
+			var at sla.Trigger
+			if rapid.Bool().Draw(t, label+".share") {
+				at = sla.AtShare(float64(rapid.IntRange(0, 150).Draw(t, label+".pct")))
+			} else {
+				at = sla.AtOffset(time.Duration(rapid.IntRange(-240, 240).Draw(t, label+".offset")) * time.Minute)
+			}
+			tg.Escalation = append(tg.Escalation, sla.Level{Name: string(rune('a' + j)), At: at, Notify: []string{"x"}})
+		}
+		return tg, true
+	}
+	policy := func(name string, match sla.Match) sla.Policy {
+		p := sla.Policy{Name: name, Match: match, Reply: sla.ReplyRule(rapid.IntRange(0, 2).Draw(t, name+".reply")), Targets: map[sla.Metric]sla.Target{}}
+		for _, m := range sla.Metrics() {
+			if tg, ok := target(name+"."+string(m), m); ok {
+				p.Targets[m] = tg
+			}
+		}
+		return p
+	}
+	ps, err := sla.NewPolicySet(cals,
+		policy("urgent", sla.Match{Priorities: []sla.Priority{sla.Urgent}}),
+		policy("rest", sla.Match{}))
+	require.NoError(t, err)
+	return ps
+}
+
+var (
+	genChannel  = rapid.SampledFrom([]sla.Channel{sla.Email, sla.Phone, sla.Chat, sla.SMS})
+	genPriority = rapid.SampledFrom([]sla.Priority{sla.Normal, sla.Urgent})
+)
+
+// genInquiry draws an inquiry arriving in the week around the 2026 spring
+// DST change in New York.
+func genInquiry(t *rapid.T) sla.Inquiry {
+	return sla.Inquiry{
+		ID:       "q",
+		Channel:  genChannel.Draw(t, "channel"),
+		ReplyTo:  rapid.SliceOfNDistinct(genChannel, 0, 2, rapid.ID).Draw(t, "replyTo"),
+		Class:    sla.Class{Party: sla.Customer, Priority: genPriority.Draw(t, "priority")},
+		Received: at("2026-03-05 00:00").Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "received")) * time.Minute),
+	}
+}
+
+var eventTypes = []sla.EventType{
+	sla.CustomerMessage, sla.Reply, sla.AutoReply, sla.Promise, sla.Appointment, sla.Held,
+	sla.Wait, sla.Resume, sla.Resolve, sla.Reopen, sla.Reclassify, sla.Assign,
+}
+
+// genLog draws a valid log for inq, in time order, with distinct times
+// (whole minutes within four days of arrival).
+func genLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
+	offsets := rapid.SliceOfNDistinct(rapid.IntRange(0, 4*24*60), 0, 14, rapid.ID).Draw(t, "offsets")
+	slices.Sort(offsets)
+	var log []sla.Event
+	waiting, resolved, appointments := false, false, 0
+	for i, off := range offsets {
+		e := sla.Event{Time: inq.Received.Add(time.Duration(off) * time.Minute), Type: rapid.SampledFrom(eventTypes).Draw(t, "type")}
+		switch e.Type {
+		case sla.CustomerMessage, sla.Reply, sla.AutoReply:
+			e.Channel = genChannel.Draw(t, "ch")
+		case sla.Promise, sla.Appointment:
+			e.Due = e.Time.Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "due")) * time.Minute)
+		case sla.Reclassify:
+			e.Class.Priority = genPriority.Draw(t, "priority")
+		case sla.Assign:
+			e.Owner = rapid.SampledFrom([]string{"", "ann", "bob"}).Draw(t, "owner")
+		}
+		ok := true
+		switch e.Type {
+		case sla.CustomerMessage:
+			waiting = false
+		case sla.Appointment:
+			appointments++
+		case sla.Held:
+			ok = appointments > 0
+			appointments--
+		case sla.Wait:
+			ok = !waiting && !resolved
+			waiting = ok || waiting
+		case sla.Resume:
+			ok = waiting
+			waiting = false
+		case sla.Resolve:
+			ok = !resolved
+			resolved, waiting = true, false
+		case sla.Reopen:
+			ok = resolved
+			resolved = false
+		}
+		if !ok {
+			if e.Type == sla.Held {
+				appointments = 0
+			}
+			continue
+		}
+		_ = i
+		log = append(log, e)
+	}
+	return log
+}
+
+// discrete returns st without the durations that move with time and
+// without its instant: what Next promises not to change.
+func discrete(st sla.Status) sla.Status {
+	st.At = time.Time{}
+	st.Obligations = slices.Clone(st.Obligations)
+	for i := range st.Obligations {
+		o := &st.Obligations[i]
+		o.Elapsed, o.Remaining, o.Paused = 0, 0, 0
+	}
+	return st
+}
+
+// The status at any instant in [now, Next) equals the status at now, and
+// differs at Next.
+func TestPropertyNextIsExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genPolicySet(t)
+		inq := genInquiry(t)
+		log := genLog(t, inq)
+		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
+		st, err := ps.Evaluate(inq, log, now)
+		require.NoError(t, err)
+		want := discrete(st)
+		if st.Next.IsZero() {
+			later := now.Add(time.Duration(rapid.IntRange(1, 30*24*60).Draw(t, "later")) * time.Minute)
+			got, err := ps.Evaluate(inq, log, later)
+			require.NoError(t, err)
+			require.Equal(t, want, discrete(got), "no Next, yet it changed by %v", later)
+			return
+		}
+		require.True(t, st.Next.After(now), "Next %v not after now %v", st.Next, now)
+		gap := st.Next.Sub(now)
+		for _, u := range []time.Time{
+			now.Add(time.Duration(rapid.Int64Range(0, int64(gap)-1).Draw(t, "between"))),
+			st.Next.Add(-time.Nanosecond),
+		} {
+			got, err := ps.Evaluate(inq, log, u)
+			require.NoError(t, err)
+			require.Equal(t, want, discrete(got), "changed at %v, before Next %v", u, st.Next)
+		}
+		got, err := ps.Evaluate(inq, log, st.Next)
+		require.NoError(t, err)
+		require.NotEqual(t, want, discrete(got), "nothing changed at Next %v", st.Next)
+	})
+}
+
+// States never go back as now grows: lateness and cancellation are final,
+// met stays met (but for a reopened resolution), escalations and
+// violations only accumulate.
+func TestPropertyMonotone(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genPolicySet(t)
+		inq := genInquiry(t)
+		log := genLog(t, inq)
+		t1 := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "t1")) * time.Minute)
+		t2 := t1.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "dt")) * time.Minute)
+		s1, err := ps.Evaluate(inq, log, t1)
+		require.NoError(t, err)
+		s2, err := ps.Evaluate(inq, log, t2)
+		require.NoError(t, err)
+		for _, o1 := range s1.Obligations {
+			o2, ok := s2.Obligation(o1.Key)
+			require.True(t, ok, "%s vanished", o1.Key)
+			switch {
+			case o1.State.Late():
+				require.True(t, o2.State.Late(), "%s was %s, then %s", o1.Key, o1.State, o2.State)
+			case o1.State == sla.Cancelled:
+				require.Equal(t, sla.Cancelled, o2.State, o1.Key.String())
+			case o1.State == sla.Met && o1.Key.Metric != sla.Resolution:
+				require.Equal(t, sla.Met, o2.State, o1.Key.String())
+			}
+			require.GreaterOrEqual(t, len(o2.Escalations), len(o1.Escalations))
+			for k, e := range o1.Escalations {
+				require.Equal(t, e, o2.Escalations[k], o1.Key.String())
+			}
+			if o1.State == sla.Cancelled || (o1.State == sla.Met || o1.State == sla.MetLate) && o1.Key.Metric != sla.Resolution {
+				require.Equal(t, o1.Elapsed, o2.Elapsed, "%s: elapsed moved after it closed", o1.Key)
+			} else {
+				require.GreaterOrEqual(t, o2.Elapsed, o1.Elapsed, o1.Key.String())
+			}
+		}
+		require.GreaterOrEqual(t, len(s2.Violations), len(s1.Violations))
+		for k, v := range s1.Violations {
+			require.Equal(t, v, s2.Violations[k])
+		}
+		require.GreaterOrEqual(t, s2.Counts.Touches, s1.Counts.Touches)
+		require.GreaterOrEqual(t, s2.Counts.Nudges, s1.Counts.Nudges)
+	})
+}
+
+// Adding an event after now does not change the status at now, except
+// that Next comes no later than the new event.
+func TestPropertyLaterEventsDoNotMatter(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genPolicySet(t)
+		inq := genInquiry(t)
+		log := genLog(t, inq)
+		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
+		st, err := ps.Evaluate(inq, log, now)
+		require.NoError(t, err)
+		extra := sla.Event{
+			Time:    now.Add(time.Duration(rapid.IntRange(1, 24*60*60).Draw(t, "after")) * time.Second),
+			Type:    rapid.SampledFrom(eventTypes).Draw(t, "type"),
+			Channel: sla.Email,
+		}
+		extra.Due = extra.Time
+		pos := rapid.IntRange(0, len(log)).Draw(t, "pos")
+		more := slices.Insert(slices.Clone(log), pos, extra)
+		got, err := ps.Evaluate(inq, more, now)
+		require.NoError(t, err)
+		wantNext := st.Next
+		if wantNext.IsZero() || extra.Time.Before(wantNext) {
+			wantNext = extra.Time
+		}
+		require.True(t, wantNext.Equal(got.Next), "Next %v, want %v", got.Next, wantNext)
+		st.Next, got.Next = time.Time{}, time.Time{}
+		for i := range got.Violations { // indices shift past the insertion
+			if got.Violations[i].Index > pos {
+				got.Violations[i].Index--
+			}
+		}
+		for _, o := range got.Obligations {
+			for i := range o.Violations {
+				if o.Violations[i].Index > pos {
+					o.Violations[i].Index--
+				}
+			}
+		}
+		require.Equal(t, st, got)
+	})
+}
+
+// Evaluation does not depend on the input order of events with distinct
+// times.
+func TestPropertyOrderIndependent(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genPolicySet(t)
+		inq := genInquiry(t)
+		log := genLog(t, inq)
+		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
+		perm := rapid.Permutation(rapid.Just(identity(len(log))).Draw(t, "identity")).Draw(t, "perm")
+		shuffled := make([]sla.Event, len(log))
+		for i, j := range perm {
+			shuffled[i] = log[j]
+		}
+		want, err := ps.Evaluate(inq, log, now)
+		require.NoError(t, err)
+		got, err := ps.Evaluate(inq, shuffled, now)
+		require.NoError(t, err)
+		fix := func(vs []sla.Violation) {
+			for i := range vs {
+				vs[i].Index = perm[vs[i].Index]
+			}
+		}
+		fix(got.Violations)
+		for _, o := range got.Obligations {
+			if len(o.Violations) > 0 && &o.Violations[0] != &got.Violations[0] {
+				fix(o.Violations)
+			}
+		}
+		require.Equal(t, want, got)
+	})
+}
+
+func identity(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// Whatever the log, Evaluate returns a status or an error naming an event
+// and wrapping a sentinel; it never panics.
+func TestPropertyAnyLog(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genPolicySet(t)
+		inq := genInquiry(t)
+		n := rapid.IntRange(0, 12).Draw(t, "n")
+		log := make([]sla.Event, n)
+		for i := range log {
+			log[i] = sla.Event{
+				Time:    inq.Received.Add(time.Duration(rapid.IntRange(-60, 3*24*60).Draw(t, "at")) * time.Minute),
+				Type:    rapid.SampledFrom(append(eventTypes, "", "bogus")).Draw(t, "type"),
+				Channel: rapid.SampledFrom([]sla.Channel{"", sla.Email, sla.Fax}).Draw(t, "ch"),
+			}
+			if rapid.Bool().Draw(t, "hasDue") {
+				log[i].Due = log[i].Time.Add(time.Duration(rapid.IntRange(-60, 600).Draw(t, "due")) * time.Minute)
+			}
+		}
+		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 4*24*60).Draw(t, "now")) * time.Minute)
+		st, err := ps.Evaluate(inq, log, now)
+		if err != nil {
+			var ee *sla.EventError
+			require.True(t, errors.As(err, &ee), "%v", err)
+			require.True(t, ee.Index >= 0 && ee.Index < n)
+			require.True(t, errors.Is(err, sla.ErrBadEvent) || errors.Is(err, sla.ErrEventBeforeInquiry) || errors.Is(err, sla.ErrEventOutOfSequence), "%v", err)
+			return
+		}
+		for _, o := range st.Obligations {
+			assert.False(t, o.Start.Before(inq.Received))
+			if o.State == sla.Running {
+				assert.False(t, o.Due.IsZero(), "%s running without a due time", o.Key)
+			}
+		}
+	})
+}
