@@ -202,10 +202,13 @@ func noOvernight(field string, hours []interval) error {
 // checkEveryYear refuses a calendar that is closed for a whole year of the
 // supported range.
 func (c *Calendar) checkEveryYear() error {
-	prev := c.eng.cum(c.eng.(*base).instantAt(dayStart(windowFirst)))
+	at := func(d date.Date) int64 {
+		y, m, dd := d.Date()
+		return c.eng.cum(time.Date(y, m, dd, 0, 0, 0, 0, c.eng.location()))
+	}
+	prev := at(windowFirst)
 	for y := windowFirst.Year(); y < windowLast.Year(); y++ {
-		next := date.New(y+1, time.January, 1)
-		cur := c.eng.cum(c.eng.(*base).instantAt(dayStart(next)))
+		cur := at(date.New(y+1, time.January, 1))
 		if cur == prev {
 			return fieldErr("", c.name, "closed throughout "+itoa(y), ErrNeverOpen)
 		}
@@ -356,7 +359,6 @@ func (c *Calendar) AddDays(t time.Time, n int) time.Time {
 		return c.NextOpen(t)
 	}
 	e := c.eng
-	b, isBase := e.(*base)
 	lt := t.In(e.location())
 	d := date.NewAt(lt)
 	_, last := e.bounds()
@@ -370,13 +372,7 @@ func (c *Calendar) AddDays(t time.Time, n int) time.Time {
 		}
 	}
 	sod := int64(lt.Hour()*3600 + lt.Minute()*60 + lt.Second())
-	var u time.Time
-	if isBase {
-		u = b.instantAt(dayStart(d) + sod).Add(time.Duration(lt.Nanosecond()))
-	} else {
-		y, m, dd := d.Date()
-		u = time.Date(y, m, dd, 0, 0, 0, 0, e.location()).Add(time.Duration(sod)*time.Second + time.Duration(lt.Nanosecond()))
-	}
+	u := wallInstant(e.location(), d, sod).Add(time.Duration(lt.Nanosecond()))
 	return c.NextOpen(u)
 }
 

@@ -78,16 +78,16 @@ type exception struct {
 // regular days are counted arithmetically from prefix sums; exceptions are
 // found by binary search. No operation allocates or loops over days.
 type base struct {
-	loc     *time.Location
-	days    [7][]piece // regular open pieces per weekday, in seconds after midnight
-	dayOpen [7]int64
-	week    int64    // open seconds in a regular week
-	pre     [8]int64 // pre[j]: open seconds in the first j days of a week that starts on windowFirst's weekday
-	exc     []exception
-	real    []piece
-	trans   []transition
-	off0    int64 // offset before trans[0]
-	tot     int64 // open seconds in the range
+	loc         *time.Location
+	days        [7][]piece // regular open pieces per weekday, in seconds after midnight
+	dayOpen     [7]int64
+	week        int64    // open seconds in a regular week
+	pre         [8]int64 // pre[j]: open seconds in the first j days of a week that starts on windowFirst's weekday
+	exc         []exception
+	real        []piece
+	trans       []transition
+	off0        int64 // offset before trans[0]
+	tot         int64 // open seconds in the range
 	deltaAll    int64
 	first, last time.Time
 }
@@ -332,30 +332,13 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	special := map[date.Date]bool{}
 	lo := dayStart(windowFirst) - 2*secondsPerDay
 	hi := dayStart(windowLast) + 2*secondsPerDay
-	t := time.Unix(lo, 0).In(loc)
-	_, off := t.Zone()
-	e.off0 = int64(off)
+	e.off0, e.trans = zoneTransitions(loc, lo, hi)
 	prev := e.off0
-	for {
-		_, end := t.ZoneBounds()
-		if end.IsZero() || end.Unix() >= hi {
-			break
-		}
-		if !end.After(t) {
-			// time.ZoneBounds can answer t itself at the end of some
-			// years of a zone's extended rule; step past it.
-			end = t.Add(time.Second)
-		}
-		t = end
-		_, o := t.Zone()
-		if int64(o) != prev {
-			at := t.Unix()
-			e.trans = append(e.trans, transition{at: at, off: int64(o)})
-			dNew, _ := localDay(at + int64(o))
-			dOld, _ := localDay(at - 1 + prev)
-			special[dNew], special[dOld] = true, true
-			prev = int64(o)
-		}
+	for _, tr := range e.trans {
+		dNew, _ := localDay(tr.at + tr.off)
+		dOld, _ := localDay(tr.at - 1 + prev)
+		special[dNew], special[dOld] = true, true
+		prev = tr.off
 	}
 
 	// Overrides, merged per date.
@@ -421,8 +404,8 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	}
 	e.deltaAll = deltaSum
 	e.tot = e.regular(windowLast) + deltaSum
-	e.first = e.instantAt(dayStart(windowFirst))
-	e.last = e.instantAt(dayStart(windowLast))
+	e.first = wallInstant(loc, windowFirst, 0)
+	e.last = wallInstant(loc, windowLast, 0)
 	return e, nil
 }
 
@@ -452,26 +435,83 @@ func (e *base) realPieces(d date.Date, wall []piece, out []piece) []piece {
 	return append(out[:first], normalize(out[first:])...)
 }
 
-// instantAt returns the earliest instant at which the local wall clock
-// reaches l (seconds since the local epoch): the instant it shows l, the
-// first of two at fall-back, or the end of a spring-forward gap that skips l.
-func (e *base) instantAt(l int64) time.Time {
-	reaches := func(u int64) bool { return u+e.offsetAt(u) >= l && u-1+e.offsetAt(u-1) < l }
-	best := int64(0)
-	found := false
-	try := func(u int64) {
-		if (!found || u < best) && reaches(u) {
-			best, found = u, true
+// wallInstant returns the earliest instant at which the wall clock in loc
+// shows sod seconds after midnight of date d: the first of two at
+// fall-back, and the end of the gap when a spring-forward skips that time.
+func wallInstant(loc *time.Location, d date.Date, sod int64) time.Time {
+	y, m, dd := d.Date()
+	h, mi, s := int(sod/3600), int(sod/60%60), int(sod%60)
+	r := time.Date(y, m, dd, h, mi, s, 0, loc)
+	want := dayStart(d) + sod
+	wall := func(t time.Time) int64 {
+		_, off := t.Zone()
+		return t.Unix() + int64(off)
+	}
+	start, end := r.ZoneBounds()
+	switch got := wall(r); {
+	case got < want && !end.IsZero(): // time.Date stopped before a gap
+		return end
+	case got > want && !start.IsZero(): // or after it
+		return start
+	}
+	// At fall-back the same wall time comes once more, earlier.
+	if !start.IsZero() {
+		_, offPrev := start.Add(-time.Second).Zone()
+		_, off := r.Zone()
+		if offPrev > off {
+			if c := r.Add(-time.Duration(offPrev-off) * time.Second); c.Before(start) && wall(c) == want {
+				return c
+			}
 		}
 	}
-	try(l - e.off0)
-	i := sort.Search(len(e.trans), func(i int) bool { return e.trans[i].at > l-2*secondsPerDay })
-	for ; i < len(e.trans) && e.trans[i].at < l+2*secondsPerDay; i++ {
-		try(l - e.trans[i].off)
-		try(e.trans[i].at)
+	return r
+}
+
+// zoneTransitions returns the UTC offset of loc at Unix second lo and the
+// changes of offset in (lo, hi).
+func zoneTransitions(loc *time.Location, lo, hi int64) (int64, []transition) {
+	offAt := func(u int64) int64 {
+		_, off := time.Unix(u, 0).In(loc).Zone()
+		return int64(off)
 	}
-	if !found {
-		best = l - e.offsetAt(l-e.offsetAt(l))
+	off0 := offAt(lo)
+	var out []transition
+	cur := off0
+	for u := lo; u < hi; {
+		_, end := time.Unix(u, 0).In(loc).ZoneBounds()
+		next := end.Unix()
+		switch {
+		case end.IsZero():
+			return off0, out
+		case next <= u:
+			// time.ZoneBounds can answer u itself near the end of a
+			// year under a zone's extended rule: step, then find any
+			// change by bisection.
+			next = u + 6*3600
+		}
+		if next >= hi {
+			return off0, out
+		}
+		if o := offAt(next); o != cur {
+			a, b := u, next // offAt(a) == cur, offAt(b) != cur
+			if offAt(b-1) == cur {
+				a = b - 1
+			}
+			for b-a > 1 {
+				m := a + (b-a)/2
+				if offAt(m) == cur {
+					a = m
+				} else {
+					b = m
+				}
+			}
+			cur = o
+			if b != next {
+				cur = offAt(b)
+			}
+			out = append(out, transition{at: b, off: cur})
+		}
+		u = next
 	}
-	return time.Unix(best, 0).In(e.loc)
+	return off0, out
 }

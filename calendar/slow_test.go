@@ -1,0 +1,217 @@
+package calendar
+
+// A slow, obviously correct reference: it reads a calendar's JSON form
+// directly and answers from the definition — the wall clock in the zone at
+// instant t shows a time inside one of that day's intervals — walking real
+// time minute by minute. Every boundary (intervals, zone transitions) falls
+// on a whole minute, so open/closed is constant within each minute.
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/rickb777/date/v2"
+)
+
+type refCal struct {
+	loc    *time.Location
+	week   [7][][2]int // by time.Weekday: [start, end) minutes as written
+	open   map[date.Date][][2]int
+	closed map[date.Date][][2]int // nil entry: whole day
+	rules  []docRule
+	memo   map[date.Date][1440]bool
+}
+
+func refParse(js []byte) *refCal {
+	var d doc
+	if err := json.Unmarshal(js, &d); err != nil {
+		panic(err)
+	}
+	loc, err := time.LoadLocation(d.Zone)
+	if err != nil {
+		panic(err)
+	}
+	r := &refCal{loc: loc, open: map[date.Date][][2]int{}, closed: map[date.Date][][2]int{}, rules: d.Rules, memo: map[date.Date][1440]bool{}}
+	for wd := time.Sunday; wd <= time.Saturday; wd++ {
+		r.week[wd] = refIntervals(*d.Week.day(wd))
+	}
+	for _, o := range d.Open {
+		day := date.MustParseISO(o.Date)
+		r.open[day] = append(r.open[day], refIntervals(o.Hours)...)
+	}
+	for _, c := range d.Closed {
+		day := date.MustParseISO(c.Date)
+		r.closed[day] = refClose(r.closed[day], c.Hours)
+	}
+	return r
+}
+
+func refClose(prev [][2]int, hours []string) [][2]int {
+	if len(hours) == 0 {
+		return append(prev, [2]int{0, 1440})
+	}
+	return append(prev, refIntervals(hours)...)
+}
+
+func refIntervals(list []string) [][2]int {
+	var out [][2]int
+	for _, s := range list {
+		var h1, m1, h2, m2 int
+		if _, err := fmt.Sscanf(s, "%d:%d-%d:%d", &h1, &m1, &h2, &m2); err != nil {
+			panic(s)
+		}
+		out = append(out, [2]int{h1*60 + m1, h2*60 + m2})
+	}
+	return out
+}
+
+func (r *refCal) program(d date.Date) [][2]int {
+	if p, ok := r.open[d]; ok {
+		return p
+	}
+	return r.week[d.Weekday()]
+}
+
+// minutes returns, for each minute of the wall clock of date d, whether it
+// is open.
+func (r *refCal) minutes(d date.Date) [1440]bool {
+	if m, ok := r.memo[d]; ok {
+		return m
+	}
+	var m [1440]bool
+	for _, iv := range r.program(d) {
+		end := iv[1]
+		if end <= iv[0] {
+			end = 1440
+		}
+		for x := iv[0]; x < end; x++ {
+			m[x] = true
+		}
+	}
+	for _, iv := range r.program(d - 1) {
+		if iv[1] <= iv[0] {
+			for x := 0; x < iv[1]; x++ {
+				m[x] = true
+			}
+		}
+	}
+	closed := r.closed[d]
+	for _, rule := range r.rules {
+		for y := d.Year() - 1; y <= d.Year()+1; y++ {
+			own, ok := refRuleDate(rule, y)
+			if ok && (own == d || refObserve(own, rule.Observed) == d) {
+				closed = refClose(closed, rule.Hours)
+			}
+		}
+	}
+	for _, iv := range closed {
+		for x := iv[0]; x < iv[1]; x++ {
+			m[x] = false
+		}
+	}
+	r.memo[d] = m
+	return m
+}
+
+// refRuleDate finds a rule's date in year y by scanning the year's days.
+func refRuleDate(rule docRule, y int) (date.Date, bool) {
+	if rule.Easter != nil {
+		return refEaster(y) + date.Date(*rule.Easter), true
+	}
+	count := 0
+	var hits []date.Date
+	for d := date.New(y, 1, 1); d.Year() == y; d++ {
+		if int(d.Month()) != rule.Month {
+			continue
+		}
+		if rule.Weekday == "" {
+			if d.Day() == rule.Day {
+				return d, true
+			}
+			continue
+		}
+		if weekdayKeys[d.Weekday()] == rule.Weekday {
+			count++
+			hits = append(hits, d)
+		}
+	}
+	switch {
+	case rule.Weekday == "":
+		return 0, false
+	case rule.Nth > 0 && rule.Nth <= count:
+		return hits[rule.Nth-1], true
+	case rule.Nth < 0 && -rule.Nth <= count:
+		return hits[count+rule.Nth], true
+	}
+	return 0, false
+}
+
+func refObserve(d date.Date, o string) date.Date {
+	wd := d.Weekday()
+	switch {
+	case wd == time.Saturday && (o == "friday-before" || o == "nearest-weekday"):
+		return d - 1
+	case wd == time.Saturday && o == "monday-after":
+		return d + 2
+	case wd == time.Sunday && o == "friday-before":
+		return d - 2
+	case wd == time.Sunday && (o == "monday-after" || o == "nearest-weekday"):
+		return d + 1
+	}
+	return d
+}
+
+// refEaster is Knuth's Easter algorithm (TAOCP 1.3.2, exercise 14), a
+// different derivation from the one the package uses.
+func refEaster(y int) date.Date {
+	g := y%19 + 1
+	c := y/100 + 1
+	x := 3*c/4 - 12
+	z := (8*c+5)/25 - 5
+	d := 5*y/4 - x - 10
+	e := (11*g + 20 + z - x) % 30
+	if e < 0 {
+		e += 30
+	}
+	if (e == 25 && g > 11) || e == 24 {
+		e++
+	}
+	n := 44 - e
+	if n < 21 {
+		n += 30
+	}
+	n = n + 7 - (d+n)%7
+	if n > 31 {
+		return date.New(y, time.April, n-31)
+	}
+	return date.New(y, time.March, n)
+}
+
+func (r *refCal) isOpen(t time.Time) bool {
+	lt := t.In(r.loc)
+	m := r.minutes(date.NewAt(lt))
+	return m[lt.Hour()*60+lt.Minute()]
+}
+
+// between walks [a, b) one real minute at a time.
+func refBetween(open func(time.Time) bool, a, b time.Time) time.Duration {
+	if b.Before(a) {
+		return -refBetween(open, b, a)
+	}
+	var sum time.Duration
+	for m := a.Truncate(time.Minute); m.Before(b); m = m.Add(time.Minute) {
+		if !open(m) {
+			continue
+		}
+		s, e := m, m.Add(time.Minute)
+		if s.Before(a) {
+			s = a
+		}
+		if e.After(b) {
+			e = b
+		}
+		sum += e.Sub(s)
+	}
+	return sum
+}
