@@ -34,9 +34,17 @@ type Trigger struct {
 func AtOffset(d time.Duration) Trigger { return Trigger{offset: d} }
 
 // AtShare returns the trigger at percent per cent of the target, rounded to
-// a hundredth of a per cent.
+// a hundredth of a per cent. Policy sets refuse shares that are negative
+// or above 10000%.
 func AtShare(percent float64) Trigger {
-	return Trigger{share: int32(percent*100 + 0.5), isShare: true}
+	bp := percent*100 + 0.5
+	switch {
+	case !(bp >= 0): // negative or NaN
+		return Trigger{share: -1, isShare: true}
+	case bp > maxShare:
+		return Trigger{share: maxShare + 1, isShare: true}
+	}
+	return Trigger{share: int32(bp), isShare: true}
 }
 
 // ParseTrigger reads a trigger: an offset as a signed Go or ISO 8601

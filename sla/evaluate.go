@@ -36,7 +36,7 @@ import (
 // that fired stay fired (by name).
 func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Status, error) {
 	var ev evaluator
-	if err := ev.init(ps, &inq, events, now); err != nil {
+	if err := ev.init(ps, inq, events, now); err != nil {
 		return Status{}, err
 	}
 	for i := range events {
@@ -104,7 +104,7 @@ func sortedOrder(events []Event) []int {
 // An evaluator holds the state of one evaluation while it replays a log.
 type evaluator struct {
 	ps      *PolicySet
-	inq     *Inquiry
+	inq     Inquiry
 	custCal *calendar.Calendar
 	now     time.Time
 
@@ -115,19 +115,21 @@ type evaluator struct {
 	counts   Counts
 	resolved bool
 	waiting  bool
-	lastCh   Channel   // channel of the customer's latest message
-	msgChans []Channel // channels the customer wrote on, beyond the offered ones
+	lastCh   Channel    // channel of the customer's latest message
+	msgChans [4]Channel // channels the customer wrote on, beyond the offered ones
+	nChans   int
+	more     []Channel // more of them
 
-	obs     []oblig
-	owed    int // index of the reply obligation owed, or -1
-	update  int // index of the open update obligation, or -1
-	res     int // index of the resolution obligation
-	nums    [numMetrics]int
-	stops   []stop // waits and resolved spans
-	fired   []fired
-	vios    []Violation
-	links   []link // which obligations each violation concerns
-	chanBuf [2]Channel
+	obs    []oblig
+	owing  bool // a reply is owed
+	owed   int  // index of the reply obligation owed, or -1
+	update int  // index of the open update obligation, or -1
+	res    int  // index of the resolution obligation, or -1
+	nums   [numMetrics]int
+	stops  []stop // waits and resolved spans
+	fired  []fired
+	vios   []Violation
+	links  []link // which obligations each violation concerns
 }
 
 // A stop is a span in which the resolution clock stood still: waiting on
@@ -194,7 +196,7 @@ func (o *oblig) elapsedAt(t time.Time) time.Duration {
 
 // init checks the inquiry and sets up the obligations that start on its
 // arrival.
-func (ev *evaluator) init(ps *PolicySet, inq *Inquiry, events []Event, now time.Time) error {
+func (ev *evaluator) init(ps *PolicySet, inq Inquiry, events []Event, now time.Time) error {
 	switch {
 	case inq.Received.IsZero():
 		return fmt.Errorf("sla: inquiry %q: %w: no arrival time", inq.ID, ErrBadInquiry)
@@ -216,28 +218,40 @@ func (ev *evaluator) init(ps *PolicySet, inq *Inquiry, events []Event, now time.
 	ev.class = inq.Class
 	ev.pol = ps.selectIndex(inq.Channel, inq.Labels, inq.Class)
 	ev.lastCh = inq.Channel
-	ev.msgChans = ev.chanBuf[:0]
 	n := 3
+	tg := &ps.targeted
 	for i := range events {
 		switch events[i].Type {
-		case CustomerMessage, Reply, Promise, Appointment, Reopen:
+		case CustomerMessage:
+			n += b2i(tg[NextReply.index()])
+		case Reply, Reopen:
+			n += b2i(tg[PeriodicUpdate.index()])
+		case Promise:
+			n += b2i(tg[PromiseKept.index()])
+		case Appointment:
 			n++
 		}
 	}
 	ev.obs = make([]oblig, 0, n)
+	ev.owing = true
 	ev.owed = ev.open(FirstReply, inq.Received, time.Time{})
 	ev.update = ev.open(PeriodicUpdate, inq.Received, time.Time{})
 	ev.res = ev.open(Resolution, inq.Received, time.Time{})
 	return nil
 }
 
-// open starts an obligation of metric m at t and returns its index. It
-// starts paused if it is a periodic update while we wait on the customer.
+// open starts an obligation of metric m at t and returns its index, or -1
+// if no policy of the set has a target for m (and m is not appointment
+// kept, which Held events need). It starts paused if it is a periodic
+// update while we wait on the customer.
 func (ev *evaluator) open(m Metric, t, base time.Time) int {
 	key := Key{Metric: m}
 	if m.numbered() {
 		ev.nums[m.index()]++
 		key.N = ev.nums[m.index()]
+	}
+	if !ev.ps.targeted[m.index()] && m != AppointmentKept {
+		return -1
 	}
 	ev.obs = append(ev.obs, oblig{key: key, start: t, base: base, running: true, segStart: t, nextLevel: -1})
 	i := len(ev.obs) - 1
@@ -436,6 +450,9 @@ func (o *oblig) halt(t time.Time) {
 
 // pause stops an open obligation's clock at t.
 func (ev *evaluator) pause(i int, t time.Time) {
+	if i < 0 {
+		return
+	}
 	o := &ev.obs[i]
 	if o.closed() || !o.running {
 		return
@@ -446,6 +463,9 @@ func (ev *evaluator) pause(i int, t time.Time) {
 
 // resume restarts a paused obligation's clock at t.
 func (ev *evaluator) resume(i int, t time.Time) {
+	if i < 0 {
+		return
+	}
 	o := &ev.obs[i]
 	if o.closed() || o.running {
 		return
@@ -457,6 +477,9 @@ func (ev *evaluator) resume(i int, t time.Time) {
 
 // meet records that obligation i was done at t.
 func (ev *evaluator) meet(i int, t time.Time) {
+	if i < 0 {
+		return
+	}
 	o := &ev.obs[i]
 	if o.closed() {
 		return
@@ -481,7 +504,7 @@ func (ev *evaluator) close(o *oblig, t time.Time) {
 
 // offered reports whether the customer offered ch for an answer.
 func (ev *evaluator) offered(ch Channel) bool {
-	return ev.inq.offered(ch) || slices.Contains(ev.msgChans, ch)
+	return ev.inq.offered(ch) || slices.Contains(ev.msgChans[:ev.nChans], ch) || slices.Contains(ev.more, ch)
 }
 
 // apply applies event e, found at index i of the log.
@@ -501,15 +524,23 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		ev.counts.CustomerMessages++
 		ev.lastCh = ch
 		if !ev.offered(ch) {
-			ev.msgChans = append(ev.msgChans, ch)
+			if ev.nChans < len(ev.msgChans) {
+				ev.msgChans[ev.nChans] = ch
+				ev.nChans++
+			} else {
+				ev.more = append(ev.more, ch)
+			}
 		}
 		if ev.waiting {
 			ev.endWait(t)
 		}
-		if ev.owed >= 0 {
+		if ev.owing {
 			ev.counts.Nudges++
-			ev.obs[ev.owed].nudges++
+			if ev.owed >= 0 {
+				ev.obs[ev.owed].nudges++
+			}
 		} else {
+			ev.owing = true
 			ev.owed = ev.open(NextReply, t, time.Time{})
 		}
 
@@ -524,9 +555,9 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		if rule == SameChannel && ch != ev.lastCh {
 			return nil
 		}
-		if ev.owed >= 0 {
+		if ev.owing {
 			ev.meet(ev.owed, t)
-			ev.owed = -1
+			ev.owing, ev.owed = false, -1
 		}
 		if !ev.resolved {
 			if ev.update >= 0 {
@@ -589,8 +620,8 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		ev.meet(ev.res, t)
 		if ev.owed >= 0 {
 			ev.close(&ev.obs[ev.owed], t)
-			ev.owed = -1
 		}
+		ev.owing, ev.owed = false, -1
 		if ev.update >= 0 {
 			ev.close(&ev.obs[ev.update], t)
 			ev.update = -1
@@ -603,10 +634,12 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		}
 		ev.resolved = false
 		ev.stops[len(ev.stops)-1].to = t
-		o := &ev.obs[ev.res]
-		o.done, o.doneAt = false, time.Time{}
-		ev.retarget(ev.res, t)
-		ev.resume(ev.res, t)
+		if ev.res >= 0 {
+			o := &ev.obs[ev.res]
+			o.done, o.doneAt = false, time.Time{}
+			ev.retarget(ev.res, t)
+			ev.resume(ev.res, t)
+		}
 		ev.update = ev.open(PeriodicUpdate, t, time.Time{})
 
 	case Reclassify:
@@ -796,4 +829,11 @@ func (ev *evaluator) status(n int, next time.Time) Status {
 		st.Obligations = append(st.Obligations, ob)
 	}
 	return st
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -154,6 +154,7 @@ type PolicySet struct {
 	policies  []Policy
 	compiled  []compiledPolicy
 	calendars map[string]*calendar.Calendar
+	targeted  [numMetrics]bool // some policy has a target for the metric
 }
 
 // compiledPolicy is a policy's targets, indexed by metric.
@@ -200,6 +201,7 @@ func NewPolicySet(calendars map[string]*calendar.Calendar, policies ...Policy) (
 				ct.cal = ps.calendars[t.Calendar]
 			}
 			ps.compiled[i].targets[m.index()] = ct
+			ps.targeted[m.index()] = true
 		}
 	}
 	return ps, nil
