@@ -29,6 +29,11 @@ const maxTime = MaxDays * 24 * time.Hour
 // So "P1D" and "24h" are different durations: the first is one business
 // day, the second 24 business hours (three days of a 9-to-5 office).
 //
+// An obligation with a day-based target in business time is due at AddTo
+// of its start (the same wall-clock time days later, not the close of the
+// day before, though the business time between is the same); time its
+// clock stands still pushes that back by the business time lost.
+//
 // Durations compare by value with ==: "PT60M", "PT1H" and "1h" are equal.
 // The zero Duration is zero length.
 type Duration struct {

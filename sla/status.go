@@ -34,8 +34,8 @@ const (
 	AppointmentKept Metric = "appointment"
 )
 
-// Metrics lists every metric, in the order obligations of the same instant
-// are listed.
+// metrics lists every metric; a metric's index in it indexes per-metric
+// arrays.
 var metrics = [...]Metric{FirstReply, NextReply, PeriodicUpdate, Resolution, PromiseKept, AppointmentKept}
 
 const numMetrics = len(metrics)
@@ -235,8 +235,9 @@ type Status struct {
 	// Resolved and Waiting say whether the inquiry is resolved, and
 	// whether we wait on the customer.
 	Resolved, Waiting bool
-	// Obligations lists every obligation of a metric that had a target,
-	// in order of start (ties in the order of Metrics).
+	// Obligations lists every obligation that has had a target, in the
+	// order they started: first reply, update#1 and resolution on
+	// arrival, then the others in log order.
 	Obligations []Obligation
 	// Violations lists the replies on channels the customer never
 	// offered, in log order.
