@@ -3,6 +3,7 @@ package sla_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -159,6 +160,18 @@ func TestNewPolicySetErrors(t *testing.T) {
 		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "x", At: sla.AtShare(1e9)}}},
 	}})
 	assert.ErrorIs(t, err, sla.ErrBadLevel)
+
+	many := make([]sla.Level, sla.MaxLevels+1)
+	for i := range many {
+		many[i] = sla.Level{Name: fmt.Sprint(i)}
+	}
+	_, err = sla.NewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
+		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: many},
+	}})
+	assert.ErrorIs(t, err, sla.ErrBadLevel)
+
+	_, err = new(sla.PolicySet).Evaluate(sla.Inquiry{Channel: sla.Email, Received: at("2026-03-09 09:00")}, nil, at("2026-03-09 10:00"))
+	assert.ErrorIs(t, err, sla.ErrNoFallback, "the zero set is refused, not a panic")
 
 	// The set copies what it is given.
 	levels := []sla.Level{{Name: "x", At: sla.AtShare(50), Notify: []string{"ann"}}}

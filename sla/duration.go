@@ -154,7 +154,13 @@ func (d Duration) String() string {
 		t -= m * time.Minute
 	}
 	if t > 0 {
-		b.WriteString(strconv.FormatFloat(t.Seconds(), 'f', -1, 64))
+		// Exactly, not through a float64.
+		b.WriteString(strconv.FormatInt(int64(t/time.Second), 10))
+		if ns := int64(t % time.Second); ns > 0 {
+			frac := strconv.FormatInt(1e9+ns, 10)[1:] // nine digits
+			b.WriteString(".")
+			b.WriteString(strings.TrimRight(frac, "0"))
+		}
 		b.WriteString("S")
 	}
 	return b.String()

@@ -35,6 +35,9 @@ import (
 // its own start, its business time counted in the new calendar. Levels
 // that fired stay fired (by name).
 func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Status, error) {
+	if ps == nil || len(ps.policies) == 0 {
+		return Status{}, fmt.Errorf("sla: evaluate: %w: empty policy set", ErrNoFallback)
+	}
 	var ev evaluator
 	if err := ev.init(ps, inq, events, now); err != nil {
 		return Status{}, err

@@ -9,6 +9,9 @@ import (
 	"github.com/replyby/replyby/calendar"
 )
 
+// MaxLevels is the most levels an escalation ladder may have.
+const MaxLevels = 64
+
 // A ReplyRule says which replies count towards reply targets.
 type ReplyRule uint8
 
@@ -149,7 +152,8 @@ func (p *Policy) clone() Policy {
 // inquiry being the one that applies to it, and the calendars their targets
 // count in. The last policy is the fallback: it matches every inquiry.
 //
-// A PolicySet is immutable and safe for concurrent use.
+// A PolicySet is immutable and safe for concurrent use. The zero PolicySet
+// is not usable: build one with NewPolicySet or ParsePolicies.
 type PolicySet struct {
 	policies  []Policy
 	compiled  []compiledPolicy
@@ -270,6 +274,9 @@ func (ps *PolicySet) checkTarget(m Metric, t Target, path string) error {
 	}
 	if t.Calendar != "" && ps.calendars[t.Calendar] == nil {
 		return &ConfigError{path + ".calendar", fmt.Errorf("%w %q", ErrUnknownCalendar, t.Calendar)}
+	}
+	if len(t.Escalation) > MaxLevels {
+		return &ConfigError{path + ".escalation", fmt.Errorf("%w: more than %d levels", ErrBadLevel, MaxLevels)}
 	}
 	names := make(map[string]bool, len(t.Escalation))
 	for j, l := range t.Escalation {
