@@ -3,7 +3,6 @@ package calendar
 import (
 	"iter"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -84,6 +83,12 @@ type base struct {
 	week        int64    // open seconds in a regular week
 	pre         [8]int64 // pre[j]: open seconds in the first j days of a week that starts on windowFirst's weekday
 	exc         []exception
+	excDay      index      // keys: exception days
+	excG        index      // keys: exception gStart
+	transAt     index      // keys: transition instants
+	transLocal  index      // keys: transition instants on the new wall clock
+	phase       [7][]piece // days by phase: (d − windowFirst) mod 7
+	phaseOpen   [7]int64
 	real        []piece
 	trans       []transition
 	off0        int64 // offset before trans[0]
@@ -102,21 +107,18 @@ func floorDiv(a, b int64) int64 {
 
 // offsetAt returns the UTC offset at Unix second u.
 func (e *base) offsetAt(u int64) int64 {
-	i := sort.Search(len(e.trans), func(i int) bool { return e.trans[i].at > u })
-	if i == 0 {
-		return e.off0
+	if i := e.transAt.search(u + 1); i > 0 {
+		return e.trans[i-1].off
 	}
-	return e.trans[i-1].off
+	return e.off0
 }
 
 // dayOffset returns the UTC offset throughout regular day d.
 func (e *base) dayOffset(d date.Date) int64 {
-	dayL := dayStart(d)
-	i := sort.Search(len(e.trans), func(i int) bool { return e.trans[i].at+e.trans[i].off > dayL })
-	if i == 0 {
-		return e.off0
+	if i := e.transLocal.search(dayStart(d) + 1); i > 0 {
+		return e.trans[i-1].off
 	}
-	return e.trans[i-1].off
+	return e.off0
 }
 
 // local returns the local date of Unix second u and its seconds after
@@ -126,24 +128,16 @@ func (e *base) local(u int64) (date.Date, int64) {
 }
 
 // findExc returns the index of the first exception on or after d.
-func (e *base) findExc(d date.Date) int {
-	lo, hi := 0, len(e.exc)
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if e.exc[m].day < d {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	return lo
-}
+func (e *base) findExc(d date.Date) int { return e.excDay.search(int64(d)) }
 
 // regular returns the open seconds of the template in [windowFirst, d).
 func (e *base) regular(d date.Date) int64 {
 	n := int64(d - windowFirst)
 	return n/7*e.week + e.pre[n%7]
 }
+
+// dayPhase returns the regular pieces of date d, which must lie in the range.
+func (e *base) dayPhase(d date.Date) []piece { return e.phase[int64(d-windowFirst)%7] }
 
 func (e *base) deltaBeforeIdx(i int) int64 {
 	if i < len(e.exc) {
@@ -173,7 +167,7 @@ func (e *base) cum(t time.Time) int64 {
 		return x.gStart*nsPerSec + within(e.real[x.first:x.first+x.n], u, t.Nanosecond())
 	}
 	g := e.regular(d) + e.deltaBeforeIdx(i)
-	return g*nsPerSec + within(e.days[d.Weekday()], sod, t.Nanosecond())
+	return g*nsPerSec + within(e.dayPhase(d), sod, t.Nanosecond())
 }
 
 // within returns the open nanoseconds of ps before second s plus ns.
@@ -207,7 +201,8 @@ func reach(ps []piece, rem int64) (int64, int64) {
 }
 
 func (e *base) inv(x int64) time.Time {
-	k := sort.Search(len(e.exc), func(i int) bool { return e.exc[i].gStart*nsPerSec >= x }) - 1
+	// k: the last exception with less than x behind its start.
+	k := e.excG.search((x-1)/nsPerSec+1) - 1
 	delta := int64(0)
 	if k >= 0 {
 		ex := &e.exc[k]
@@ -215,7 +210,7 @@ func (e *base) inv(x int64) time.Time {
 			s, ns := reach(e.real[ex.first:ex.first+ex.n], x-ex.gStart*nsPerSec)
 			return time.Unix(s, ns).In(e.loc)
 		}
-		delta = ex.deltaBefore + ex.open - e.dayOpen[ex.day.Weekday()]
+		delta = ex.deltaBefore + ex.open - e.phaseOpen[int64(ex.day-windowFirst)%7]
 	}
 	y := x - delta*nsPerSec // the same point in template-only counting
 	w := e.week * nsPerSec
@@ -226,7 +221,7 @@ func (e *base) inv(x int64) time.Time {
 		j++
 	}
 	d := windowFirst + date.Date(q*7+int64(j-1))
-	s, ns := reach(e.days[d.Weekday()], y-e.pre[j-1]*nsPerSec)
+	s, ns := reach(e.phase[j-1], y-e.pre[j-1]*nsPerSec)
 	u := dayStart(d) + s - e.dayOffset(d)
 	return time.Unix(u, ns).In(e.loc)
 }
@@ -242,7 +237,7 @@ func (e *base) isOpen(t time.Time) bool {
 		x := &e.exc[i]
 		return contains(e.real[x.first:x.first+x.n], u)
 	}
-	return contains(e.days[d.Weekday()], sod)
+	return contains(e.dayPhase(d), sod)
 }
 
 func contains(ps []piece, s int64) bool {
@@ -265,7 +260,7 @@ func (e *base) openDay(d date.Date) bool {
 	if i < len(e.exc) && e.exc[i].day == d {
 		return e.exc[i].open > 0
 	}
-	return e.dayOpen[d.Weekday()] > 0
+	return e.phaseOpen[int64(d-windowFirst)%7] > 0
 }
 
 // dayPieces appends the open pieces of local date d, in Unix seconds.
@@ -276,7 +271,7 @@ func (e *base) dayPieces(d date.Date, out []piece) []piece {
 		return append(out, e.real[x.first:x.first+x.n]...)
 	}
 	shift := dayStart(d) - e.dayOffset(d)
-	for _, p := range e.days[d.Weekday()] {
+	for _, p := range e.dayPhase(d) {
 		out = append(out, piece{p.start + shift, p.end + shift})
 	}
 	return out
@@ -323,9 +318,10 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	if e.week == 0 {
 		return nil, fieldErr("week", "", "no open hours in the weekly template", ErrNeverOpen)
 	}
-	wd0 := windowFirst.Weekday()
+	wd0 := int(windowFirst.Weekday())
 	for j := range 7 {
-		e.pre[j+1] = e.pre[j] + e.dayOpen[(int(wd0)+j)%7]
+		e.phase[j], e.phaseOpen[j] = e.days[(wd0+j)%7], e.dayOpen[(wd0+j)%7]
+		e.pre[j+1] = e.pre[j] + e.phaseOpen[j]
 	}
 
 	// The zone's transitions over the range, and the days they touch.
@@ -333,6 +329,11 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	lo := dayStart(windowFirst) - 2*secondsPerDay
 	hi := dayStart(windowLast) + 2*secondsPerDay
 	e.off0, e.trans = zoneTransitions(loc, lo, hi)
+	atKeys, localKeys := make([]int64, len(e.trans)), make([]int64, len(e.trans))
+	for i, tr := range e.trans {
+		atKeys[i], localKeys[i] = tr.at, tr.at+tr.off
+	}
+	e.transAt, e.transLocal = newIndex(atKeys), newIndex(localKeys)
 	prev := e.off0
 	for _, tr := range e.trans {
 		dNew, _ := localDay(tr.at + tr.off)
@@ -403,6 +404,11 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 		e.exc = append(e.exc, x)
 	}
 	e.deltaAll = deltaSum
+	dayKeys, gKeys := make([]int64, len(e.exc)), make([]int64, len(e.exc))
+	for i, x := range e.exc {
+		dayKeys[i], gKeys[i] = int64(x.day), x.gStart
+	}
+	e.excDay, e.excG = newIndex(dayKeys), newIndex(gKeys)
 	e.tot = e.regular(windowLast) + deltaSum
 	e.first = wallInstant(loc, windowFirst, 0)
 	e.last = wallInstant(loc, windowLast, 0)
@@ -419,7 +425,7 @@ func (e *base) realPieces(d date.Date, wall []piece, out []piece) []piece {
 	lo, hi := dayL-16*3600, dayL+secondsPerDay+16*3600
 	for u := lo; u < hi; {
 		segEnd := hi
-		i := sort.Search(len(e.trans), func(i int) bool { return e.trans[i].at > u })
+		i := e.transAt.search(u + 1)
 		if i < len(e.trans) && e.trans[i].at < hi {
 			segEnd = e.trans[i].at
 		}

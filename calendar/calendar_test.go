@@ -1,0 +1,312 @@
+package calendar
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	_ "time/tzdata"
+
+	"github.com/rickb777/date/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func mustLoad(t testing.TB, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	require.NoError(t, err)
+	return loc
+}
+
+func mustParse(t testing.TB, js string) *Calendar {
+	t.Helper()
+	c, err := Parse([]byte(js))
+	require.NoError(t, err)
+	return c
+}
+
+func at(loc *time.Location, y int, m time.Month, d, h, min int) time.Time {
+	return time.Date(y, m, d, h, min, 0, 0, loc)
+}
+
+const nineToFive = `{"zone":"America/New_York","week":{"mon":["09:00-17:00"],"tue":["09:00-17:00"],"wed":["09:00-17:00"],"thu":["09:00-17:00"],"fri":["09:00-17:00"]}}`
+
+// Traps that business-hours libraries have fallen into.
+func TestTraps(t *testing.T) {
+	ny := mustLoad(t, "America/New_York")
+	office := mustParse(t, nineToFive)
+
+	t.Run("budget ends exactly at closing time", func(t *testing.T) {
+		due := office.Add(at(ny, 2026, 11, 23, 9, 0), 8*time.Hour)
+		assert.Equal(t, at(ny, 2026, 11, 23, 17, 0), due, "due at closing, not next opening")
+		assert.False(t, office.IsOpen(due), "closed at the closing instant (half-open)")
+		assert.True(t, office.IsOpen(due.Add(-time.Nanosecond)))
+	})
+	t.Run("inquiry arrives while closed", func(t *testing.T) {
+		sat := at(ny, 2026, 11, 21, 10, 0)
+		assert.Equal(t, at(ny, 2026, 11, 23, 10, 0), office.Add(sat, time.Hour))
+		assert.Equal(t, at(ny, 2026, 11, 23, 9, 0), office.NextOpen(sat))
+		assert.Equal(t, sat, office.NextClose(sat))
+	})
+	t.Run("Friday 16:55 plus one hour is Monday 09:55", func(t *testing.T) {
+		assert.Equal(t, at(ny, 2026, 11, 23, 9, 55), office.Add(at(ny, 2026, 11, 20, 16, 55), time.Hour))
+	})
+	t.Run("negative Add is the inverse", func(t *testing.T) {
+		mon := at(ny, 2026, 11, 23, 9, 55)
+		assert.Equal(t, at(ny, 2026, 11, 20, 16, 55), office.Add(mon, -time.Hour))
+		assert.Equal(t, at(ny, 2026, 11, 21, 12, 0), office.Add(at(ny, 2026, 11, 21, 12, 0), 0), "Add(t, 0) is t, even while closed")
+		assert.Equal(t, at(ny, 2026, 11, 20, 16, 0), office.Add(at(ny, 2026, 11, 23, 9, 0), -time.Hour))
+		// The latest instant with the budget behind it: the next opening, not closing time.
+		assert.Equal(t, at(ny, 2026, 11, 23, 9, 0), office.Add(at(ny, 2026, 11, 23, 10, 0), -time.Hour))
+	})
+	t.Run("24x7 has no gap at midnight", func(t *testing.T) {
+		c := mustParse(t, `{"zone":"Europe/Berlin","week":{"mon":["00:00-24:00"],"tue":["00:00-24:00"],"wed":["00:00-24:00"],"thu":["00:00-24:00"],"fri":["00:00-24:00"],"sat":["00:00-24:00"],"sun":["00:00-24:00"]}}`)
+		be := mustLoad(t, "Europe/Berlin")
+		a := at(be, 2026, 11, 23, 23, 30)
+		assert.Equal(t, time.Hour, c.Between(a, a.Add(time.Hour)))
+		assert.Equal(t, a.Add(90*time.Minute), c.Add(a, 90*time.Minute))
+		spans := slices.Collect(c.Spans(a, a.Add(72*time.Hour)))
+		require.Len(t, spans, 1, "one span across midnights")
+		assert.Equal(t, 72*time.Hour, spans[0].Duration())
+		// DST days hold 23 and 25 hours of business time.
+		assert.Equal(t, 23*time.Hour, c.Between(at(be, 2026, 3, 29, 0, 0), at(be, 2026, 3, 30, 0, 0)))
+		assert.Equal(t, 25*time.Hour, c.Between(at(be, 2026, 10, 25, 0, 0), at(be, 2026, 10, 26, 0, 0)))
+	})
+	t.Run("intervals ending at 24:00 join the next day", func(t *testing.T) {
+		c := mustParse(t, `{"zone":"UTC","week":{"mon":["18:00-24:00"],"tue":["00:00-02:00","09:00-10:00"]}}`)
+		mon := at(time.UTC, 2026, 11, 23, 18, 0)
+		assert.Equal(t, at(time.UTC, 2026, 11, 24, 2, 0), c.NextClose(mon))
+		assert.Equal(t, at(time.UTC, 2026, 11, 24, 1, 0), c.Add(mon, 7*time.Hour))
+		assert.True(t, c.IsOpen(at(time.UTC, 2026, 11, 24, 0, 0)))
+		assert.False(t, c.IsOpen(at(time.UTC, 2026, 11, 24, 2, 0)))
+	})
+	t.Run("overnight shift across DST changes", func(t *testing.T) {
+		c := mustParse(t, `{"zone":"America/New_York","week":{"sat":["22:00-06:00"]}}`)
+		fallBack := at(ny, 2026, 10, 31, 22, 0) // 1 Nov 2026: 02:00 EDT → 01:00 EST
+		springFwd := at(ny, 2026, 3, 7, 22, 0)  // 8 Mar 2026: 02:00 EST → 03:00 EDT
+		assert.Equal(t, 9*time.Hour, c.Between(fallBack, fallBack.Add(48*time.Hour)))
+		assert.Equal(t, 7*time.Hour, c.Between(springFwd, springFwd.Add(48*time.Hour)))
+		assert.Equal(t, at(ny, 2026, 11, 1, 6, 0), c.Add(fallBack, 9*time.Hour))
+		assert.Equal(t, at(ny, 2026, 3, 8, 6, 0), c.Add(springFwd, 7*time.Hour))
+	})
+	t.Run("interval starting inside a spring-forward gap", func(t *testing.T) {
+		c := mustParse(t, `{"zone":"America/New_York","week":{"sun":["02:30-05:00"]}}`)
+		day := at(ny, 2026, 3, 8, 0, 0)
+		spans := slices.Collect(c.Spans(day, day.Add(24*time.Hour)))
+		require.Len(t, spans, 1)
+		assert.Equal(t, time.Date(2026, 3, 8, 3, 0, 0, 0, ny), spans[0].Start, "opens at the first instant after the gap")
+		assert.Equal(t, 2*time.Hour, spans[0].Duration())
+	})
+	t.Run("wall times repeated at fall-back count once per real instant", func(t *testing.T) {
+		c := mustParse(t, `{"zone":"America/New_York","week":{"sun":["01:00-02:00"]}}`)
+		day := at(ny, 2026, 11, 1, 0, 0)
+		assert.Equal(t, 2*time.Hour, c.Between(day, day.Add(24*time.Hour)))
+	})
+	t.Run("30-minute DST in Lord Howe", func(t *testing.T) {
+		lh := mustLoad(t, "Australia/Lord_Howe")
+		c := mustParse(t, `{"zone":"Australia/Lord_Howe","week":{"sun":["00:00-24:00"]}}`)
+		assert.Equal(t, 23*time.Hour+30*time.Minute, c.Between(at(lh, 2026, 10, 4, 0, 0), at(lh, 2026, 10, 5, 0, 0)))
+		assert.Equal(t, 24*time.Hour+30*time.Minute, c.Between(at(lh, 2026, 4, 5, 0, 0), at(lh, 2026, 4, 6, 0, 0)))
+	})
+	t.Run("holiday on a weekend with an observed rule", func(t *testing.T) {
+		c, err := New(ny, Weekdays("09:00-17:00"), Rules(FixedDate("Independence Day", time.July, 4)), Rules(Rule{Kind: FixedDateRule, Month: time.July, Day: 4, Observed: NearestWeekday}))
+		require.NoError(t, err)
+		// 4 July 2026 is a Saturday: Friday 3 July is closed.
+		assert.False(t, c.IsOpen(at(ny, 2026, 7, 3, 10, 0)))
+		assert.True(t, c.IsOpen(at(ny, 2026, 7, 2, 10, 0)))
+		assert.True(t, c.IsOpen(at(ny, 2026, 7, 6, 10, 0)))
+		// 4 July 2027 is a Sunday: Monday 5 July is closed.
+		assert.False(t, c.IsOpen(at(ny, 2027, 7, 5, 10, 0)))
+		assert.True(t, c.IsOpen(at(ny, 2027, 7, 2, 10, 0)))
+	})
+	t.Run("Easter-based rules", func(t *testing.T) {
+		c, err := New(mustLoad(t, "Europe/London"), Weekdays("09:00-17:00"), Rules(Easter("Good Friday", -2), Easter("Easter Monday", 1)))
+		require.NoError(t, err)
+		lon := c.Location()
+		for _, y := range []struct{ good, monday date.Date }{
+			{date.New(2026, 4, 3), date.New(2026, 4, 6)},
+			{date.New(2027, 3, 26), date.New(2027, 3, 29)},
+			{date.New(2038, 4, 23), date.New(2038, 4, 26)},
+		} {
+			open := func(d date.Date) bool {
+				yy, mm, dd := d.Date()
+				return c.IsOpen(at(lon, yy, mm, dd, 10, 0))
+			}
+			assert.False(t, open(y.good), "Good Friday %s", y.good)
+			assert.False(t, open(y.monday), "Easter Monday %s", y.monday)
+			assert.True(t, open(y.good-1), "the Thursday before %s", y.good)
+			assert.True(t, open(y.monday+1), "the Tuesday after %s", y.monday)
+		}
+		// Thursday before Good Friday 2026 16:00 + 2h: Tuesday 10:00.
+		assert.Equal(t, at(lon, 2026, 4, 7, 10, 0), c.Add(at(lon, 2026, 4, 2, 16, 0), 2*time.Hour))
+	})
+	t.Run("closures of some hours and special openings", func(t *testing.T) {
+		c, err := New(ny, Weekdays("09:00-17:00"), Closed(date.New(2026, 12, 24), "13:00-24:00"), Closed(date.New(2026, 12, 25)), Open(date.New(2026, 12, 19), "10:00-14:00"))
+		require.NoError(t, err)
+		assert.Equal(t, 4*time.Hour, c.Between(at(ny, 2026, 12, 24, 0, 0), at(ny, 2026, 12, 26, 0, 0)))
+		assert.Equal(t, 4*time.Hour, c.Between(at(ny, 2026, 12, 19, 0, 0), at(ny, 2026, 12, 20, 0, 0)))
+		assert.Equal(t, at(ny, 2026, 12, 28, 10, 0), c.Add(at(ny, 2026, 12, 24, 12, 0), 2*time.Hour))
+	})
+	t.Run("AddDays keeps the wall time on the next open day", func(t *testing.T) {
+		c, err := New(ny, Weekdays("09:00-17:00"), Rules(NthWeekday("Thanksgiving", time.November, time.Thursday, 4)))
+		require.NoError(t, err)
+		assert.Equal(t, at(ny, 2026, 11, 23, 16, 55), c.AddDays(at(ny, 2026, 11, 20, 16, 55), 1))
+		assert.Equal(t, at(ny, 2026, 11, 27, 10, 0), c.AddDays(at(ny, 2026, 11, 25, 10, 0), 1), "skips Thanksgiving")
+		assert.Equal(t, at(ny, 2026, 11, 25, 9, 0), c.AddDays(at(ny, 2026, 11, 20, 20, 0), 2), "Tuesday 20:00 is closed: the next opening")
+		assert.Equal(t, at(ny, 2026, 11, 23, 9, 0), c.AddDays(at(ny, 2026, 11, 21, 10, 0), 0), "n <= 0 is NextOpen")
+		// A wall time skipped by spring-forward becomes the end of the gap.
+		night := mustParse(t, `{"zone":"America/New_York","week":{"sat":["00:00-24:00"],"sun":["00:00-24:00"]}}`)
+		assert.Equal(t, time.Date(2026, 3, 8, 3, 0, 0, 0, ny), night.AddDays(at(ny, 2026, 3, 7, 2, 30), 1))
+	})
+	t.Run("union and intersection across zones", func(t *testing.T) {
+		lon := mustLoad(t, "Europe/London")
+		london, err := New(lon, Weekdays("09:00-17:00"))
+		require.NoError(t, err)
+		both, err := Intersect(office, london)
+		require.NoError(t, err)
+		either, err := Union(office, london)
+		require.NoError(t, err)
+		// Monday 23 Nov 2026: London is UTC, New York UTC−5.
+		day := at(ny, 2026, 11, 23, 0, 0)
+		assert.Equal(t, 3*time.Hour, both.Between(day, day.Add(24*time.Hour)), "09:00–12:00 New York")
+		assert.Equal(t, 13*time.Hour, either.Between(day, day.Add(24*time.Hour)), "04:00–17:00 New York")
+		_, err = Intersect(office, mustParse(t, `{"zone":"Asia/Tokyo","week":{"mon":["09:00-10:00"]}}`))
+		assert.ErrorIs(t, err, ErrNeverOpen)
+		u, err := Union(office, Always())
+		require.NoError(t, err)
+		assert.Equal(t, "always", u.Name())
+		_, err = json.Marshal(either)
+		assert.ErrorIs(t, err, ErrNoJSON)
+	})
+	t.Run("the zero Calendar counts plain time", func(t *testing.T) {
+		var zero Calendar
+		var nilCal *Calendar
+		a := at(ny, 2026, 11, 21, 10, 0)
+		for _, c := range []*Calendar{&zero, nilCal, Always()} {
+			assert.True(t, c.IsOpen(a))
+			assert.Equal(t, a.Add(time.Hour), c.Add(a, time.Hour))
+			assert.Equal(t, time.Hour, c.Between(a, a.Add(time.Hour)))
+			assert.True(t, c.NextClose(a).IsZero())
+		}
+	})
+	t.Run("outside the supported range", func(t *testing.T) {
+		old := time.Date(1960, 1, 4, 10, 0, 0, 0, ny)
+		assert.False(t, office.IsOpen(old))
+		assert.Equal(t, time.Duration(0), office.Between(old, old.Add(24*time.Hour)))
+		far := time.Date(2099, 12, 31, 10, 0, 0, 0, ny)
+		end := office.Add(far, 1000*time.Hour)
+		assert.Equal(t, time.Date(2100, 1, 1, 0, 0, 0, 0, ny), end, "saturates at the end of the range")
+		assert.NotPanics(t, func() { office.Add(far, time.Duration(1<<63-1)) })
+		assert.NotPanics(t, func() { office.Add(far, time.Duration(-1<<63)) })
+	})
+}
+
+func TestErrorsNameTheField(t *testing.T) {
+	cases := []struct {
+		js, msg string
+		is      error
+	}{
+		{`{"zone":"UTC","week":{"mon":["09:00-12:00","25:00-26:00"]}}`, `week.mon[1]: "25:00-26:00": hour out of range`, ErrBadInterval},
+		{`{"zone":"UTC","week":{"tue":["9-17"]}}`, `week.tue[0]: "9-17": want "HH:MM"`, ErrBadInterval},
+		{`{"zone":"UTC","week":{"tue":["09:00"]}}`, `week.tue[0]: "09:00": want "HH:MM-HH:MM"`, ErrBadInterval},
+		{`{"zone":"UTC","week":{"tue":["24:00-02:00"]}}`, `week.tue[0]: "24:00-02:00": starts at 24:00`, ErrBadInterval},
+		{`{"zone":"UTC","week":{"tue":["09:60-10:00"]}}`, `week.tue[0]: "09:60-10:00": minute out of range`, ErrBadInterval},
+		{`{"zone":"UTC","week":{"tue":["09:00-24:30"]}}`, `week.tue[0]: "09:00-24:30": time after 24:00`, ErrBadInterval},
+		{`{"zone":"UTC","week":{}}`, `week: no open hours in the weekly template`, ErrNeverOpen},
+		{`{"week":{"mon":["09:00-17:00"]}}`, `zone: missing`, ErrBadZone},
+		{`{"zone":"Mars/Olympus","week":{"mon":["09:00-17:00"]}}`, `zone: "Mars/Olympus": unknown time zone`, ErrBadZone},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"24/12/2026"}]}`, `closed[0].date: "24/12/2026": want a date "YYYY-MM-DD"`, ErrBadDate},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-12-24","hours":["22:00-06:00"]}]}`, `closed[0].hours[0]: "22:00-06:00": closed hours may not run overnight`, ErrBadInterval},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"open":[{"date":"2026-12-19"}]}`, `open[0].hours: missing`, ErrBadInterval},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"name":"x"}]}`, `rules[0]: names no date`, ErrBadRule},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":13,"day":1}]}`, `rules[0].month: "13": month out of range`, ErrBadRule},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":2,"day":30}]}`, `rules[0].day: "30": day out of range`, ErrBadRule},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":5,"weekday":"monday","nth":1}]}`, `rules[0].weekday: "monday"`, ErrBadRule},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":5,"weekday":"mon","nth":6}]}`, `rules[0].nth: "6"`, ErrBadRule},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":5,"day":1,"observed":"sometimes"}]}`, `rules[1].observed`, ErrBadRule},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"easter":1,"month":4}]}`, `rules[0]: easter takes no month`, ErrBadRule},
+		{`{"zone":"UTC","wek":{}}`, `wek: unknown field`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":"09:00-17:00"}}`, `week.mon: want []string`, ErrBadJSON},
+		{`{"zone":"UTC"`, `unexpected EOF`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]}} {}`, `data after the calendar object`, ErrBadJSON},
+	}
+	for _, c := range cases {
+		t.Run(c.msg, func(t *testing.T) {
+			_, err := Parse([]byte(c.js))
+			require.Error(t, err)
+			assert.ErrorIs(t, err, c.is)
+			if c.msg == `rules[1].observed` {
+				return // the index differs; checked below
+			}
+			assert.Contains(t, err.Error(), c.msg)
+			var fe *Error
+			assert.True(t, errors.As(err, &fe))
+		})
+	}
+}
+
+func TestNeverOpenYear(t *testing.T) {
+	// Open Mondays only, and every Monday of every month is a holiday.
+	var rules []Rule
+	for m := time.January; m <= time.December; m++ {
+		for n := 1; n <= 5; n++ {
+			rules = append(rules, NthWeekday("", m, time.Monday, n))
+		}
+	}
+	_, err := New(time.UTC, Hours(time.Monday, "09:00-17:00"), Rules(rules...))
+	require.ErrorIs(t, err, ErrNeverOpen)
+	assert.Contains(t, err.Error(), "closed throughout 1970")
+
+	_, err = New(nil)
+	assert.ErrorIs(t, err, ErrBadZone)
+	_, err = New(time.UTC, Hours(time.Weekday(9), "09:00-17:00"))
+	assert.ErrorIs(t, err, ErrBadInterval)
+	_, err = Union()
+	assert.Error(t, err)
+}
+
+func TestLimits(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[`)
+	for i := range maxRules + 1 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"month":1,"day":%d}`, i%28+1)
+	}
+	b.WriteString(`]}`)
+	_, err := Parse([]byte(b.String()))
+	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+func TestMarshalRoundTrip(t *testing.T) {
+	js := `{"name":"support-nyc","zone":"America/New_York","week":{"mon":["09:00-12:00","13:00-17:30"],"tue":["09:00-17:30"],"wed":["09:00-17:30"],"thu":["09:00-17:30"],"fri":["09:00-17:00","22:00-06:00"]},"closed":[{"date":"2026-12-24","hours":["13:00-24:00"],"name":"Christmas Eve"},{"date":"2026-12-31"}],"open":[{"date":"2026-12-19","hours":["10:00-14:00"],"name":"holiday sale"}],"rules":[{"name":"New Year","month":1,"day":1,"observed":"nearest-weekday"},{"name":"Thanksgiving","month":11,"weekday":"thu","nth":4},{"name":"Memorial Day","month":5,"weekday":"mon","nth":-1},{"name":"Good Friday","easter":-2},{"name":"Easter","easter":0}]}`
+	c := mustParse(t, js)
+	out, err := json.Marshal(c)
+	require.NoError(t, err)
+	assert.JSONEq(t, js, string(out))
+
+	var embedded struct{ Cal *Calendar }
+	require.NoError(t, json.Unmarshal([]byte(`{"Cal":`+js+`}`), &embedded))
+	assert.Equal(t, "support-nyc", embedded.Cal.Name())
+
+	out, err = json.Marshal(Always())
+	require.NoError(t, err)
+	always := mustParse(t, string(out))
+	a := time.Date(2026, 3, 8, 1, 0, 0, 0, time.UTC)
+	assert.Equal(t, a.Add(50*time.Hour), always.Add(a, 50*time.Hour))
+
+	_, err = json.Marshal(mustNew(t, time.FixedZone("X", 3600), Weekdays("09:00-17:00")))
+	assert.ErrorIs(t, err, ErrNoJSON)
+}
+
+func mustNew(t testing.TB, loc *time.Location, opts ...Option) *Calendar {
+	t.Helper()
+	c, err := New(loc, opts...)
+	require.NoError(t, err)
+	return c
+}
