@@ -271,12 +271,12 @@ func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	case d == 0:
 		return t
 	case d > 0:
-		x := e.cum(t) + int64(d)
-		if x > e.total() || x < 0 {
+		u, ok := e.advance(t, int64(d))
+		if !ok {
 			_, last := e.bounds()
 			return maxTime(t, last)
 		}
-		return e.inv(x)
+		return u
 	default:
 		x := e.cum(t) + int64(d)
 		if x < 0 || int64(d) == -1<<63 {

@@ -125,6 +125,15 @@ func (e *spans) inv(x int64) time.Time {
 	return time.Unix(e.ps[i].start+rem/nsPerSec, rem%nsPerSec).In(e.loc)
 }
 
+func (e *spans) advance(t time.Time, d int64) (time.Time, bool) {
+	x0 := e.cum(t)
+	x := x0 + d
+	if x > e.total() || x < x0 {
+		return time.Time{}, false
+	}
+	return e.inv(x), true
+}
+
 func (e *spans) isOpen(t time.Time) bool {
 	u := t.Unix()
 	i := e.find(u)

@@ -50,6 +50,9 @@ type engine interface {
 	pieces(from time.Time) iter.Seq[piece]
 	// openDay reports whether the calendar is open at all on local date d.
 	openDay(d date.Date) bool
+	// advance returns inv(cum(t) + d) for d > 0, or false when that lies
+	// past the end of the supported range.
+	advance(t time.Time, d int64) (time.Time, bool)
 	// bounds returns the first and last instants of the supported range.
 	bounds() (first, last time.Time)
 	location() *time.Location
@@ -153,21 +156,37 @@ func (e *base) bounds() (time.Time, time.Time) { return e.first, e.last }
 func (e *base) location() *time.Location { return e.loc }
 
 func (e *base) cum(t time.Time) int64 {
+	x, _, _ := e.cumHint(t)
+	return x
+}
+
+// hint remembers where a lookup found t: the first exception on or after
+// its day and the number of zone transitions up to it. Later lookups near t
+// start from there instead of searching.
+type hint struct{ exc, trans int }
+
+// cumHint returns F(t) and where t was found.
+func (e *base) cumHint(t time.Time) (int64, int, int) {
 	u := t.Unix()
-	d, sod := e.local(u)
+	j := e.transAt.search(u + 1)
+	off := e.off0
+	if j > 0 {
+		off = e.trans[j-1].off
+	}
+	d, sod := localDay(u + off)
 	if d < windowFirst {
-		return 0
+		return 0, 0, j
 	}
 	if d >= windowLast {
-		return e.total()
+		return e.total(), len(e.exc), j
 	}
 	i := e.findExc(d)
 	if i < len(e.exc) && e.exc[i].day == d {
 		x := &e.exc[i]
-		return x.gStart*nsPerSec + within(e.real[x.first:x.first+x.n], u, t.Nanosecond())
+		return x.gStart*nsPerSec + within(e.real[x.first:x.first+x.n], u, t.Nanosecond()), i, j
 	}
 	g := e.regular(d) + e.deltaBeforeIdx(i)
-	return g*nsPerSec + within(e.dayPhase(d), sod, t.Nanosecond())
+	return g*nsPerSec + within(e.dayPhase(d), sod, t.Nanosecond()), i, j
 }
 
 // within returns the open nanoseconds of ps before second s plus ns.
@@ -201,8 +220,39 @@ func reach(ps []piece, rem int64) (int64, int64) {
 }
 
 func (e *base) inv(x int64) time.Time {
+	return e.invHint(x, hint{exc: -1, trans: -1})
+}
+
+// advance returns inv(F(t) + d) for d > 0, and false if that is past the
+// range. It starts its searches where t was found: a due time a few days
+// ahead costs no search at all.
+func (e *base) advance(t time.Time, d int64) (time.Time, bool) {
+	x0, i, j := e.cumHint(t)
+	x := x0 + d
+	if x > e.total() || x < x0 {
+		return time.Time{}, false
+	}
+	return e.invHint(x, hint{exc: i, trans: j}), true
+}
+
+// invHint is inv starting from a hint at or before the answer; a negative
+// hint means none.
+func (e *base) invHint(x int64, h hint) time.Time {
 	// k: the last exception with less than x behind its start.
-	k := e.excG.search((x-1)/nsPerSec+1) - 1
+	k := -1
+	if h.exc >= 0 {
+		k = h.exc - 1
+		for n := 0; k+1 < len(e.exc) && e.exc[k+1].gStart*nsPerSec < x; n++ {
+			if n == 4 {
+				k = -2 // far: search
+				break
+			}
+			k++
+		}
+	}
+	if h.exc < 0 || k == -2 {
+		k = e.excG.search((x-1)/nsPerSec+1) - 1
+	}
 	delta := int64(0)
 	if k >= 0 {
 		ex := &e.exc[k]
@@ -222,8 +272,21 @@ func (e *base) inv(x int64) time.Time {
 	}
 	d := windowFirst + date.Date(q*7+int64(j-1))
 	s, ns := reach(e.phase[j-1], y-e.pre[j-1]*nsPerSec)
-	u := dayStart(d) + s - e.dayOffset(d)
+	u := dayStart(d) + s - e.dayOffsetHint(d, h.trans)
 	return time.Unix(u, ns).In(e.loc)
+}
+
+// dayOffsetHint is dayOffset, first trying the offset in force after the
+// hinted transitions.
+func (e *base) dayOffsetHint(d date.Date, j int) int64 {
+	l := dayStart(d)
+	if j >= 0 && (j == len(e.trans) || e.trans[j].at+e.trans[j].off > l) && (j == 0 || e.trans[j-1].at+e.trans[j-1].off <= l) {
+		if j == 0 {
+			return e.off0
+		}
+		return e.trans[j-1].off
+	}
+	return e.dayOffset(d)
 }
 
 func (e *base) isOpen(t time.Time) bool {
