@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func output(t *testing.T, now, config string) string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, run(&b, now, config))
+	return b.String()
+}
+
+// squeeze replaces each run of blanks with one, so that tests do not
+// depend on column widths.
+func squeeze(s string) string { return regexp.MustCompile(` +`).ReplaceAllString(s, " ") }
+
+func TestDefaultWeek(t *testing.T) {
+	out := output(t, defaultNow, "")
+	for _, want := range []string{
+		"lead-1001   email     prospect  prospects          first_reply    Mon 23 Nov 12:55  met        warn Mon 11:55\n",
+		"promise#1      Tue 24 Nov 12:00  breached   broken Tue 12:00\n",
+		"resolution     Fri 27 Nov 09:00  breached", // Thanksgiving is skipped
+		"appointment#1  Wed 25 Nov 15:15  breached   no-show Wed 15:15\n",
+		"Escalations sent (12, each once)",
+		"  case-3001  promise#1 overdue since Tue 24 Nov 12:00\n",
+		"  lead-1002  no owner; never answered on a channel they offered (1 reply on phone)\n",
+	} {
+		assert.Contains(t, squeeze(out), squeeze(want))
+	}
+	for i, line := range strings.Split(out, "\n") {
+		assert.Equal(t, strings.TrimRight(line, " "), line, "line %d has trailing blanks", i+1)
+	}
+	assert.Equal(t, out, output(t, defaultNow, ""), "deterministic")
+}
+
+func TestNowFlag(t *testing.T) {
+	out := output(t, "2026-11-23T12:30:00-05:00", "")
+	assert.Contains(t, out, "Evaluated at Mon 23 Nov 12:30")
+	assert.NotContains(t, out, "case-3002", "not yet received")
+	assert.Contains(t, squeeze(out), "lead-1002 web-form prospect prospects first_reply Mon 23 Nov 13:00 running warn Mon 12:00\n")
+
+	// The same instant written in another zone gives the same report.
+	assert.Equal(t, out, output(t, "2026-11-23T17:30:00Z", ""))
+
+	out = output(t, "2026-01-01T00:00:00Z", "")
+	assert.Contains(t, out, "No inquiry had arrived by then.")
+
+	var b bytes.Buffer
+	assert.ErrorContains(t, run(&b, "Monday", ""), "-now")
+}
+
+func TestConfigFlag(t *testing.T) {
+	dir := t.TempDir()
+	same := filepath.Join(dir, "same.json")
+	require.NoError(t, os.WriteFile(same, embeddedPolicies, 0o600))
+	want := strings.Replace(output(t, defaultNow, ""), "embedded policies.json", same, 1)
+	assert.Equal(t, want, output(t, defaultNow, same))
+
+	// Everyone gets one hour for a first reply, in plain time.
+	mine := filepath.Join(dir, "mine.json")
+	require.NoError(t, os.WriteFile(mine, []byte(`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "1h"}}}]}`), 0o600))
+	out := output(t, defaultNow, mine)
+	assert.Contains(t, squeeze(out), "lead-1001 email prospect all first_reply Fri 20 Nov 17:55 met_late")
+
+	bad := filepath.Join(dir, "bad.json")
+	require.NoError(t, os.WriteFile(bad, []byte(`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "4x"}}}]}`), 0o600))
+	var b bytes.Buffer
+	assert.ErrorContains(t, run(&b, defaultNow, bad), `policies[0].targets.first_reply.within: bad duration "4x"`)
+	assert.Error(t, run(&b, defaultNow, filepath.Join(dir, "missing.json")))
+}
