@@ -62,6 +62,7 @@ type EventError struct {
 	Err   error
 }
 
+// Error formats the problem as "event N (type): reason".
 func (e *EventError) Error() string {
 	s := "event " + strconv.Itoa(e.Index)
 	if e.Type != "" {
