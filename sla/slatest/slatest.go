@@ -1,0 +1,348 @@
+package slatest
+
+import (
+	"fmt"
+	"slices"
+	"time"
+	_ "time/tzdata" // tests must not depend on the host's zone database
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/replyby/replyby/clock"
+	"github.com/replyby/replyby/sla"
+)
+
+// T is the part of testing.TB that a Scenario uses. *testing.T,
+// *testing.B and *rapid.T implement it.
+type T interface {
+	Helper()
+	Errorf(format string, args ...any)
+	FailNow()
+}
+
+// A Scenario is an inquiry under a policy set and its event log, with
+// assertions about what the log means at given instants. Its methods are
+// meant to be called from the test's goroutine.
+type Scenario struct {
+	t      T
+	ps     *sla.PolicySet
+	inq    sla.Inquiry
+	events []sla.Event
+}
+
+// New returns a scenario for inq under ps, with an empty log. The zone of
+// inq.Received is the zone in which the scenario reads wall-clock times.
+// An inquiry without a Received time stops the test.
+func New(t T, ps *sla.PolicySet, inq sla.Inquiry) *Scenario {
+	t.Helper()
+	if ps == nil || inq.Received.IsZero() {
+		t.Errorf("slatest.New: need a policy set and an inquiry with a Received time")
+		t.FailNow()
+	}
+	return &Scenario{t: t, ps: ps, inq: inq}
+}
+
+// Inquiry returns the scenario's inquiry.
+func (s *Scenario) Inquiry() sla.Inquiry { return s.inq }
+
+// Events returns a copy of the log, in the order the events were added.
+func (s *Scenario) Events() []sla.Event { return slices.Clone(s.events) }
+
+// layouts are the wall-clock forms Time reads, in the inquiry's zone.
+var layouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02 15:04:05"}
+
+// parseTime reads an instant: RFC 3339, or a wall-clock time in loc.
+func parseTime(loc *time.Location, s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.In(loc), nil
+	}
+	for _, layout := range layouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("slatest: cannot read %q as a time: write 2006-01-02T15:04 (in %s) or RFC 3339", s, loc)
+}
+
+// MustTime reads a wall-clock time such as "2026-11-20T16:55" in the IANA
+// zone named zone, or an RFC 3339 instant, and panics if it cannot. It is
+// meant for an inquiry's Received time in a test.
+func MustTime(zone, s string) time.Time {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		panic("slatest: " + err.Error())
+	}
+	t, err := parseTime(loc, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// Time reads s as an instant: a wall-clock time in the zone of the
+// inquiry's Received time ("2026-11-20T16:55", "2026-11-20 16:55:30") or
+// RFC 3339. Text it cannot read stops the test.
+func (s *Scenario) Time(str string) time.Time {
+	s.t.Helper()
+	t, err := parseTime(s.inq.Received.Location(), str)
+	if err != nil {
+		s.t.Errorf("%v", err)
+		s.t.FailNow()
+	}
+	return t
+}
+
+// At adds events to the log, each happening at when (whatever their own
+// Time says), in the order given.
+func (s *Scenario) At(when string, events ...sla.Event) *Scenario {
+	s.t.Helper()
+	t := s.Time(when)
+	for _, e := range events {
+		e.Time = t
+		s.events = append(s.events, e)
+	}
+	return s
+}
+
+// Reply adds a reply by a person on ch at when.
+func (s *Scenario) Reply(when string, ch sla.Channel) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Reply, Channel: ch})
+}
+
+// AutoReply adds an automatic acknowledgement on ch at when.
+func (s *Scenario) AutoReply(when string, ch sla.Channel) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.AutoReply, Channel: ch})
+}
+
+// CustomerMessage adds a message from the customer on ch at when.
+func (s *Scenario) CustomerMessage(when string, ch sla.Channel) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.CustomerMessage, Channel: ch})
+}
+
+// Promise adds, at when, a promise due at due.
+func (s *Scenario) Promise(when, due string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Promise, Due: s.Time(due)})
+}
+
+// Appointment adds, at when, an appointment on ch scheduled for due.
+func (s *Scenario) Appointment(when string, ch sla.Channel, due string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Appointment, Channel: ch, Due: s.Time(due)})
+}
+
+// Held records at when that the earliest pending appointment took place.
+func (s *Scenario) Held(when string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Held})
+}
+
+// Wait adds, at when, that we wait on the customer.
+func (s *Scenario) Wait(when string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Wait})
+}
+
+// Resume adds, at when, that we no longer wait on the customer.
+func (s *Scenario) Resume(when string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Resume})
+}
+
+// Resolve adds the inquiry's resolution at when.
+func (s *Scenario) Resolve(when string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Resolve})
+}
+
+// Reopen adds a reopening of the resolved inquiry at when.
+func (s *Scenario) Reopen(when string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Reopen})
+}
+
+// Assign makes owner the inquiry's owner at when ("" for nobody).
+func (s *Scenario) Assign(when, owner string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Assign, Owner: owner})
+}
+
+// Reclassify changes the inquiry's class at when (the non-empty fields
+// of c).
+func (s *Scenario) Reclassify(when string, c sla.Class) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Reclassify, Class: c})
+}
+
+// Status evaluates the log at the instant at. An error from the evaluation
+// stops the test, with the timeline.
+func (s *Scenario) Status(at string) sla.Status {
+	s.t.Helper()
+	st, err := s.ps.Evaluate(s.inq, s.events, s.Time(at))
+	if err != nil {
+		s.t.Errorf("slatest: evaluating at %s: %v\n\n%s", at, err, s.timeline(s.Time(at), nil, nil))
+		s.t.FailNow()
+	}
+	return st
+}
+
+// Obligation returns the obligation named key ("first_reply",
+// "next_reply#2") at the instant at. A missing obligation or a malformed
+// key stops the test.
+func (s *Scenario) Obligation(at, key string) sla.Obligation {
+	s.t.Helper()
+	st := s.Status(at)
+	k, err := sla.ParseKey(key)
+	if err != nil {
+		s.t.Errorf("slatest: %v", err)
+		s.t.FailNow()
+	}
+	o, ok := st.Obligation(k)
+	if !ok {
+		s.t.Errorf("slatest: no obligation %s at %s\n\n%s", key, at, s.timeline(st.At, &st, nil))
+		s.t.FailNow()
+	}
+	return o
+}
+
+// AssertState asserts that at the instant at the obligation named key is
+// in state want, and reports whether it is.
+func (s *Scenario) AssertState(at, key string, want sla.State) bool {
+	s.t.Helper()
+	o := s.Obligation(at, key)
+	return assert.Equal(s.t, want.String(), o.State.String(),
+		"state of %s at %s\n\n%s", key, at, s.Timeline(at))
+}
+
+// AssertDue asserts that at the instant at the obligation named key is due
+// at due, and reports whether it is. (An obligation whose clock is stopped
+// before its due time has no due time: see sla.Obligation.)
+func (s *Scenario) AssertDue(at, key, due string) bool {
+	s.t.Helper()
+	o := s.Obligation(at, key)
+	return assert.Equal(s.t, stamp(s.Time(due)), stamp(o.Due),
+		"due time of %s at %s\n\n%s", key, at, s.Timeline(at))
+}
+
+// AssertEscalated asserts that the level named level of the obligation
+// named key fired at the instant at, and that a host that evaluates when
+// an event arrives and when Next comes notices it then. It reports
+// whether both hold.
+func (s *Scenario) AssertEscalated(key, level, at string) bool {
+	s.t.Helper()
+	when := s.Time(at)
+	notices := s.Notices(at)
+	for _, n := range notices {
+		if n.Obligation.String() != key || n.Level != level {
+			continue
+		}
+		ok := assert.Equal(s.t, stamp(when), stamp(n.At),
+			"%s of %s fired at another time\n\n%s", level, key, s.Timeline(at))
+		return assert.Equal(s.t, stamp(n.At), stamp(n.Seen),
+			"%s of %s fired at %s, but a host evaluating at each Next saw it only at %s\n\n%s",
+			level, key, stamp(n.At), stamp(n.Seen), s.Timeline(at)) && ok
+	}
+	return assert.Fail(s.t, fmt.Sprintf("%s of %s did not fire by %s", level, key, at), s.Timeline(at))
+}
+
+// AssertNoEscalation asserts that no level named level of the obligation
+// named key fired by the instant until, and reports whether none did. An
+// empty key or level matches every obligation or level.
+func (s *Scenario) AssertNoEscalation(key, level, until string) bool {
+	s.t.Helper()
+	var fired []string
+	for _, n := range s.Notices(until) {
+		if (key == "" || n.Obligation.String() == key) && (level == "" || n.Level == level) {
+			fired = append(fired, fmt.Sprintf("%s of %s at %s", n.Level, n.Obligation, stamp(n.At)))
+		}
+	}
+	return assert.Empty(s.t, fired, "escalations by %s\n\n%s", until, s.Timeline(until))
+}
+
+// A Notice is an escalation as a host sends it.
+type Notice struct {
+	sla.Escalation
+	// Seen is when the host noticed it: the instant of the evaluation
+	// that first listed it. It equals At when Next is exact.
+	Seen time.Time
+}
+
+// Notices replays the log up to the instant until on a manual clock, as a
+// host does: it evaluates the inquiry when it arrives, when each event
+// arrives and when the last status's Next comes, and returns each
+// escalation the first time an evaluation lists it, in that order.
+// An error from an evaluation stops the test.
+func (s *Scenario) Notices(until string) []Notice {
+	s.t.Helper()
+	end := s.Time(until)
+	notices, err := s.replay(end)
+	if err != nil {
+		s.t.Errorf("slatest: replaying to %s: %v\n\n%s", until, err, s.timeline(end, nil, nil))
+		s.t.FailNow()
+	}
+	return notices
+}
+
+func (s *Scenario) replay(end time.Time) ([]Notice, error) {
+	start := s.inq.Received
+	clk := clock.NewManual(start)
+	var (
+		log     []sla.Event
+		notices []Notice
+		seen    = map[string]bool{}
+		timer   clock.Timer
+		err     error
+	)
+	var check func()
+	check = func() {
+		if err != nil {
+			return
+		}
+		st, e := s.ps.Evaluate(s.inq, log, clk.Now())
+		if e != nil {
+			err = e
+			return
+		}
+		for _, o := range st.Obligations {
+			for _, esc := range o.Escalations {
+				if id := esc.Obligation.String() + "/" + esc.Level; !seen[id] {
+					seen[id] = true
+					notices = append(notices, Notice{Escalation: esc, Seen: clk.Now()})
+				}
+			}
+		}
+		if timer != nil {
+			timer.Stop()
+		}
+		if !st.Next.IsZero() {
+			timer = clk.AfterFunc(st.Next.Sub(clk.Now()), check)
+		}
+	}
+	// One arrival per distinct instant, with every event of that instant,
+	// so that no evaluation sees half of what happened at once.
+	events := slices.Clone(s.events)
+	slices.SortStableFunc(events, func(a, b sla.Event) int { return a.Time.Compare(b.Time) })
+	if len(events) == 0 || events[0].Time.After(start) {
+		clk.AfterFunc(0, check)
+	}
+	for i := 0; i < len(events); {
+		j := i + 1
+		for j < len(events) && events[j].Time.Equal(events[i].Time) {
+			j++
+		}
+		batch := events[i:j]
+		clk.AfterFunc(batch[0].Time.Sub(start), func() {
+			log = append(log, batch...)
+			check()
+		})
+		i = j
+	}
+	if end.Before(start) {
+		return nil, nil
+	}
+	clk.Set(end)
+	return notices, err
+}

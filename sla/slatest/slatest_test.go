@@ -1,0 +1,241 @@
+package slatest_test
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/slatest"
+)
+
+// policies: first replies to prospects within one business hour of a New
+// York 9-to-5 desk; the owner is warned half an hour before and told at
+// the breach. 2026-11-20 is a Friday.
+var policies = sla.MustParsePolicies([]byte(`{
+  "calendars": {"desk": {"zone": "America/New_York", "week": {
+    "mon": ["09:00-17:00"], "tue": ["09:00-17:00"], "wed": ["09:00-17:00"],
+    "thu": ["09:00-17:00"], "fri": ["09:00-17:00"]}}},
+  "policies": [
+    {"name": "prospects", "match": {"parties": ["prospect"]}, "targets": {
+      "first_reply": {"within": "1h", "calendar": "desk", "escalation": [
+        {"name": "warn", "at": "-30m", "notify": ["owner"]},
+        {"name": "breach", "at": "0", "notify": ["owner", "sales-lead"]}
+      ]},
+      "appointment": {"within": "15m"}
+    }},
+    {"name": "default", "targets": {"first_reply": {"within": "P1D", "calendar": "desk"}}}
+  ]
+}`))
+
+func lead() sla.Inquiry {
+	return sla.Inquiry{
+		ID: "lead-1", Channel: sla.Email, Class: sla.Class{Party: sla.Prospect},
+		Received: slatest.MustTime("America/New_York", "2026-11-20T16:55"),
+	}
+}
+
+func TestFridayEmailBreachedMonday(t *testing.T) {
+	s := slatest.New(t, policies, lead())
+	s.AutoReply("2026-11-20T16:56", sla.Email)
+	s.AssertState("2026-11-23T09:54", "first_reply", sla.Running)
+	s.AssertDue("2026-11-23T09:54", "first_reply", "2026-11-23T09:55")
+	s.AssertState("2026-11-23T10:00", "first_reply", sla.Breached)
+	s.AssertEscalated("first_reply", "warn", "2026-11-23T09:25")
+	s.AssertEscalated("first_reply", "breach", "2026-11-23T09:55")
+	s.AssertNoEscalation("first_reply", "breach", "2026-11-23T09:54:59")
+}
+
+func TestAnsweredInTime(t *testing.T) {
+	s := slatest.New(t, policies, lead())
+	s.Assign("2026-11-23T09:00", "ann").Reply("2026-11-23T09:20", sla.Email)
+	s.AssertState("2026-11-23T10:00", "first_reply", sla.Met)
+	s.AssertNoEscalation("", "", "2026-11-30T00:00")
+	assert.Equal(t, "ann", s.Status("2026-11-23T10:00").Owner)
+}
+
+// Everything that happens at one instant reaches the host at once: a reply
+// at the due time, logged with an assignment of the same instant, meets
+// the target and nothing escalates.
+func TestSameInstantIsOneArrival(t *testing.T) {
+	s := slatest.New(t, policies, lead())
+	s.Assign("2026-11-23T09:55", "ann").Reply("2026-11-23T09:55", sla.Email)
+	s.AssertState("2026-11-23T10:00", "first_reply", sla.Met)
+	s.AssertNoEscalation("first_reply", "breach", "2026-11-30T00:00")
+	s.AssertEscalated("first_reply", "warn", "2026-11-23T09:25")
+}
+
+func TestEventHelpers(t *testing.T) {
+	s := slatest.New(t, policies, lead())
+	s.Reply("2026-11-23T09:10", sla.Email).
+		Appointment("2026-11-23T09:10", sla.Meeting, "2026-11-24T15:00").
+		Held("2026-11-24T15:05").
+		CustomerMessage("2026-11-24T16:00", sla.Email).
+		Promise("2026-11-24T16:10", "2026-11-25T12:00").
+		Wait("2026-11-24T16:20").
+		Resume("2026-11-24T16:30").
+		Resolve("2026-11-24T16:40").
+		Reopen("2026-11-24T16:50").
+		Reclassify("2026-11-24T16:55", sla.Class{Priority: sla.High}).
+		At("2026-11-24T17:00", sla.Event{Type: sla.Reply, Channel: sla.Email, Actor: "ann"})
+	require.Len(t, s.Events(), 11)
+	assert.Equal(t, sla.Promise, s.Events()[4].Type)
+	assert.Equal(t, s.Time("2026-11-25T12:00"), s.Events()[4].Due)
+	assert.Equal(t, s.Time("2026-11-24T17:00"), s.Events()[10].Time)
+	s.AssertState("2026-11-25T09:00", "appointment#1", sla.Met)
+	st := s.Status("2026-11-25T09:00")
+	assert.Equal(t, 1, st.Counts.CustomerMessages)
+	assert.Equal(t, "lead-1", s.Inquiry().ID)
+}
+
+func TestTimes(t *testing.T) {
+	s := slatest.New(t, policies, lead())
+	want := slatest.MustTime("America/New_York", "2026-11-23T09:55")
+	for _, in := range []string{"2026-11-23T09:55", "2026-11-23 09:55", "2026-11-23T09:55:00", "2026-11-23T14:55:00Z", "2026-11-23T09:55:00-05:00"} {
+		assert.True(t, want.Equal(s.Time(in)), in)
+		assert.Equal(t, want.Location(), s.Time(in).Location(), "read in the inquiry's zone: %s", in)
+	}
+	assert.Panics(t, func() { slatest.MustTime("Nowhere/Atlantis", "2026-11-23T09:55") })
+	assert.Panics(t, func() { slatest.MustTime("UTC", "Monday") })
+}
+
+func TestNoticesAreSeenWhenTheyFire(t *testing.T) {
+	s := slatest.New(t, policies, lead())
+	notices := s.Notices("2026-11-30T00:00")
+	require.Len(t, notices, 2)
+	for _, n := range notices {
+		assert.Equal(t, n.At, n.Seen, n.Level)
+	}
+	assert.Equal(t, "warn", notices[0].Level)
+	assert.Equal(t, []string{"owner", "sales-lead"}, notices[1].Notify)
+	assert.Empty(t, s.Notices("2026-11-20T16:00"), "before the inquiry")
+}
+
+// fakeT records what assertions report. FailNow ends the goroutine as
+// testing.T's does; record runs the test body on its own goroutine.
+type fakeT struct {
+	errors    []string
+	failedNow bool
+}
+
+func (f *fakeT) Helper() {}
+
+func (f *fakeT) Errorf(format string, args ...any) {
+	f.errors = append(f.errors, fmt.Sprintf(format, args...))
+}
+
+func (f *fakeT) FailNow() {
+	f.failedNow = true
+	runtime.Goexit()
+}
+
+func (f *fakeT) output() string { return strings.Join(f.errors, "\n") }
+
+func record(body func(t slatest.T)) *fakeT {
+	f := &fakeT{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		body(f)
+	}()
+	<-done
+	return f
+}
+
+func TestFailingStateShowsTheTimeline(t *testing.T) {
+	var held bool
+	f := record(func(ft slatest.T) {
+		s := slatest.New(ft, policies, lead())
+		s.AutoReply("2026-11-20T16:56", sla.Email).Reply("2026-11-23T12:00", sla.Email)
+		held = s.AssertState("2026-11-23T10:00", "first_reply", sla.Met)
+	})
+	assert.False(t, held)
+	assert.False(t, f.failedNow, "an assertion lets the test go on")
+	require.Len(t, f.errors, 1)
+	out := f.output()
+	for _, want := range []string{
+		`expected: "met"`,
+		`actual  : "breached"`,
+		"state of first_reply at 2026-11-23T10:00",
+		"Timeline of inquiry lead-1 at Mon 2026-11-23 10:00:00 EST",
+		"received Fri 2026-11-20 16:55:00 EST on email; prospect",
+		"Fri 2026-11-20 16:56:00 EST  auto_reply on email",
+		"Mon 2026-11-23 12:00:00 EST  reply on email  (later: not yet happened)",
+		`Status: policy "prospects", owner "", next Mon 2026-11-23 12:00:00 EST`, // the reply
+		"first_reply  breached  Fri 2026-11-20 16:55:00 EST  Mon 2026-11-23 09:55:00 EST  -     1h in desk  1h5m0s   -5m0s",
+		"Mon 2026-11-23 09:25:00 EST  first_reply  warn    notify owner",
+		"Mon 2026-11-23 09:55:00 EST  first_reply  breach  notify owner, sales-lead",
+	} {
+		assert.Contains(t, out, want)
+	}
+}
+
+func TestFailingEscalationAssertions(t *testing.T) {
+	tests := []struct {
+		name string
+		body func(s *slatest.Scenario) bool
+		want []string
+	}{
+		{"another time", func(s *slatest.Scenario) bool {
+			return s.AssertEscalated("first_reply", "breach", "2026-11-23T10:00")
+		}, []string{"breach of first_reply fired at another time", "expected: \"Mon 2026-11-23 10:00:00 EST\"", "actual  : \"Mon 2026-11-23 09:55:00 EST\"", "Escalations (2):"}},
+		{"not fired yet", func(s *slatest.Scenario) bool {
+			return s.AssertEscalated("first_reply", "breach", "2026-11-23T09:50")
+		}, []string{"breach of first_reply did not fire by 2026-11-23T09:50", "Escalations (1):"}},
+		{"no such level", func(s *slatest.Scenario) bool {
+			return s.AssertEscalated("first_reply", "manager", "2026-11-30T00:00")
+		}, []string{"manager of first_reply did not fire by 2026-11-30T00:00"}},
+		{"fired after all", func(s *slatest.Scenario) bool {
+			return s.AssertNoEscalation("", "", "2026-11-23T10:00")
+		}, []string{"warn of first_reply at Mon 2026-11-23 09:25:00 EST", "breach of first_reply at Mon 2026-11-23 09:55:00 EST", "escalations by 2026-11-23T10:00", "Timeline of inquiry lead-1"}},
+		{"due elsewhere", func(s *slatest.Scenario) bool {
+			return s.AssertDue("2026-11-23T09:00", "first_reply", "2026-11-23T10:55")
+		}, []string{"due time of first_reply at 2026-11-23T09:00", "actual  : \"Mon 2026-11-23 09:55:00 EST\""}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			held := true
+			f := record(func(ft slatest.T) { held = tt.body(slatest.New(ft, policies, lead())) })
+			assert.False(t, held)
+			assert.False(t, f.failedNow)
+			for _, want := range tt.want {
+				assert.Contains(t, f.output(), want)
+			}
+		})
+	}
+}
+
+func TestScenarioThatCannotBeEvaluatedStops(t *testing.T) {
+	tests := []struct {
+		name string
+		body func(s *slatest.Scenario)
+		want string
+	}{
+		{"bad time", func(s *slatest.Scenario) { s.Reply("Monday at ten", sla.Email) }, `cannot read "Monday at ten" as a time`},
+		{"bad key", func(s *slatest.Scenario) { s.AssertState("2026-11-23T10:00", "first reply", sla.Met) }, "first reply"},
+		{"no such obligation", func(s *slatest.Scenario) { s.AssertState("2026-11-23T10:00", "resolution", sla.Met) }, "no obligation resolution at 2026-11-23T10:00"},
+		{"event out of sequence", func(s *slatest.Scenario) {
+			s.Held("2026-11-23T09:30").AssertState("2026-11-23T10:00", "first_reply", sla.Met)
+		}, "event out of sequence"},
+		{"replay fails too", func(s *slatest.Scenario) {
+			s.Held("2026-11-23T09:30").AssertNoEscalation("", "", "2026-11-23T10:00")
+		}, "replaying to 2026-11-23T10:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := record(func(ft slatest.T) {
+				tt.body(slatest.New(ft, policies, lead()))
+				ft.Errorf("not reached")
+			})
+			assert.True(t, f.failedNow)
+			assert.Contains(t, f.output(), tt.want)
+			assert.NotContains(t, f.output(), "not reached")
+		})
+	}
+	f := record(func(ft slatest.T) { slatest.New(ft, policies, sla.Inquiry{}) })
+	assert.True(t, f.failedNow, "an inquiry without a Received time")
+}
