@@ -1,0 +1,111 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/slatest"
+)
+
+// policy is policy.json, the desk's policy under test. Times in these
+// tests are London wall-clock times, the zone of each inquiry's Received.
+var policy = sla.MustParsePolicies(policyJSON)
+
+func london(s string) sla.Inquiry {
+	return sla.Inquiry{Received: slatest.MustTime("Europe/London", s)}
+}
+
+// A prospect e-mails at 17:55 on Friday. Two business hours run out at
+// 09:55 on Monday; the owner is warned half an hour before.
+func TestProspectEmailFridayEvening(t *testing.T) {
+	inq := london("2026-11-20T17:55")
+	inq.ID, inq.Channel, inq.Class = "lead-1", sla.Email, sla.Class{Party: sla.Prospect}
+	s := slatest.New(t, policy, inq)
+	s.AutoReply("2026-11-20T17:56", sla.Email)
+
+	s.AssertState("2026-11-23T09:54", "first_reply", sla.Running)
+	s.AssertState("2026-11-23T10:00", "first_reply", sla.Breached)
+	s.AssertEscalated("first_reply", "warn", "2026-11-23T09:25")
+	s.AssertEscalated("first_reply", "breach", "2026-11-23T09:55")
+}
+
+// A web-form lead left only an e-mail address and was phoned: the call
+// meets nothing, the e-mail after the due time is late.
+func TestWebFormLeadPhoned(t *testing.T) {
+	inq := london("2026-11-23T09:00")
+	inq.Channel, inq.ReplyTo, inq.Class = sla.WebForm, []sla.Channel{sla.Email}, sla.Class{Party: sla.Prospect}
+	s := slatest.New(t, policy, inq)
+	s.Reply("2026-11-23T09:30", sla.Phone).Reply("2026-11-23T11:30", sla.Email)
+
+	s.AssertState("2026-11-23T10:00", "first_reply", sla.Running)
+	assert.Len(t, s.Status("2026-11-23T10:00").Violations, 1, "the call is on a channel never offered")
+	s.AssertState("2026-11-23T12:00", "first_reply", sla.MetLate)
+	s.AssertEscalated("first_reply", "breach", "2026-11-23T11:00")
+}
+
+// Good Friday and Easter Monday are closed: a customer's e-mail on the
+// Thursday before Easter gets two hours that day and two on Tuesday.
+func TestEasterIsClosed(t *testing.T) {
+	inq := london("2026-04-02T16:00")
+	inq.Channel, inq.Class = sla.Email, sla.Class{Party: sla.Customer}
+	s := slatest.New(t, policy, inq)
+
+	s.AssertDue("2026-04-02T17:00", "first_reply", "2026-04-07T10:00")
+	s.AssertDue("2026-04-02T17:00", "resolution", "2026-04-09T16:00") // three business days
+}
+
+// An urgent incident at 03:00 on a Saturday counts in plain time: it is
+// answered, updated and resolved within the night; the resolution ladder
+// warns at 75% and goes no further.
+func TestUrgentIncidentAtNight(t *testing.T) {
+	inq := london("2026-11-21T03:00")
+	inq.Channel, inq.Class = sla.Chat, sla.Class{Party: sla.Customer, Kind: sla.Incident, Priority: sla.Urgent}
+	s := slatest.New(t, policy, inq)
+	s.Reply("2026-11-21T03:10", sla.Chat).
+		Reply("2026-11-21T04:05", sla.Chat).
+		Reply("2026-11-21T05:00", sla.Chat).
+		Resolve("2026-11-21T06:30")
+
+	s.AssertState("2026-11-21T08:00", "first_reply", sla.Met)
+	s.AssertState("2026-11-21T08:00", "resolution", sla.Met)
+	s.AssertEscalated("resolution", "warn", "2026-11-21T06:00")
+	s.AssertNoEscalation("resolution", "breach", "2026-11-22T00:00")
+	s.AssertNoEscalation("first_reply", "", "2026-11-22T00:00")
+}
+
+// A promise must be kept by its due time: a reply before it keeps it,
+// silence breaks it and tells the owner.
+func TestPromise(t *testing.T) {
+	promised := func(t *testing.T) *slatest.Scenario {
+		inq := london("2026-11-23T09:00")
+		inq.Channel, inq.Class = sla.Email, sla.Class{Party: sla.Customer}
+		s := slatest.New(t, policy, inq)
+		s.Reply("2026-11-23T10:00", sla.Email).Promise("2026-11-23T10:00", "2026-11-24T12:00")
+		return s
+	}
+	t.Run("broken", func(t *testing.T) {
+		s := promised(t)
+		s.AssertState("2026-11-24T12:00", "promise#1", sla.Breached)
+		s.AssertEscalated("promise#1", "broken", "2026-11-24T12:00")
+	})
+	t.Run("kept", func(t *testing.T) {
+		s := promised(t).Reply("2026-11-24T11:30", sla.Email)
+		s.AssertState("2026-11-24T12:00", "promise#1", sla.Met)
+		s.AssertNoEscalation("promise#1", "", "2026-11-30T00:00")
+	})
+}
+
+// A phone conference nobody attends is a no-show ten minutes after its
+// time.
+func TestConferenceNobodyAttends(t *testing.T) {
+	inq := london("2026-11-24T10:00")
+	inq.Channel, inq.Class = sla.Phone, sla.Class{Party: sla.Customer}
+	s := slatest.New(t, policy, inq)
+	s.Reply("2026-11-24T10:05", sla.Phone).Appointment("2026-11-24T10:05", sla.Meeting, "2026-11-25T14:00")
+
+	s.AssertState("2026-11-25T14:09", "appointment#1", sla.Running)
+	s.AssertState("2026-11-25T14:10", "appointment#1", sla.Breached)
+	s.AssertEscalated("appointment#1", "no-show", "2026-11-25T14:10")
+}
