@@ -1,0 +1,739 @@
+package sla
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Errors of the ledger, the monitor and the audit sample.
+var (
+	// ErrDuplicateInquiry means an inquiry ID is already in a ledger, or
+	// appears twice in a snapshot or a sample's input.
+	ErrDuplicateInquiry = errors.New("duplicate inquiry")
+	// ErrUnknownInquiry means no inquiry of a ledger has the ID.
+	ErrUnknownInquiry = errors.New("unknown inquiry")
+	// ErrBadSnapshot means a ledger snapshot is truncated, corrupt or
+	// inconsistent; a ledger refuses it whole.
+	ErrBadSnapshot = errors.New("bad ledger snapshot")
+	// ErrMonitored means a ledger already drives a monitor.
+	ErrMonitored = errors.New("ledger already has a monitor")
+)
+
+// A Ledger is an in-memory index of inquiries and their logs over a policy
+// set, for hosts that want one rather than keeping Next in their own
+// database. It is safe for concurrent use.
+//
+// Every change is validated by evaluating the whole log: an event the
+// policy set would refuse is refused, and the ledger is left as it was.
+//
+// Each inquiry of a ledger has a Next ([Ledger.Next]): the earliest instant
+// at which the ledger must look at it again. It is the Status.Next of the
+// inquiry's latest evaluation by the ledger, or earlier if an escalation
+// level that has fired has not yet been delivered by [Ledger.Sweep].
+// The ledger keeps these instants in a min-heap, so [Ledger.Due] and
+// [Ledger.Sweep] cost in proportion to what is due, not to the size of the
+// ledger. An inquiry is evaluated by the ledger at the latest instant it
+// has seen for it: the time of its latest event, or of the latest Sweep
+// that looked at it (its as-of instant, kept in snapshots).
+//
+// A ledger remembers, per inquiry, the escalation levels that Sweep has
+// delivered, by (obligation, level), and delivers each only once, however
+// often it evaluates; the delivered keys are part of a snapshot, so a
+// ledger restored from one does not deliver them again.
+type Ledger struct {
+	ps *PolicySet
+
+	mu   sync.RWMutex
+	byID map[string]*entry
+	due  entryHeap // entries with a Next, earliest first
+
+	watch atomic.Pointer[func()] // called after every change, with no lock held
+}
+
+// An entry is one inquiry of a ledger.
+type entry struct {
+	inq    Inquiry
+	events []Event // readers see events[:n:n] taken under the lock
+	asOf   time.Time
+	next   time.Time // zero: never; then pos is -1
+	pos    int       // index in Ledger.due
+	sent   []sentKey // levels delivered by Sweep
+}
+
+// A sentKey names an escalation level of an obligation.
+type sentKey struct {
+	ob    Key
+	level string
+}
+
+// NewLedger returns an empty ledger over ps.
+func NewLedger(ps *PolicySet) *Ledger {
+	return &Ledger{ps: ps, byID: map[string]*entry{}}
+}
+
+// PolicySet returns the policy set the ledger evaluates with.
+func (l *Ledger) PolicySet() *PolicySet { return l.ps }
+
+// Len returns the number of inquiries in the ledger.
+func (l *Ledger) Len() int {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return len(l.byID)
+}
+
+// Add adds an inquiry with the events known so far. It refuses an inquiry
+// without an ID (ErrBadInquiry), an ID already in the ledger
+// (ErrDuplicateInquiry), and an inquiry or log that Evaluate refuses at the
+// time of the latest event; then the ledger is unchanged. Add copies inq
+// and events.
+func (l *Ledger) Add(inq Inquiry, events ...Event) error {
+	if inq.ID == "" {
+		return fmt.Errorf("sla: ledger: add: %w: empty ID", ErrBadInquiry)
+	}
+	inq.ReplyTo = slices.Clone(inq.ReplyTo)
+	inq.Labels = slices.Clone(inq.Labels)
+	e := &entry{inq: inq, events: slices.Clone(events), asOf: inq.Received, pos: -1}
+	for i := range events {
+		e.asOf = later(e.asOf, events[i].Time)
+	}
+	st, err := l.ps.Evaluate(e.inq, e.events, e.asOf)
+	if err != nil {
+		return fmt.Errorf("sla: ledger: add %q: %w", inq.ID, err)
+	}
+	l.mu.Lock()
+	if _, dup := l.byID[inq.ID]; dup {
+		l.mu.Unlock()
+		return fmt.Errorf("sla: ledger: add %q: %w", inq.ID, ErrDuplicateInquiry)
+	}
+	l.byID[inq.ID] = e
+	l.schedule(e, &st)
+	l.mu.Unlock()
+	l.changed()
+	return nil
+}
+
+// Append appends events to the log of the inquiry with ID id, all or none:
+// it evaluates the longer log at the time of the latest event (or the
+// inquiry's as-of instant, if later) and refuses the events, leaving the
+// ledger unchanged, if Evaluate refuses it. An *EventError's Index then
+// counts from the start of the inquiry's whole log. An unknown id gives
+// ErrUnknownInquiry.
+func (l *Ledger) Append(id string, events ...Event) error {
+	l.mu.Lock()
+	e, ok := l.byID[id]
+	if !ok {
+		l.mu.Unlock()
+		return fmt.Errorf("sla: ledger: append to %q: %w", id, ErrUnknownInquiry)
+	}
+	// Appending in place writes only beyond the length readers were given.
+	log := append(e.events, events...)
+	asOf := e.asOf
+	for i := range events {
+		asOf = later(asOf, events[i].Time)
+	}
+	st, err := l.ps.Evaluate(e.inq, log, asOf)
+	if err != nil {
+		l.mu.Unlock()
+		return fmt.Errorf("sla: ledger: append to %q: %w", id, err)
+	}
+	e.events, e.asOf = log, asOf
+	l.schedule(e, &st)
+	l.mu.Unlock()
+	l.changed()
+	return nil
+}
+
+// Log returns a copy of the inquiry with ID id and of its log.
+func (l *Ledger) Log(id string) (Inquiry, []Event, error) {
+	l.mu.RLock()
+	e, ok := l.byID[id]
+	if !ok {
+		l.mu.RUnlock()
+		return Inquiry{}, nil, fmt.Errorf("sla: ledger: log of %q: %w", id, ErrUnknownInquiry)
+	}
+	inq, events := e.inq, slices.Clone(e.events)
+	l.mu.RUnlock()
+	inq.ReplyTo = slices.Clone(inq.ReplyTo)
+	inq.Labels = slices.Clone(inq.Labels)
+	return inq, events, nil
+}
+
+// Status evaluates the inquiry with ID id at now. It does not change the
+// ledger.
+func (l *Ledger) Status(id string, now time.Time) (Status, error) {
+	l.mu.RLock()
+	e, ok := l.byID[id]
+	if !ok {
+		l.mu.RUnlock()
+		return Status{}, fmt.Errorf("sla: ledger: status of %q: %w", id, ErrUnknownInquiry)
+	}
+	inq, events := e.inq, e.events[:len(e.events):len(e.events)]
+	l.mu.RUnlock()
+	st, err := l.ps.Evaluate(inq, events, now)
+	if err != nil {
+		return Status{}, fmt.Errorf("sla: ledger: status of %q: %w", id, err)
+	}
+	return st, nil
+}
+
+// Next returns the instant at which the ledger must look at the inquiry
+// with ID id again (see [Ledger]) and true, or the zero time and false if
+// never or if there is no such inquiry.
+func (l *Ledger) Next(id string) (time.Time, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.byID[id]
+	if !ok || e.next.IsZero() {
+		return time.Time{}, false
+	}
+	return e.next, true
+}
+
+// Earliest returns the earliest Next of the ledger's inquiries and true, or
+// the zero time and false if none has one.
+func (l *Ledger) Earliest() (time.Time, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if len(l.due) == 0 {
+		return time.Time{}, false
+	}
+	return l.due[0].next, true
+}
+
+// Due yields the IDs of the inquiries whose Next is at or before now,
+// earliest Next first (ties by ID). It walks the heap from its root and
+// never looks at an inquiry due later than now, and it yields with no lock
+// held, so the loop body may use the ledger. It does not change the
+// ledger: an inquiry stays due until an event or a Sweep moves its Next.
+func (l *Ledger) Due(now time.Time) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		l.mu.RLock()
+		type item struct {
+			id   string
+			next time.Time
+		}
+		var items []item
+		stack := []int{0}
+		for len(stack) > 0 {
+			i := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if i >= len(l.due) || l.due[i].next.After(now) {
+				continue
+			}
+			items = append(items, item{l.due[i].inq.ID, l.due[i].next})
+			stack = append(stack, 2*i+1, 2*i+2)
+		}
+		l.mu.RUnlock()
+		slices.SortFunc(items, func(a, b item) int {
+			return cmp.Or(a.next.Compare(b.next), cmp.Compare(a.id, b.id))
+		})
+		for _, it := range items {
+			if !yield(it.id) {
+				return
+			}
+		}
+	}
+}
+
+// An Alert is an escalation level that fired for an inquiry, as
+// [Ledger.Sweep] and the [Monitor] deliver it: once per (Inquiry,
+// Escalation.Obligation, Escalation.Level).
+type Alert struct {
+	// Inquiry is the inquiry's ID.
+	Inquiry string
+	Escalation
+}
+
+// Sweep evaluates at now every inquiry whose Next is at or before now and
+// returns the escalation levels that have fired by now and were not
+// delivered before, marking them delivered: ordered by the instant they
+// fired, then by inquiry ID, then as the Status lists them. Each
+// inquiry's Next moves past now. An inquiry's as-of instant becomes now
+// unless it was later already.
+//
+// A level that fired before an earlier sweep, because an event was
+// recorded late or an inquiry was added late, is delivered by the first
+// sweep that sees it: Sweep delivers every level once, in instant order
+// within a sweep.
+func (l *Ledger) Sweep(now time.Time) []Alert {
+	l.mu.Lock()
+	var batch []*entry
+	for len(l.due) > 0 && !l.due[0].next.After(now) {
+		batch = append(batch, l.due.pop())
+	}
+	slices.SortFunc(batch, func(a, b *entry) int { return cmp.Compare(a.inq.ID, b.inq.ID) })
+	var alerts []Alert
+	for _, e := range batch {
+		e.asOf = later(e.asOf, now)
+		st, err := l.ps.Evaluate(e.inq, e.events, e.asOf)
+		if err != nil {
+			// Every log in the ledger was evaluated when it was
+			// added; an error here cannot happen. Leave the entry
+			// unscheduled rather than loop on it.
+			e.next = time.Time{}
+			continue
+		}
+		for _, ob := range st.Obligations {
+			for _, esc := range ob.Escalations {
+				if esc.At.After(now) || e.delivered(ob.Key, esc.Level) {
+					continue
+				}
+				e.sent = append(e.sent, sentKey{ob.Key, esc.Level})
+				alerts = append(alerts, Alert{Inquiry: e.inq.ID, Escalation: esc})
+			}
+		}
+		l.schedule(e, &st)
+	}
+	l.mu.Unlock()
+	slices.SortStableFunc(alerts, func(a, b Alert) int {
+		return cmp.Or(a.At.Compare(b.At), cmp.Compare(a.Inquiry, b.Inquiry))
+	})
+	if len(batch) > 0 {
+		l.changed()
+	}
+	return alerts
+}
+
+// Delivered reports whether Sweep has delivered the level named level of
+// the obligation ob of the inquiry with ID id.
+func (l *Ledger) Delivered(id string, ob Key, level string) bool {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	e, ok := l.byID[id]
+	return ok && e.delivered(ob, level)
+}
+
+func (e *entry) delivered(ob Key, level string) bool {
+	for _, k := range e.sent {
+		if k.ob == ob && k.level == level {
+			return true
+		}
+	}
+	return false
+}
+
+// A Record is an inquiry with its log and its status at an instant: what
+// reports and samples read.
+type Record struct {
+	Inquiry Inquiry
+	Events  []Event
+	Status  Status
+}
+
+// Records evaluates at now every inquiry received by now and returns them
+// ordered by ID. The records share no memory with the ledger.
+func (l *Ledger) Records(now time.Time) []Record {
+	var out []Record
+	for inq, events := range l.logs() {
+		if inq.Received.After(now) {
+			continue
+		}
+		st, err := l.ps.Evaluate(inq, events, now)
+		if err != nil {
+			continue // cannot happen: every log was validated
+		}
+		inq.ReplyTo = slices.Clone(inq.ReplyTo)
+		inq.Labels = slices.Clone(inq.Labels)
+		out = append(out, Record{Inquiry: inq, Events: slices.Clone(events), Status: st})
+	}
+	return out
+}
+
+// Breached returns the statuses at now of the inquiries received by now
+// with an obligation in the Breached state, ordered by inquiry ID.
+func (l *Ledger) Breached(now time.Time) []Status {
+	return l.filter(now, func(st *Status) bool {
+		return slices.ContainsFunc(st.Obligations, func(o Obligation) bool { return o.State == Breached })
+	})
+}
+
+// AtRisk returns the statuses at now of the inquiries received by now with
+// a running
+// obligation that will be due within the business time within (its
+// Remaining is at most within), ordered by inquiry ID. Breached
+// obligations are not at risk: see [Ledger.Breached].
+func (l *Ledger) AtRisk(now time.Time, within time.Duration) []Status {
+	return l.filter(now, func(st *Status) bool {
+		return slices.ContainsFunc(st.Obligations, func(o Obligation) bool {
+			return o.State == Running && o.Remaining <= within
+		})
+	})
+}
+
+func (l *Ledger) filter(now time.Time, keep func(*Status) bool) []Status {
+	var out []Status
+	for inq, events := range l.logs() {
+		if inq.Received.After(now) {
+			continue
+		}
+		st, err := l.ps.Evaluate(inq, events, now)
+		if err == nil && keep(&st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// logs yields every inquiry and its log, ordered by ID, with no lock held.
+// The logs are shared with the ledger and must not be modified.
+func (l *Ledger) logs() iter.Seq2[Inquiry, []Event] {
+	return func(yield func(Inquiry, []Event) bool) {
+		l.mu.RLock()
+		es := make([]*entry, 0, len(l.byID))
+		logs := make([][]Event, 0, len(l.byID))
+		for _, e := range l.byID {
+			es = append(es, e)
+		}
+		slices.SortFunc(es, func(a, b *entry) int { return cmp.Compare(a.inq.ID, b.inq.ID) })
+		for _, e := range es {
+			logs = append(logs, e.events[:len(e.events):len(e.events)])
+		}
+		l.mu.RUnlock()
+		for i, e := range es {
+			// e.inq is never modified after Add.
+			if !yield(e.inq, logs[i]) {
+				return
+			}
+		}
+	}
+}
+
+// scheduledNext returns e's Next given its status st at e.asOf: st.Next,
+// or the earliest level of st not yet delivered if earlier.
+func scheduledNext(e *entry, st *Status) time.Time {
+	next := st.Next
+	for _, ob := range st.Obligations {
+		for _, esc := range ob.Escalations {
+			if !e.delivered(ob.Key, esc.Level) && (next.IsZero() || esc.At.Before(next)) {
+				next = esc.At
+			}
+		}
+	}
+	return next
+}
+
+// schedule sets e's Next from its status st at e.asOf and places it in the
+// heap. l.mu must be held.
+func (l *Ledger) schedule(e *entry, st *Status) {
+	next := scheduledNext(e, st)
+	e.next = next
+	switch {
+	case next.IsZero() && e.pos >= 0:
+		l.due.remove(e.pos)
+	case next.IsZero():
+	case e.pos >= 0:
+		l.due.fix(e.pos)
+	default:
+		l.due.push(e)
+	}
+}
+
+// changed tells the monitor, if any, that the ledger changed.
+func (l *Ledger) changed() {
+	if f := l.watch.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// An entryHeap is a min-heap of entries on next, ties by ID.
+type entryHeap []*entry
+
+func (h entryHeap) less(i, j int) bool {
+	if c := h[i].next.Compare(h[j].next); c != 0 {
+		return c < 0
+	}
+	return h[i].inq.ID < h[j].inq.ID
+}
+
+func (h entryHeap) swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].pos = i
+	h[j].pos = j
+}
+
+func (h *entryHeap) push(e *entry) {
+	e.pos = len(*h)
+	*h = append(*h, e)
+	h.up(e.pos)
+}
+
+func (h *entryHeap) pop() *entry {
+	e := (*h)[0]
+	h.remove(0)
+	return e
+}
+
+func (h *entryHeap) remove(i int) {
+	old := *h
+	n := len(old) - 1
+	e := old[i]
+	if i != n {
+		old.swap(i, n)
+	}
+	old[n] = nil
+	*h = old[:n]
+	if i != n {
+		h.fix(i)
+	}
+	e.pos = -1
+}
+
+func (h entryHeap) fix(i int) {
+	if !h.down(i) {
+		h.up(i)
+	}
+}
+
+func (h entryHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h.less(i, p) {
+			return
+		}
+		h.swap(i, p)
+		i = p
+	}
+}
+
+func (h entryHeap) down(i int) bool {
+	start := i
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			break
+		}
+		if r := c + 1; r < len(h) && h.less(r, c) {
+			c = r
+		}
+		if !h.less(c, i) {
+			break
+		}
+		h.swap(i, c)
+		i = c
+	}
+	return i > start
+}
+
+// snapshotFormat names the document Snapshot writes.
+const snapshotFormat = "replyby.sla.ledger/1"
+
+// The JSON form of a snapshot.
+type (
+	snapDoc struct {
+		Format    string      `json:"format"`
+		Count     int         `json:"count"`
+		Inquiries []snapEntry `json:"inquiries"`
+	}
+	snapEntry struct {
+		ID       string      `json:"id"`
+		Channel  Channel     `json:"channel"`
+		ReplyTo  []Channel   `json:"reply_to,omitempty"`
+		Party    Party       `json:"party,omitempty"`
+		Kind     Kind        `json:"kind,omitempty"`
+		Priority Priority    `json:"priority,omitempty"`
+		Received time.Time   `json:"received"`
+		Zone     string      `json:"zone,omitempty"`
+		Labels   []string    `json:"labels,omitempty"`
+		Calendar string      `json:"calendar,omitempty"`
+		AsOf     time.Time   `json:"as_of"`
+		Events   []snapEvent `json:"events,omitempty"`
+		Sent     [][2]string `json:"delivered,omitempty"`
+	}
+	snapEvent struct {
+		Time     time.Time `json:"time"`
+		Type     EventType `json:"type"`
+		Channel  Channel   `json:"channel,omitempty"`
+		Actor    string    `json:"actor,omitempty"`
+		Due      time.Time `json:"due,omitzero"`
+		Party    Party     `json:"party,omitempty"`
+		Kind     Kind      `json:"kind,omitempty"`
+		Priority Priority  `json:"priority,omitempty"`
+		Owner    string    `json:"owner,omitempty"`
+	}
+)
+
+// Snapshot writes the whole ledger to w as one JSON document: every
+// inquiry, its log, its as-of instant and the escalation levels delivered
+// for it, ordered by ID. [Ledger.Restore] reads it back. Instants keep their
+// UTC offset, and the name of the location of each inquiry's Received
+// time is recorded so that Restore can give the inquiry's instants their
+// location back.
+//
+// The ledger is read under its lock while the document is built, not while
+// it is written.
+func (l *Ledger) Snapshot(w io.Writer) error {
+	if w == nil {
+		return errors.New("sla: ledger: snapshot: nil writer")
+	}
+	l.mu.RLock()
+	doc := snapDoc{Format: snapshotFormat, Count: len(l.byID), Inquiries: make([]snapEntry, 0, len(l.byID))}
+	for _, e := range l.byID {
+		se := snapEntry{
+			ID: e.inq.ID, Channel: e.inq.Channel, ReplyTo: e.inq.ReplyTo,
+			Party: e.inq.Party, Kind: e.inq.Kind, Priority: e.inq.Priority,
+			Received: e.inq.Received, Zone: e.inq.Received.Location().String(),
+			Labels: e.inq.Labels, Calendar: e.inq.Calendar, AsOf: e.asOf,
+			Events: make([]snapEvent, len(e.events)),
+		}
+		for i, ev := range e.events {
+			se.Events[i] = snapEvent{
+				Time: ev.Time, Type: ev.Type, Channel: ev.Channel, Actor: ev.Actor, Due: ev.Due,
+				Party: ev.Class.Party, Kind: ev.Class.Kind, Priority: ev.Class.Priority, Owner: ev.Owner,
+			}
+		}
+		for _, k := range e.sent {
+			se.Sent = append(se.Sent, [2]string{k.ob.String(), k.level})
+		}
+		doc.Inquiries = append(doc.Inquiries, se)
+	}
+	l.mu.RUnlock()
+	slices.SortFunc(doc.Inquiries, func(a, b snapEntry) int { return cmp.Compare(a.ID, b.ID) })
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	if err := enc.Encode(&doc); err != nil {
+		return fmt.Errorf("sla: ledger: snapshot: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("sla: ledger: snapshot: %w", err)
+	}
+	return nil
+}
+
+// Restore replaces the contents of the ledger with the snapshot read from
+// r, whole or not at all. It refuses, with an error wrapping
+// ErrBadSnapshot and leaving the ledger unchanged, a document that is not
+// exactly one snapshot (truncated, trailing data, unknown fields, another
+// format), whose count disagrees with its inquiries, that holds an ID
+// twice, a delivered key that is malformed, or a log that the ledger's
+// policy set refuses (then the error wraps Evaluate's error too).
+//
+// Restored instants are the same instants with the same UTC offsets. Those
+// of an inquiry (arrival, events, as-of) are put back in the location
+// named by the snapshot when time.LoadLocation knows it and it gives the
+// same offset, so that statuses after a round trip print the same; other
+// instants keep a fixed offset.
+func (l *Ledger) Restore(r io.Reader) error {
+	if r == nil {
+		return fmt.Errorf("sla: ledger: restore: %w: nil reader", ErrBadSnapshot)
+	}
+	dec := json.NewDecoder(bufio.NewReader(r))
+	dec.DisallowUnknownFields()
+	var doc snapDoc
+	if err := dec.Decode(&doc); err != nil {
+		return fmt.Errorf("sla: ledger: restore: %w: %w", ErrBadSnapshot, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("sla: ledger: restore: %w: data after the snapshot", ErrBadSnapshot)
+	}
+	if doc.Format != snapshotFormat {
+		return fmt.Errorf("sla: ledger: restore: %w: format %q, want %q", ErrBadSnapshot, doc.Format, snapshotFormat)
+	}
+	if doc.Count != len(doc.Inquiries) {
+		return fmt.Errorf("sla: ledger: restore: %w: count %d but %d inquiries", ErrBadSnapshot, doc.Count, len(doc.Inquiries))
+	}
+	byID := make(map[string]*entry, len(doc.Inquiries))
+	var due entryHeap
+	zones := map[string]*time.Location{}
+	for i := range doc.Inquiries {
+		se := &doc.Inquiries[i]
+		e, st, err := l.restoreEntry(se, zones)
+		if err != nil {
+			return fmt.Errorf("sla: ledger: restore: %w: inquiries[%d] (%q): %w", ErrBadSnapshot, i, se.ID, err)
+		}
+		if _, dup := byID[se.ID]; dup {
+			return fmt.Errorf("sla: ledger: restore: %w: inquiries[%d]: %w %q", ErrBadSnapshot, i, ErrDuplicateInquiry, se.ID)
+		}
+		byID[se.ID] = e
+		e.next = scheduledNext(e, &st)
+		if !e.next.IsZero() {
+			e.pos = len(due)
+			due = append(due, e)
+		}
+	}
+	for i := len(due)/2 - 1; i >= 0; i-- {
+		due.down(i)
+	}
+	l.mu.Lock()
+	l.byID, l.due = byID, due
+	l.mu.Unlock()
+	l.changed()
+	return nil
+}
+
+// restoreEntry builds an entry from its snapshot form and evaluates it at
+// its as-of instant.
+func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*entry, Status, error) {
+	if se.ID == "" {
+		return nil, Status{}, fmt.Errorf("%w: empty ID", ErrBadInquiry)
+	}
+	loc, ok := zones[se.Zone]
+	if !ok {
+		loc, _ = time.LoadLocation(se.Zone) // nil if unknown: keep offsets
+		zones[se.Zone] = loc
+	}
+	in := func(t time.Time) time.Time {
+		if loc == nil || t.IsZero() {
+			return t
+		}
+		u := t.In(loc)
+		_, a := t.Zone()
+		_, b := u.Zone()
+		if a != b {
+			return t
+		}
+		return u
+	}
+	e := &entry{
+		inq: Inquiry{
+			ID: se.ID, Channel: se.Channel, ReplyTo: se.ReplyTo,
+			Class:    Class{Party: se.Party, Kind: se.Kind, Priority: se.Priority},
+			Received: in(se.Received), Labels: se.Labels, Calendar: se.Calendar,
+		},
+		asOf: in(se.AsOf),
+		pos:  -1,
+	}
+	if len(se.Events) > 0 {
+		e.events = make([]Event, len(se.Events))
+	}
+	for i, sv := range se.Events {
+		e.events[i] = Event{
+			Time: in(sv.Time), Type: sv.Type, Channel: sv.Channel, Actor: sv.Actor, Due: in(sv.Due),
+			Class: Class{Party: sv.Party, Kind: sv.Kind, Priority: sv.Priority}, Owner: sv.Owner,
+		}
+		if e.events[i].Time.After(e.asOf) {
+			return nil, Status{}, fmt.Errorf("events[%d] at %v after the as-of instant %v", i, sv.Time, se.AsOf)
+		}
+	}
+	if e.asOf.Before(e.inq.Received) {
+		return nil, Status{}, fmt.Errorf("as-of instant %v before arrival", se.AsOf)
+	}
+	for j, s := range se.Sent {
+		k, err := ParseKey(s[0])
+		if err != nil || s[1] == "" {
+			return nil, Status{}, fmt.Errorf("delivered[%d]: bad key %q", j, s)
+		}
+		e.sent = append(e.sent, sentKey{k, s[1]})
+	}
+	st, err := l.ps.Evaluate(e.inq, e.events, e.asOf)
+	if err != nil {
+		return nil, Status{}, err
+	}
+	return e, st, nil
+}

@@ -1,0 +1,496 @@
+package sla_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/replyby/replyby/sla"
+)
+
+// A logged inquiry is an inquiry with its whole log, for traffic.
+type logged struct {
+	inq    sla.Inquiry
+	events []sla.Event
+}
+
+// genTraffic returns n inquiries arriving in [start, start+span) with
+// plausible logs for the policies of policyDoc, each log in time order,
+// ordered by arrival. The same seed gives the same traffic.
+func genTraffic(seed uint64, n int, start time.Time, span time.Duration) []logged {
+	r := rand.New(rand.NewPCG(seed, 0x5eed))
+	channels := []sla.Channel{sla.Email, sla.Phone, sla.Chat, sla.Social, sla.WebForm}
+	owners := []string{"ann", "bob", "cy"}
+	mins := func(lo, hi int) time.Duration { return time.Duration(lo+r.IntN(hi-lo+1)) * time.Minute }
+	out := make([]logged, n)
+	for i := range out {
+		inq := sla.Inquiry{
+			ID:       fmt.Sprintf("q%07d", i),
+			Channel:  channels[r.IntN(len(channels))],
+			Class:    sla.Class{Party: sla.Prospect, Kind: sla.Question, Priority: sla.Normal},
+			Received: start.Add(time.Duration(r.Int64N(int64(span)))).Truncate(time.Minute),
+		}
+		if r.IntN(2) == 0 {
+			inq.Class.Party = sla.Customer
+		}
+		if r.IntN(5) == 0 {
+			inq.Class.Kind = sla.Complaint
+		}
+		if r.IntN(20) == 0 {
+			inq.Class.Priority = sla.Urgent
+		}
+		t := inq.Received
+		var ev []sla.Event
+		add := func(d time.Duration, e sla.Event) {
+			t = t.Add(d)
+			e.Time = t
+			ev = append(ev, e)
+		}
+		if r.IntN(10) < 3 {
+			add(time.Minute, sla.Event{Type: sla.AutoReply, Channel: inq.Channel})
+		}
+		if r.IntN(10) < 7 {
+			add(mins(1, 180), sla.Event{Type: sla.Assign, Owner: owners[r.IntN(len(owners))]})
+		}
+		if r.IntN(100) < 85 {
+			add(mins(10, 30*60), sla.Event{Type: sla.Reply, Channel: inq.Channel, Actor: "agent"})
+			if inq.Party == sla.Customer && r.IntN(5) == 0 {
+				add(mins(1, 30), sla.Event{Type: sla.Promise, Due: t.Add(24 * time.Hour)})
+			}
+			if r.IntN(10) < 3 {
+				add(mins(60, 48*60), sla.Event{Type: sla.CustomerMessage, Channel: inq.Channel})
+				if r.IntN(10) < 3 {
+					add(mins(10, 120), sla.Event{Type: sla.CustomerMessage, Channel: inq.Channel})
+				}
+				if r.IntN(10) < 7 {
+					add(mins(5, 30*60), sla.Event{Type: sla.Reply, Channel: inq.Channel})
+				}
+			}
+			if r.IntN(10) < 6 {
+				add(mins(60, 72*60), sla.Event{Type: sla.Resolve})
+			}
+		}
+		out[i] = logged{inq, ev}
+	}
+	slices.SortStableFunc(out, func(a, b logged) int { return a.inq.Received.Compare(b.inq.Received) })
+	return out
+}
+
+// statusJSON writes statuses as JSON: equal instants with equal offsets
+// give equal text whatever their *time.Location.
+func statusJSON(t testing.TB, sts ...sla.Status) string {
+	t.Helper()
+	b, err := json.Marshal(sts)
+	require.NoError(t, err)
+	return string(b)
+}
+
+// inUTC returns a copy of st with every instant in UTC, to compare
+// instants with reflect.DeepEqual whatever their *time.Location.
+func inUTC(st sla.Status) sla.Status {
+	st.At, st.Next = st.At.UTC(), st.Next.UTC()
+	st.Obligations = slices.Clone(st.Obligations)
+	for i := range st.Obligations {
+		o := &st.Obligations[i]
+		o.Start, o.Due, o.DoneAt = o.Start.UTC(), o.Due.UTC(), o.DoneAt.UTC()
+		o.Escalations = slices.Clone(o.Escalations)
+		for j := range o.Escalations {
+			o.Escalations[j].At = o.Escalations[j].At.UTC()
+		}
+		o.Violations = slices.Clone(o.Violations)
+		for j := range o.Violations {
+			o.Violations[j].At = o.Violations[j].At.UTC()
+		}
+	}
+	st.Violations = slices.Clone(st.Violations)
+	for j := range st.Violations {
+		st.Violations[j].At = st.Violations[j].At.UTC()
+	}
+	return st
+}
+
+// socialComplaint arrives at 10:00 on a Monday; its first reply is due in
+// an hour, with "warn" at 10:45 and "breach" at 11:00.
+func socialComplaint(id string) sla.Inquiry {
+	return sla.Inquiry{ID: id, Channel: sla.Social, Class: sla.Class{Party: sla.Customer, Kind: sla.Complaint}, Received: at("2026-03-09 10:00")}
+}
+
+func ids(seq func(func(string) bool)) []string {
+	var out []string
+	for id := range seq {
+		out = append(out, id)
+	}
+	return out
+}
+
+func TestLedgerAddAppendStatus(t *testing.T) {
+	l := sla.NewLedger(policies)
+	inq := socialComplaint("c1")
+	require.NoError(t, l.Add(inq))
+	assert.Equal(t, 1, l.Len())
+
+	err := l.Add(inq)
+	require.ErrorIs(t, err, sla.ErrDuplicateInquiry)
+	require.ErrorIs(t, l.Add(sla.Inquiry{Channel: sla.Email, Received: at("2026-03-09 10:00")}), sla.ErrBadInquiry)
+	require.ErrorIs(t, l.Add(sla.Inquiry{ID: "x", Channel: sla.Email}), sla.ErrBadInquiry)
+	require.ErrorIs(t, l.Append("nope", sla.Event{Time: at("2026-03-09 10:05"), Type: sla.Resolve}), sla.ErrUnknownInquiry)
+	_, err = l.Status("nope", at("2026-03-09 10:05"))
+	require.ErrorIs(t, err, sla.ErrUnknownInquiry)
+	assert.Equal(t, 1, l.Len())
+
+	next, ok := l.Next("c1")
+	require.True(t, ok)
+	assert.Equal(t, at("2026-03-09 10:45"), next)
+
+	reply := sla.Event{Time: at("2026-03-09 10:30"), Type: sla.Reply, Channel: sla.Social}
+	require.NoError(t, l.Append("c1", reply))
+
+	// A bad batch is refused whole: the good reply before it is not kept.
+	before := snapshot(t, l)
+	err = l.Append("c1",
+		sla.Event{Time: at("2026-03-09 10:40"), Type: sla.Reply, Channel: sla.Social},
+		sla.Event{Time: at("2026-03-09 10:41"), Type: sla.Resume})
+	require.ErrorIs(t, err, sla.ErrEventOutOfSequence)
+	var ee *sla.EventError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, 2, ee.Index, "index in the whole log")
+	require.ErrorIs(t, l.Append("c1", sla.Event{Time: at("2026-03-09 09:00"), Type: sla.Resolve}), sla.ErrEventBeforeInquiry)
+	require.ErrorIs(t, l.Append("c1", sla.Event{Type: sla.Resolve}), sla.ErrBadEvent)
+	assert.Equal(t, before, snapshot(t, l), "refused events changed the ledger")
+
+	gotInq, log, err := l.Log("c1")
+	require.NoError(t, err)
+	assert.Equal(t, inq, gotInq)
+	assert.Equal(t, []sla.Event{reply}, log)
+
+	now := at("2026-03-09 12:00")
+	st, err := l.Status("c1", now)
+	require.NoError(t, err)
+	assert.Equal(t, evaluate(t, policies, inq, []sla.Event{reply}, now), st)
+	assert.Equal(t, "met", obligation(t, st, "first_reply").State.String())
+}
+
+// snapshot returns the ledger's snapshot as a string.
+func snapshot(t testing.TB, l *sla.Ledger) string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, l.Snapshot(&b))
+	return b.String()
+}
+
+func TestLedgerDueSweep(t *testing.T) {
+	l := sla.NewLedger(policies)
+	require.NoError(t, l.Add(socialComplaint("c1")))
+	late := socialComplaint("c2")
+	late.Received = at("2026-03-09 10:30")
+	require.NoError(t, l.Add(late))
+
+	assert.Empty(t, ids(l.Due(at("2026-03-09 10:44"))))
+	assert.Empty(t, l.Sweep(at("2026-03-09 10:44")))
+	assert.Equal(t, []string{"c1"}, ids(l.Due(at("2026-03-09 10:45"))))
+	assert.Equal(t, []string{"c1", "c2"}, ids(l.Due(at("2026-03-09 11:15"))))
+
+	// Sweep at 11:15 delivers c1's warn (10:45) and breach (11:00) and c2's
+	// warn (11:15), in instant order, once.
+	alerts := l.Sweep(at("2026-03-09 11:15"))
+	var got []string
+	for _, a := range alerts {
+		got = append(got, a.Inquiry+" "+a.Obligation.String()+" "+a.Level+" "+a.At.Format("15:04"))
+	}
+	assert.Equal(t, []string{
+		"c1 first_reply warn 10:45",
+		"c1 first_reply breach 11:00",
+		"c2 first_reply warn 11:15",
+	}, got)
+	assert.Equal(t, []string{"social-team", "pr"}, alerts[1].Notify)
+	assert.True(t, l.Delivered("c1", sla.Key{Metric: sla.FirstReply}, "breach"))
+	assert.False(t, l.Delivered("c2", sla.Key{Metric: sla.FirstReply}, "breach"))
+	assert.Empty(t, l.Sweep(at("2026-03-09 11:15")))
+	assert.Empty(t, ids(l.Due(at("2026-03-09 11:15"))))
+	next, ok := l.Earliest()
+	require.True(t, ok)
+	assert.Equal(t, at("2026-03-09 11:30"), next, "c2's breach")
+	_, ok = l.Next("c1")
+	assert.False(t, ok, "c1 has nothing left to happen")
+
+	// A reply recorded late, dated before c2's breach, does not undo
+	// what was delivered; a late-added inquiry's past levels are
+	// delivered by the next sweep.
+	old := socialComplaint("c0")
+	old.Received = at("2026-03-09 08:00")
+	require.NoError(t, l.Add(old))
+	alerts = l.Sweep(at("2026-03-09 11:16"))
+	require.Len(t, alerts, 2)
+	assert.Equal(t, "c0", alerts[0].Inquiry)
+	assert.Equal(t, at("2026-03-09 08:45"), alerts[0].At)
+
+	breached := l.Breached(at("2026-03-09 11:16"))
+	assert.Equal(t, []string{"c0", "c1"}, statusIDs(breached))
+	atRisk := l.AtRisk(at("2026-03-09 11:16"), 15*time.Minute)
+	assert.Equal(t, []string{"c2"}, statusIDs(atRisk))
+	assert.Empty(t, l.AtRisk(at("2026-03-09 11:16"), 13*time.Minute))
+}
+
+func statusIDs(sts []sla.Status) []string {
+	var out []string
+	for _, s := range sts {
+		out = append(out, s.Inquiry)
+	}
+	return out
+}
+
+func TestLedgerSnapshotRoundTrip(t *testing.T) {
+	n := 100_000
+	if testing.Short() || raceEnabled {
+		n = 5_000
+	}
+	traffic := genTraffic(1, n, at("2026-03-01 00:00"), 30*24*time.Hour)
+	l := sla.NewLedger(policies)
+	for _, x := range traffic {
+		require.NoError(t, l.Add(x.inq, x.events...))
+	}
+	sweepAt := at("2026-03-16 12:00")
+	delivered := len(l.Sweep(sweepAt))
+	require.Positive(t, delivered)
+
+	var buf bytes.Buffer
+	require.NoError(t, l.Snapshot(&buf))
+	r := sla.NewLedger(policies)
+	require.NoError(t, r.Restore(bytes.NewReader(buf.Bytes())))
+	require.Equal(t, n, r.Len())
+	assert.Equal(t, buf.String(), snapshot(t, r), "snapshot of the restored ledger differs")
+
+	for _, now := range []time.Time{at("2026-03-10 09:30"), at("2026-04-02 00:00")} {
+		a, b := l.Records(now), r.Records(now)
+		require.Len(t, b, len(a))
+		require.NotEmpty(t, a)
+		for i := range a {
+			if sa, sb := inUTC(a[i].Status), inUTC(b[i].Status); !reflect.DeepEqual(sa, sb) {
+				t.Fatalf("status of %s at %v differs after restore:\n%s\n%s", a[i].Inquiry.ID, now, statusJSON(t, sa), statusJSON(t, sb))
+			}
+		}
+	}
+	// Locations come back: due times print in New York.
+	st, err := r.Status(traffic[0].inq.ID, sweepAt)
+	require.NoError(t, err)
+	assert.Equal(t, nyc.String(), st.Obligations[0].Due.Location().String())
+	// Delivered levels are not delivered again, and both ledgers agree on
+	// what comes next.
+	assert.Equal(t, l.Sweep(sweepAt.Add(72*time.Hour)), r.Sweep(sweepAt.Add(72*time.Hour)))
+}
+
+func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
+	l := sla.NewLedger(policies)
+	for _, x := range genTraffic(2, 5, at("2026-03-09 00:00"), 48*time.Hour) {
+		require.NoError(t, l.Add(x.inq, x.events...))
+	}
+	l.Sweep(at("2026-03-12 00:00"))
+	good := snapshot(t, l)
+
+	target := sla.NewLedger(policies)
+	require.NoError(t, target.Add(socialComplaint("keep-me")))
+	keep := snapshot(t, target)
+
+	refuse := func(name, doc string) {
+		t.Helper()
+		err := target.Restore(strings.NewReader(doc))
+		require.ErrorIs(t, err, sla.ErrBadSnapshot, name)
+		require.Equal(t, keep, snapshot(t, target), "%s: a refused snapshot changed the ledger", name)
+	}
+	// Every proper prefix is refused.
+	for i := 0; i < len(good)-1; i += 1 + i/50 {
+		refuse(fmt.Sprintf("prefix %d", i), good[:i])
+	}
+	refuse("trailing data", good+"{}")
+	refuse("two snapshots", good+good)
+	refuse("empty", "")
+	refuse("null", "null")
+	refuse("other format", strings.Replace(good, `"format":"replyby.sla.ledger/1"`, `"format":"x"`, 1))
+	refuse("count", strings.Replace(good, `"count":5`, `"count":4`, 1))
+	refuse("unknown field", strings.Replace(good, `"count":5`, `"count":5,"extra":1`, 1))
+	refuse("bad event type", strings.Replace(good, `"type":"reply"`, `"type":"replied"`, 1))
+	refuse("bad key", strings.Replace(good, `"delivered":[["`, `"delivered":[["bogus#1`, 1))
+	refuse("bad time", strings.Replace(good, `"received":"2026`, `"received":"20x6`, 1))
+	var doc map[string]any
+	require.NoError(t, json.Unmarshal([]byte(good), &doc))
+	inqs := doc["inquiries"].([]any)
+	doc["inquiries"] = append(inqs, inqs[0])
+	doc["count"] = len(inqs) + 1
+	dup, err := json.Marshal(doc)
+	require.NoError(t, err)
+	refuse("duplicate", string(dup))
+	err = target.Restore(strings.NewReader(string(dup)))
+	require.ErrorIs(t, err, sla.ErrDuplicateInquiry)
+	require.ErrorIs(t, target.Restore(nil), sla.ErrBadSnapshot)
+
+	// An event out of sequence is refused with Evaluate's error.
+	first := inqs[0].(map[string]any)
+	first["events"] = append(first["events"].([]any), map[string]any{"time": first["as_of"], "type": "resume"})
+	doc["inquiries"], doc["count"] = inqs, len(inqs)
+	bad, err := json.Marshal(doc)
+	require.NoError(t, err)
+	err = target.Restore(bytes.NewReader(bad))
+	require.ErrorIs(t, err, sla.ErrBadSnapshot)
+	require.ErrorIs(t, err, sla.ErrEventOutOfSequence)
+
+	require.NoError(t, target.Restore(strings.NewReader(good)))
+	assert.Equal(t, good, snapshot(t, target))
+}
+
+// Writers and readers at once; run with -race.
+func TestLedgerConcurrent(t *testing.T) {
+	l := sla.NewLedger(policies)
+	traffic := genTraffic(3, 400, at("2026-03-02 00:00"), 7*24*time.Hour)
+	var wg sync.WaitGroup
+	const writers = 4
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(traffic); i += writers {
+				x := traffic[i]
+				if !assert.NoError(t, l.Add(x.inq)) {
+					return
+				}
+				for _, e := range x.events {
+					if !assert.NoError(t, l.Append(x.inq.ID, e)) {
+						return
+					}
+				}
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for r := range 3 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			now := at("2026-03-05 00:00")
+			for k := 0; ; k++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				switch (k + r) % 5 {
+				case 0:
+					for id := range l.Due(now) {
+						_, err := l.Status(id, now)
+						assert.NoError(t, err)
+					}
+				case 1:
+					l.Breached(now)
+				case 2:
+					var b bytes.Buffer
+					assert.NoError(t, l.Snapshot(&b))
+				case 3:
+					l.Sweep(now)
+					now = now.Add(time.Hour)
+				case 4:
+					l.Records(now)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	readers.Wait()
+
+	require.Equal(t, len(traffic), l.Len())
+	now := at("2026-03-20 00:00")
+	for _, x := range traffic {
+		st, err := l.Status(x.inq.ID, now)
+		require.NoError(t, err)
+		require.Equal(t, statusJSON(t, evaluate(t, policies, x.inq, x.events, now)), statusJSON(t, st))
+	}
+}
+
+// The ledger's status is Evaluate's on the same log, whatever order the
+// events were appended in and however they were batched.
+func TestPropertyLedgerStatusIsEvaluate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genPolicySet(t)
+		inq := genInquiry(t)
+		log := genLog(t, inq)
+		l := sla.NewLedger(ps)
+		k := rapid.IntRange(0, len(log)).Draw(t, "initial")
+		require.NoError(t, l.Add(inq, log[:k]...))
+		for i := k; i < len(log); {
+			j := rapid.IntRange(i+1, len(log)).Draw(t, "batch")
+			require.NoError(t, l.Append(inq.ID, log[i:j]...))
+			i = j
+		}
+		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 6*24*60).Draw(t, "now")) * time.Minute)
+		want, err := ps.Evaluate(inq, log, now)
+		require.NoError(t, err)
+		got, err := l.Status(inq.ID, now)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	})
+}
+
+// Due yields exactly the inquiries whose Next is at or before now,
+// earliest first, and Sweep moves every one of them past now.
+func TestPropertyDueIsExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genPolicySet(t)
+		l := sla.NewLedger(ps)
+		n := rapid.IntRange(0, 12).Draw(t, "n")
+		var all []string
+		for i := range n {
+			inq := genInquiry(t)
+			inq.ID = fmt.Sprintf("q%02d", i)
+			require.NoError(t, l.Add(inq, genLog(t, inq)...))
+			all = append(all, inq.ID)
+		}
+		start := at("2026-03-05 00:00")
+		for range rapid.IntRange(1, 4).Draw(t, "sweeps") {
+			now := start.Add(time.Duration(rapid.IntRange(0, 14*24*60).Draw(t, "now")) * time.Minute)
+			var want []string
+			var prev time.Time
+			for _, id := range all {
+				if next, ok := l.Next(id); ok && !next.After(now) {
+					want = append(want, id)
+				}
+			}
+			got := ids(l.Due(now))
+			require.ElementsMatch(t, want, got)
+			for _, id := range got {
+				next, _ := l.Next(id)
+				require.False(t, next.Before(prev), "Due not in Next order")
+				prev = next
+			}
+			if rapid.Bool().Draw(t, "sweep") {
+				l.Sweep(now)
+				require.Empty(t, ids(l.Due(now)))
+				for _, id := range all {
+					if next, ok := l.Next(id); ok {
+						require.True(t, next.After(now))
+					}
+				}
+			}
+		}
+	})
+}
+
+func TestLedgerNilPolicySet(t *testing.T) {
+	l := sla.NewLedger(nil)
+	err := l.Add(socialComplaint("c1"))
+	require.Error(t, err)
+	assert.True(t, errors.Is(err, sla.ErrNoFallback))
+	assert.Empty(t, l.Sweep(at("2026-03-09 12:00")))
+	assert.Empty(t, ids(l.Due(at("2026-03-09 12:00"))))
+}
