@@ -366,6 +366,11 @@ func (ev *evaluator) schedule(o *oblig) {
 		if !o.breached {
 			o.due = time.Time{}
 		}
+		if o.live() && o.floor.After(o.stoppedAt) && o.reachedPending() {
+			// A stopped clock has reached a threshold at or past
+			// the budget, which waits for the floor.
+			o.next = o.floor
+		}
 		return
 	}
 	if !o.breached {
@@ -397,9 +402,10 @@ func (o *oblig) cross(thr time.Duration, atOrPast bool) time.Time {
 }
 
 // advance fires the thresholds that running clocks cross before t, or at
-// or before t if inclusive. If inclusive, it also fires at t the thresholds
-// that stopped clocks have reached: those of clocks that stopped, or
-// whose targets changed, at t.
+// or before t if inclusive, and those that stopped clocks reached but that
+// waited for the floor, if it comes before t (or at t if inclusive). If
+// inclusive, it also fires at t the thresholds that stopped clocks have
+// reached: those of clocks that stopped, or whose targets changed, at t.
 func (ev *evaluator) advance(t time.Time, inclusive bool) {
 	for i := range ev.obs {
 		o := &ev.obs[i]
@@ -413,18 +419,43 @@ func (ev *evaluator) advance(t time.Time, inclusive bool) {
 			}
 			continue
 		}
-		if !inclusive {
-			continue
+		if x := o.next; !x.IsZero() && (x.Before(t) || inclusive && x.Equal(t)) {
+			ev.fireReached(i, x)
+			ev.schedule(o)
 		}
-		if !o.breached && o.budget <= o.e0 {
-			ev.fire(i, -1, t)
-		}
-		for j := range o.tgt.Escalation {
-			if thr, _ := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr <= o.e0 {
-				ev.fire(i, j, t)
-			}
+		if inclusive {
+			ev.fireReached(i, t)
 		}
 	}
+}
+
+// fireReached fires at t the thresholds that o's stopped clock has
+// reached, those at or past the budget only if t is not before o's floor.
+func (ev *evaluator) fireReached(i int, t time.Time) {
+	o := &ev.obs[i]
+	early := t.Before(o.floor)
+	if !o.breached && o.budget <= o.e0 && !early {
+		ev.fire(i, -1, t)
+	}
+	for j := range o.tgt.Escalation {
+		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr <= o.e0 && !(past && early) {
+			ev.fire(i, j, t)
+		}
+	}
+}
+
+// reachedPending reports whether o's clock has reached a threshold at or
+// past the budget that has not fired.
+func (o *oblig) reachedPending() bool {
+	if !o.breached && o.budget <= o.e0 {
+		return true
+	}
+	for j := range o.tgt.Escalation {
+		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && past && thr <= o.e0 {
+			return true
+		}
+	}
+	return false
 }
 
 // fire records that obligation i crossed its due time (level -1) or
@@ -732,7 +763,7 @@ func (ev *evaluator) status(n int, next time.Time) Status {
 			continue
 		}
 		tracked++
-		if o.live() && o.running && !o.next.IsZero() && (st.Next.IsZero() || o.next.Before(st.Next)) {
+		if o.live() && !o.next.IsZero() && (st.Next.IsZero() || o.next.Before(st.Next)) {
 			st.Next = o.next
 		}
 	}

@@ -1,0 +1,582 @@
+package sla_test
+
+// A slow, obviously correct reference for PolicySet.Evaluate, written from
+// the package documentation rather than from evaluate.go. It walks real
+// time forward from the inquiry's arrival one minute at a time and keeps,
+// for every obligation, a clock that is literally a counter: each minute in
+// which the clock runs and the target's calendar is open (IsOpen at the
+// minute's start; plain time is always open) adds a minute of business
+// time. An obligation is due at the first instant its clock reaches its
+// budget; a level fires at the first instant the clock reaches its
+// threshold. Due times of running obligations are found by walking on past
+// now as if nothing else happened.
+//
+// It assumes, and refCheck demands, that the inquiry's arrival, every event
+// and now fall on whole minutes, and that the calendars open and close on
+// whole minutes (so that IsOpen is constant within each minute). A
+// threshold that is not a whole number of minutes (a share of an odd
+// budget) is crossed inside an open minute, where business time is real
+// time: at the minute's start plus the part still missing.
+//
+// Covered: one policy or several with Reclassify between them; targets in
+// plain time or in one business calendar (not the customer's own);
+// minute-based and day-based targets; first reply, next reply with nudges,
+// periodic updates, resolution with Wait, Resume, Resolve and Reopen,
+// promise kept, appointment kept with Held; escalation ladders with offset
+// and share triggers; the three reply rules and violations; counts.
+// Not covered: CustomerCalendar targets (Inquiry.Calendar), events sharing
+// an instant, Status.Next, per-obligation violation lists, Owner and the
+// notify lists. Day-based durations use calendar.AddDays through
+// Duration.AddTo (the calendar package has its own reference for it).
+//
+// Semantics, as the documentation states them:
+//
+//   - Events take effect in log order; at each instant the events happen
+//     first, then the thresholds reached at that instant fire. So a reply
+//     at the due time meets the obligation (Met: "done by the due time"),
+//     and a level whose threshold is reached exactly when the obligation is
+//     met does not fire ("never once the obligation is met").
+//   - A reply is owed from the arrival until a counting reply or the
+//     resolution; a customer message while one is owed is a nudge of the
+//     owed obligation, otherwise it opens next_reply#N.
+//   - update#N runs from the arrival, each counting reply while unresolved,
+//     or a Reopen, until the next counting reply (met) or the resolution (no
+//     longer owed); its clock stands still while waiting.
+//   - The resolution clock stands still while waiting and while resolved; a
+//     Reopen makes a met resolution open again (and a met-late one
+//     breached: lateness is final), the resolved span counting as paused.
+//   - A promise is kept by a later counting reply or the resolution, an
+//     appointment by a Held (the earliest scheduled one not yet held). Both
+//     are due at their Due plus the grace; their clock runs from the event,
+//     and the budget is what it reads at that instant.
+//   - A day-based target's budget is the business time from the start to
+//     Duration.AddTo of the start, and it is due no earlier than that
+//     instant ("due at AddTo of its start"); the same "no earlier" holds for
+//     every threshold at or past the budget ("at the due time itself for
+//     thresholds at or past the target").
+//   - Reclassify: each open obligation takes the new policy's target,
+//     keeping the business time used (counted in the old calendar before,
+//     the new one after); losing a target cancels it, or, if breached,
+//     freezes it; gaining one counts its clock from its own start in the new
+//     calendar (replayed from the recorded minutes of the clock's history).
+//     Levels that fired stay fired, by name.
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/replyby/replyby/calendar"
+	"github.com/replyby/replyby/sla"
+)
+
+// refOb is an obligation of the reference.
+type refOb struct {
+	key       sla.Key
+	start     time.Time
+	base      time.Time // Due of a promise or appointment
+	fixed     bool      // promise or appointment
+	tgt       *sla.Target
+	cal       *calendar.Calendar
+	tracked   bool
+	budget    time.Duration
+	floor     time.Time // due no earlier
+	stopped   bool      // the clock stands still (waiting, or resolved)
+	history   []bool    // per minute from start: whether the clock ran
+	elapsed   time.Duration
+	paused    time.Duration
+	resolvedP time.Duration // business time stood still while resolved, not yet counted
+	met       bool
+	cancelled bool
+	frozen    bool // breached, then lost its target
+	breached  bool
+	due       time.Time // breach instant, once breached
+	doneAt    time.Time
+	dueAtDone time.Time // projected due at the instant it was met or cancelled
+	fired     map[string]bool
+	escs      []sla.Escalation
+	nudges    int
+	held      bool
+}
+
+func (o *refOb) closed() bool { return o.met || o.cancelled || o.frozen }
+func (o *refOb) live() bool   { return o.tgt != nil && !o.closed() }
+
+type refState struct {
+	ps       *sla.PolicySet
+	inq      sla.Inquiry
+	pol      sla.Policy
+	class    sla.Class
+	offered  []sla.Channel
+	lastCh   sla.Channel
+	owing    bool
+	owed     *refOb
+	update   *refOb
+	res      *refOb
+	waiting  bool
+	resolved bool
+	obs      []*refOb
+	nums     map[sla.Metric]int
+	vios     []sla.Violation
+	counts   sla.Counts
+}
+
+// refOpen reports whether minute [t, t+1m) is business time in cal.
+func refOpen(cal *calendar.Calendar, t time.Time) bool {
+	return cal == nil || cal.IsOpen(t)
+}
+
+// refAdd returns the first instant u ≥ t such that [t, u) holds d of
+// business time in cal, d a whole number of minutes.
+func refAdd(cal *calendar.Calendar, t time.Time, d time.Duration) time.Time {
+	u := t
+	for got := time.Duration(0); got < d; u = u.Add(time.Minute) {
+		if refOpen(cal, u) {
+			got += time.Minute
+		}
+	}
+	return u
+}
+
+// refCount returns the business time in [a, b) in cal, negative if b is
+// before a.
+func refCount(cal *calendar.Calendar, a, b time.Time) time.Duration {
+	if b.Before(a) {
+		return -refCount(cal, b, a)
+	}
+	var n time.Duration
+	for u := a; u.Before(b); u = u.Add(time.Minute) {
+		if refOpen(cal, u) {
+			n += time.Minute
+		}
+	}
+	return n
+}
+
+// refThreshold returns the business time at which level l fires for a
+// budget, and whether it is at or past the budget.
+func refThreshold(l sla.Level, budget time.Duration) (time.Duration, bool) {
+	s := l.At.String()
+	var thr time.Duration
+	if pct, ok := strings.CutSuffix(s, "%"); ok {
+		// A share in hundredths of a per cent, rounded down to the
+		// nanosecond.
+		f, err := strconv.ParseFloat(pct, 64)
+		if err != nil {
+			panic(s)
+		}
+		bp := int64(math.Round(f * 100))
+		thr = time.Duration(int64(budget) * bp / 10000)
+	} else {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			panic(s)
+		}
+		thr = budget + d
+	}
+	return max(thr, 0), thr >= budget
+}
+
+// refEvaluate evaluates inq's log at now by walking minutes. It returns the
+// obligations that had a target, in the order they started, and the
+// status-wide violations and counts. It assumes a valid log.
+func refEvaluate(ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.Time) ([]sla.Obligation, []sla.Violation, sla.Counts) {
+	refCheck(inq, log, now)
+	idx := make([]int, len(log))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return log[a].Time.Compare(log[b].Time) })
+
+	s := &refState{ps: ps, inq: inq, class: inq.Class, lastCh: inq.Channel, nums: map[sla.Metric]int{}}
+	s.pol = s.policy()
+	s.offered = slices.Clone(inq.ReplyTo)
+	if len(s.offered) == 0 {
+		s.offered = []sla.Channel{inq.Channel}
+	}
+	s.owing = true
+	s.owed = s.open(sla.FirstReply, inq.Received, time.Time{})
+	s.update = s.open(sla.PeriodicUpdate, inq.Received, time.Time{})
+	s.res = s.open(sla.Resolution, inq.Received, time.Time{})
+
+	k := 0
+	for t := inq.Received; ; t = t.Add(time.Minute) {
+		for ; k < len(idx) && log[idx[k]].Time.Equal(t); k++ {
+			s.apply(idx[k], log[idx[k]])
+		}
+		for _, o := range s.obs {
+			s.check(o, t)
+		}
+		if !t.Before(now) {
+			break
+		}
+		for _, o := range s.obs {
+			s.step(o, t)
+		}
+	}
+
+	var out []sla.Obligation
+	for _, o := range s.obs {
+		if !o.tracked {
+			continue
+		}
+		ob := sla.Obligation{
+			Key:         o.key,
+			Start:       o.start,
+			DoneAt:      o.doneAt,
+			Target:      o.tgt.Within,
+			Elapsed:     o.elapsed,
+			Remaining:   o.budget - o.elapsed,
+			Paused:      o.paused,
+			Nudges:      o.nudges,
+			Escalations: o.escs,
+		}
+		if o.tgt.Calendar != "" {
+			ob.Calendar = o.tgt.Calendar
+		}
+		switch {
+		case o.cancelled:
+			ob.State = sla.Cancelled
+		case o.met && o.breached:
+			ob.State = sla.MetLate
+		case o.met:
+			ob.State = sla.Met
+		case o.breached:
+			ob.State = sla.Breached
+		case o.stopped:
+			ob.State = sla.Paused
+		default:
+			ob.State = sla.Running
+		}
+		switch {
+		case o.breached:
+			ob.Due = o.due
+		case o.closed():
+			ob.Due = o.dueAtDone
+		default:
+			ob.Due = o.project(now)
+		}
+		if !ob.Due.IsZero() {
+			ob.Due = ob.Due.In(inq.Received.Location())
+		}
+		slices.SortStableFunc(ob.Escalations, func(a, b sla.Escalation) int { return a.At.Compare(b.At) })
+		for i := range ob.Escalations {
+			ob.Escalations[i].At = ob.Escalations[i].At.In(inq.Received.Location())
+		}
+		out = append(out, ob)
+	}
+	return out, s.vios, s.counts
+}
+
+// refCheck panics unless the inputs are in the reference's domain.
+func refCheck(inq sla.Inquiry, log []sla.Event, now time.Time) {
+	whole := func(t time.Time) bool {
+		return t.Sub(inq.Received)%time.Minute == 0 && t.Second() == 0 && t.Nanosecond() == 0
+	}
+	if !whole(inq.Received) || !whole(now) || now.Before(inq.Received) || inq.Calendar != "" {
+		panic("refEvaluate: inquiry or instant outside the reference's domain")
+	}
+	for i, e := range log {
+		if !whole(e.Time) || (!e.Due.IsZero() && !whole(e.Due)) {
+			panic(fmt.Sprintf("refEvaluate: event %d not on a whole minute", i))
+		}
+		for j := range i {
+			if log[j].Time.Equal(e.Time) {
+				panic("refEvaluate: events share an instant")
+			}
+		}
+	}
+}
+
+// policy returns the first policy matching the inquiry's current class.
+func (s *refState) policy() sla.Policy {
+	for _, p := range s.ps.Policies() {
+		if p.Match.Matches(s.inq.Channel, s.inq.Labels, s.class) {
+			return p
+		}
+	}
+	panic("no fallback")
+}
+
+// target returns the current policy's target for m, or nil.
+func (s *refState) target(m sla.Metric) *sla.Target {
+	if tg, ok := s.pol.Targets[m]; ok {
+		return &tg
+	}
+	return nil
+}
+
+// open starts an obligation of metric m at t.
+func (s *refState) open(m sla.Metric, t, base time.Time) *refOb {
+	key := sla.Key{Metric: m}
+	if m != sla.FirstReply && m != sla.Resolution {
+		s.nums[m]++
+		key.N = s.nums[m]
+	}
+	o := &refOb{key: key, start: t, base: base, fixed: m == sla.PromiseKept || m == sla.AppointmentKept, fired: map[string]bool{}}
+	o.stopped = m == sla.PeriodicUpdate && s.waiting
+	s.obs = append(s.obs, o)
+	s.retarget(o, t)
+	return o
+}
+
+// retarget gives o the current policy's target for its metric at t.
+func (s *refState) retarget(o *refOb, t time.Time) {
+	tgt := s.target(o.key.Metric)
+	if o.closed() || (tgt == nil && o.tgt == nil) {
+		return
+	}
+	if tgt == nil {
+		s.close(o, t)
+		return
+	}
+	var cal *calendar.Calendar
+	if tgt.Calendar != "" {
+		cal = s.ps.Calendar(tgt.Calendar)
+	}
+	if !o.tracked {
+		// Tracked from its own start: replay the clock's history in
+		// the new calendar.
+		o.elapsed, o.paused = 0, 0
+		for i, ran := range o.history {
+			if refOpen(cal, o.start.Add(time.Duration(i)*time.Minute)) {
+				if ran {
+					o.elapsed += time.Minute
+				} else {
+					o.paused += time.Minute
+				}
+			}
+		}
+	}
+	o.tgt, o.cal, o.tracked = tgt, cal, true
+	switch {
+	case o.fixed:
+		o.floor = tgt.Within.AddTo(cal, o.base)
+		o.budget = o.elapsed + refCount(cal, t, o.floor)
+	case tgt.Within.Days > 0:
+		o.floor = tgt.Within.AddTo(cal, o.start)
+		o.budget = refCount(cal, o.start, o.floor)
+	default:
+		o.floor = time.Time{}
+		o.budget = tgt.Within.Time
+	}
+}
+
+// close ends o at t: cancelled, or frozen if already breached.
+func (s *refState) close(o *refOb, t time.Time) {
+	if o.closed() {
+		return
+	}
+	if o.breached {
+		o.frozen = true
+		return
+	}
+	o.cancelled, o.doneAt = true, t
+	o.dueAtDone = o.projectIfRunning(t)
+}
+
+// meet records that o was done at t.
+func (s *refState) meet(o *refOb, t time.Time) {
+	if o == nil || o.closed() {
+		return
+	}
+	o.met, o.doneAt = true, t
+	o.dueAtDone = o.projectIfRunning(t)
+}
+
+func (o *refOb) projectIfRunning(t time.Time) time.Time {
+	if o.tgt == nil || o.stopped {
+		return time.Time{}
+	}
+	return o.project(t)
+}
+
+// project returns when o's clock, running from t on, first reaches its
+// budget, and not before its floor; zero if it stands still.
+func (o *refOb) project(t time.Time) time.Time {
+	if o.stopped {
+		return time.Time{}
+	}
+	e := o.elapsed
+	u := t
+	for e < o.budget || u.Before(o.floor) {
+		if refOpen(o.cal, u) {
+			e += time.Minute
+		}
+		u = u.Add(time.Minute)
+	}
+	return u
+}
+
+// check fires at t the thresholds o's clock has reached.
+func (s *refState) check(o *refOb, t time.Time) {
+	if !o.live() {
+		return
+	}
+	if !o.breached && o.elapsed >= o.budget && !t.Before(o.floor) {
+		o.breached, o.due = true, t
+	}
+	for _, l := range o.tgt.Escalation {
+		thr, past := refThreshold(l, o.budget)
+		if !o.fired[l.Name] && o.elapsed >= thr && (!past || !t.Before(o.floor)) {
+			o.fire(l, t)
+		}
+	}
+}
+
+func (o *refOb) fire(l sla.Level, t time.Time) {
+	o.fired[l.Name] = true
+	o.escs = append(o.escs, sla.Escalation{Obligation: o.key, Level: l.Name, Notify: l.Notify, At: t})
+}
+
+// step moves o's clock through the minute [t, t+1m), firing the
+// thresholds crossed strictly inside it.
+func (s *refState) step(o *refOb, t time.Time) {
+	o.history = append(o.history, !o.stopped && !o.closed())
+	if o == s.res && o.met && s.resolved && refOpen(o.cal, t) {
+		o.resolvedP += time.Minute
+	}
+	if !o.live() || !refOpen(o.cal, t) {
+		return
+	}
+	if o.stopped {
+		o.paused += time.Minute
+		return
+	}
+	for _, l := range o.tgt.Escalation {
+		thr, past := refThreshold(l, o.budget)
+		if at := t.Add(thr - o.elapsed); !o.fired[l.Name] && o.elapsed < thr && thr < o.elapsed+time.Minute && (!past || !at.Before(o.floor)) {
+			o.fire(l, at)
+		}
+	}
+	o.elapsed += time.Minute
+}
+
+func (s *refState) countsReply(ch sla.Channel) bool {
+	return s.pol.Reply == sla.AnyChannel || slices.Contains(s.offered, ch)
+}
+
+// apply applies event e, at index i of the log.
+func (s *refState) apply(i int, e sla.Event) {
+	t := e.Time
+	switch e.Type {
+	case sla.CustomerMessage:
+		ch := e.Channel
+		if ch == "" {
+			ch = s.inq.Channel
+		}
+		s.counts.CustomerMessages++
+		s.lastCh = ch
+		if !slices.Contains(s.offered, ch) {
+			s.offered = append(s.offered, ch)
+		}
+		if s.waiting {
+			s.endWait()
+		}
+		if s.owing {
+			s.counts.Nudges++
+			if s.owed != nil {
+				s.owed.nudges++
+			}
+		} else {
+			s.owing = true
+			s.owed = s.open(sla.NextReply, t, time.Time{})
+		}
+	case sla.Reply:
+		s.counts.Touches++
+		if !s.countsReply(e.Channel) {
+			s.vios = append(s.vios, sla.Violation{Index: i, At: e.Time, Channel: e.Channel})
+			return
+		}
+		if s.pol.Reply == sla.SameChannel && e.Channel != s.lastCh {
+			return
+		}
+		if s.owing {
+			s.meet(s.owed, t)
+			s.owing, s.owed = false, nil
+		}
+		if !s.resolved {
+			s.meet(s.update, t)
+			s.update = s.open(sla.PeriodicUpdate, t, time.Time{})
+		}
+		s.keepPromises(t)
+	case sla.AutoReply:
+		s.counts.AutoReplies++
+	case sla.Promise:
+		s.open(sla.PromiseKept, t, e.Due)
+	case sla.Appointment:
+		s.open(sla.AppointmentKept, t, e.Due)
+	case sla.Held:
+		var best *refOb
+		for _, o := range s.obs {
+			if o.key.Metric == sla.AppointmentKept && !o.held && (best == nil || o.base.Before(best.base)) {
+				best = o
+			}
+		}
+		best.held = true
+		s.meet(best, t)
+	case sla.Wait:
+		s.waiting = true
+		s.res.stopped = true
+		s.update.stopped = true
+	case sla.Resume:
+		s.endWait()
+	case sla.Resolve:
+		s.waiting = false
+		s.resolved = true
+		s.meet(s.res, t)
+		s.res.stopped = true
+		s.res.resolvedP = 0
+		if s.owed != nil {
+			s.close(s.owed, t)
+		}
+		s.owing, s.owed = false, nil
+		if s.update != nil {
+			s.close(s.update, t)
+			s.update = nil
+		}
+		s.keepPromises(t)
+	case sla.Reopen:
+		s.resolved = false
+		o := s.res
+		o.met, o.doneAt, o.dueAtDone = false, time.Time{}, time.Time{}
+		o.stopped = false
+		o.paused += o.resolvedP
+		o.resolvedP = 0
+		s.retarget(o, t)
+		s.update = s.open(sla.PeriodicUpdate, t, time.Time{})
+	case sla.Reclassify:
+		if e.Class.Party != "" {
+			s.class.Party = e.Class.Party
+		}
+		if e.Class.Kind != "" {
+			s.class.Kind = e.Class.Kind
+		}
+		if e.Class.Priority != "" {
+			s.class.Priority = e.Class.Priority
+		}
+		s.pol = s.policy()
+		for _, o := range s.obs {
+			s.retarget(o, t)
+		}
+	}
+}
+
+func (s *refState) endWait() {
+	s.waiting = false
+	s.res.stopped = false
+	if s.update != nil {
+		s.update.stopped = false
+	}
+}
+
+func (s *refState) keepPromises(t time.Time) {
+	for _, o := range s.obs {
+		if o.key.Metric == sla.PromiseKept {
+			s.meet(o, t)
+		}
+	}
+}
