@@ -1,0 +1,77 @@
+package sla
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+)
+
+// DefaultSampleSize is how many prospects, and how many customers, an
+// audit sample draws when asked for zero or fewer.
+const DefaultSampleSize = 5
+
+// A Sample is a set of resolved inquiries to call and ask how it went:
+// up to N prospects and N customers, each list ordered by ID.
+type Sample struct {
+	Seed      uint64   `json:"seed"`
+	Prospects []string `json:"prospects"`
+	Customers []string `json:"customers"`
+}
+
+// AuditSample draws, from the resolved inquiries among statuses, n
+// prospects and n customers (all of them if fewer), uniformly at random:
+// every subset of that size is equally likely. The draw is a pure function
+// of seed and the set of statuses: they are sorted by inquiry ID first, so
+// their order does not matter, and the prospects drawn do not depend on
+// the customers or the other way round. An n of zero or less means
+// [DefaultSampleSize]. Statuses with the party unknown are never drawn.
+// Two statuses with the same inquiry ID give an error wrapping
+// ErrDuplicateInquiry.
+func AuditSample(statuses []Status, n int, seed uint64) (Sample, error) {
+	if n <= 0 {
+		n = DefaultSampleSize
+	}
+	ids := make([]string, len(statuses))
+	for i := range statuses {
+		ids[i] = statuses[i].Inquiry
+	}
+	slices.Sort(ids)
+	for i := 1; i < len(ids); i++ {
+		if ids[i] == ids[i-1] {
+			return Sample{}, fmt.Errorf("sla: audit sample: %w %q", ErrDuplicateInquiry, ids[i])
+		}
+	}
+	var prospects, customers []string
+	for i := range statuses {
+		st := &statuses[i]
+		switch {
+		case !st.Resolved:
+		case st.Class.Party == Prospect:
+			prospects = append(prospects, st.Inquiry)
+		case st.Class.Party == Customer:
+			customers = append(customers, st.Inquiry)
+		}
+	}
+	return Sample{
+		Seed:      seed,
+		Prospects: draw(prospects, n, seed, 1),
+		Customers: draw(customers, n, seed, 2),
+	}, nil
+}
+
+// draw returns n of ids chosen uniformly by a partial Fisher-Yates shuffle
+// of the sorted ids, with a generator seeded by (seed, stream), sorted.
+func draw(ids []string, n int, seed, stream uint64) []string {
+	slices.Sort(ids)
+	n = min(n, len(ids))
+	r := rand.New(rand.NewPCG(seed, stream))
+	for i := range n {
+		j := i + r.IntN(len(ids)-i)
+		ids[i], ids[j] = ids[j], ids[i]
+	}
+	out := make([]string, n)
+	copy(out, ids)
+	slices.SortFunc(out, cmp.Compare[string])
+	return out
+}
