@@ -41,7 +41,7 @@ func ExampleMonitor() {
 
 	_ = l.Add(sla.Inquiry{ID: "chat-1", Channel: sla.Chat, Received: start})
 	_ = l.Add(sla.Inquiry{ID: "chat-2", Channel: sla.Chat, Received: start.Add(5 * time.Minute)})
-	c.Advance(25 * time.Minute) // 09:25
+	c.Advance(24 * time.Minute) // 09:24, a minute before chat-2's warning
 	_ = l.Append("chat-2", sla.Event{Time: c.Now(), Type: sla.Reply, Channel: sla.Chat})
 	c.Advance(time.Hour)
 	// Output:
@@ -69,7 +69,7 @@ func ExampleLedger() {
 		fmt.Println("deliver", a.Inquiry, a.Level, a.At.Format("15:04"))
 	}
 	// Output:
-	// sla: ledger: append to "chat-1": event 0 (reopen): event out of sequence: reopen of an open inquiry
+	// sla: ledger: append to "chat-1": event 0 (reopen): event out of sequence: reopen of an unresolved inquiry
 	// chat-1 due; first reply remaining 10m0s
 	// chat-1 at risk
 	// deliver chat-1 warn 09:20
