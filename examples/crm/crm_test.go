@@ -1,0 +1,151 @@
+package main
+
+import (
+	"database/sql"
+	"io"
+	"log"
+	"net/http"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/replyby/replyby/clock"
+	"github.com/replyby/replyby/sla"
+)
+
+var policies = sla.MustParsePolicies(embeddedPolicies)
+
+func ny(day, hour, minute int) time.Time { return time.Date(2026, 11, day, hour, minute, 0, 0, nyc) }
+
+// keys returns "inquiry/obligation/level" of each recorded escalation.
+func keys(list []recorded) []string {
+	var out []string
+	for _, r := range list {
+		out = append(out, r.Inquiry+"/"+r.Obligation+"/"+r.Level)
+	}
+	return out
+}
+
+// The whole back end over HTTP on a real SQLite file: inquiries and events
+// go in, the sweeper records escalations as they fall due and re-evaluates
+// only what is due, and after a kill and a restart nothing is lost and
+// nothing is recorded twice.
+func TestEndToEndWithKillAndRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "crm.db")
+	clk := clock.NewManual(ny(23, 9, 0)) // a Monday
+	logger := log.New(io.Discard, "", 0)
+	s, err := start(path, policies, clk, logger)
+	require.NoError(t, err)
+	c := &client{base: s.url}
+
+	st := c.post("/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email, Party: sla.Prospect})
+	require.NoError(t, c.err)
+	assert.Equal(t, "prospects", st.Policy)
+	assert.Equal(t, ny(23, 12, 0), st.Next.In(nyc), "the warning")
+	c.post("/inquiries", inquiryJSON{ID: "case-1", Channel: sla.Email, Party: sla.Customer, ReplyTo: []sla.Channel{sla.Email, sla.Phone}})
+	c.post("/inquiries", inquiryJSON{ID: "order-1", Channel: sla.Chat, Party: sla.Customer, Kind: sla.Order})
+	clk.Set(ny(23, 9, 30))
+	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Assign, Owner: "bob"})
+	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Reply, Channel: sla.Phone, Actor: "bob"})
+	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Promise, Due: ny(24, 12, 0)})
+	c.post("/inquiries/order-1/events", eventJSON{Type: sla.Reply, Channel: sla.Chat})
+	st = c.post("/inquiries/order-1/events", eventJSON{Type: sla.Resolve})
+	require.NoError(t, c.err)
+	assert.True(t, st.Resolved)
+
+	// Mistakes are refused and nothing of them is stored.
+	bad := &client{base: s.url}
+	assert.Equal(t, http.StatusConflict, bad.do("POST", "/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email}, nil))
+	bad.err = nil
+	assert.Equal(t, http.StatusNotFound, bad.do("POST", "/inquiries/nobody/events", eventJSON{Type: sla.Resolve}, nil))
+	bad.err = nil
+	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.Held}, nil))
+	assert.ErrorContains(t, bad.err, "event out of sequence")
+	bad.err = nil
+	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries", inquiryJSON{ID: "x"}, nil), "no channel")
+	bad.err = nil
+	assert.Equal(t, http.StatusNotFound, bad.do("GET", "/inquiries/nobody", nil, nil))
+
+	// The sweeper wakes every minute but evaluates only rows whose
+	// next_check passed: at 12:00, lead-1 alone.
+	before := s.app.evaluations.Load()
+	clk.Set(ny(23, 12, 0))
+	assert.Equal(t, int64(1), s.app.evaluations.Load()-before)
+	assert.Equal(t, []string{"lead-1/first_reply/warn"}, keys(c.escalations()))
+	var next sql.NullInt64
+	require.NoError(t, s.app.db.QueryRow(`SELECT next_check FROM inquiries WHERE id = 'lead-1'`).Scan(&next))
+	assert.Equal(t, ny(23, 13, 0), time.Unix(0, next.Int64).In(nyc), "the breach")
+	require.NoError(t, s.app.db.QueryRow(`SELECT next_check FROM inquiries WHERE id = 'order-1'`).Scan(&next))
+	assert.False(t, next.Valid, "nothing more can happen to a resolved order")
+
+	// The query the sweeper runs uses the index.
+	var plan string
+	require.NoError(t, s.app.db.QueryRow(`EXPLAIN QUERY PLAN SELECT id FROM inquiries
+		WHERE next_check IS NOT NULL AND next_check <= 0 ORDER BY next_check LIMIT 100`).Scan(new(int), new(int), new(int), &plan))
+	assert.Contains(t, plan, "inquiries_next_check")
+
+	// Killed at 12:30, down until Tuesday 14:00: the breach of lead-1 and
+	// the broken promise fell due meanwhile.
+	clk.Set(ny(23, 12, 30))
+	s.kill()
+	clk.Set(ny(24, 14, 0))
+	s, err = start(path, policies, clk, logger)
+	require.NoError(t, err)
+	c = &client{base: s.url}
+	clk.Advance(0)
+	list := c.escalations()
+	require.NoError(t, c.err)
+	assert.Equal(t, []string{"lead-1/first_reply/warn", "lead-1/first_reply/breach", "case-1/promise#1/broken"}, keys(list))
+	assert.Equal(t, ny(23, 13, 0), list[1].FiredAt.In(nyc), "fired while down")
+	assert.Equal(t, ny(24, 14, 0), list[1].RecordedAt.In(nyc), "recorded at the restart")
+	assert.Equal(t, []string{"team-lead"}, list[2].Notify)
+
+	// Events posted before the kill are all there.
+	st = c.status("case-1")
+	require.NoError(t, c.err)
+	assert.Equal(t, "bob", st.Owner)
+	promise := st.Obligations[len(st.Obligations)-1]
+	assert.Equal(t, "promise#1", promise.Key.String())
+	assert.Equal(t, sla.Breached, promise.State)
+
+	// Sweeping everything again, as a worker that crashed before its
+	// commit would make another do, records nothing twice.
+	_, err = s.app.db.Exec(`UPDATE inquiries SET next_check = 0`)
+	require.NoError(t, err)
+	n, err := s.app.sweep(t.Context(), clk.Now())
+	require.NoError(t, err)
+	assert.Equal(t, 0, n)
+
+	// Another kill and restart later in the week.
+	s.kill()
+	clk.Set(ny(25, 17, 0))
+	s, err = start(path, policies, clk, logger)
+	require.NoError(t, err)
+	defer s.kill()
+	clk.Advance(0)
+	c = &client{base: s.url}
+	list = c.escalations()
+	require.NoError(t, c.err)
+	assert.Equal(t, []string{
+		"lead-1/first_reply/warn", "lead-1/first_reply/breach", "case-1/promise#1/broken",
+		"case-1/resolution/at-risk", "case-1/resolution/breach", "case-1/resolution/manager",
+	}, keys(list))
+	seen := map[string]bool{}
+	for _, k := range keys(list) {
+		assert.False(t, seen[k], "recorded twice: %s", k)
+		seen[k] = true
+	}
+}
+
+func TestDemo(t *testing.T) {
+	var b testWriter
+	require.NoError(t, demo(&b, policies))
+	assert.Contains(t, string(b), "case-1  promise#1   broken   Tue 24 Nov 12:00 Tue 24 Nov 14:00 [team-lead]")
+}
+
+type testWriter []byte
+
+func (w *testWriter) Write(p []byte) (int, error) { *w = append(*w, p...); return len(p), nil }
