@@ -24,6 +24,12 @@ import (
 // exactly, so a replay of the same traffic delivers the same alerts at the
 // same instants in the same order.
 //
+// What the monitor sees is what the ledger holds when the timer fires: a
+// level that fires at the same instant as an event that would have
+// prevented it is delivered if the timer fires before the event is
+// recorded. Record events as they happen, before moving a manual clock
+// past them.
+//
 // Restart. The ledger remembers which levels it has delivered, and a
 // snapshot records them (see [Ledger.Snapshot]); a monitor over a ledger
 // restored from a snapshot delivers only the levels not delivered before

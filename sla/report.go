@@ -36,6 +36,8 @@ import (
 //     inquiry with no owner, never answered by a person, or with a broken
 //     promise still unkept, oldest first.
 type Report struct {
+	// From and To bound the window of arrival, [From, To); zero is no
+	// bound.
 	From time.Time `json:"from,omitzero"`
 	To   time.Time `json:"to,omitzero"`
 	// Inquiries counts the inquiries that arrived in the window; Resolved
@@ -134,12 +136,15 @@ const (
 
 // A Crack is an open inquiry that needs a person, and why.
 type Crack struct {
-	Inquiry  string        `json:"inquiry"`
-	Channel  Channel       `json:"channel"`
-	Party    Party         `json:"party,omitempty"`
-	Owner    string        `json:"owner,omitempty"`
-	Received time.Time     `json:"received"`
-	Reasons  []CrackReason `json:"reasons"`
+	// Inquiry is the inquiry's ID; Channel the channel it came on; Party
+	// and Owner are as of its status instant.
+	Inquiry  string    `json:"inquiry"`
+	Channel  Channel   `json:"channel"`
+	Party    Party     `json:"party,omitempty"`
+	Owner    string    `json:"owner,omitempty"`
+	Received time.Time `json:"received"`
+	// Reasons says what is wrong, in the order of the constants.
+	Reasons []CrackReason `json:"reasons"`
 }
 
 // NewReport builds the report over records for the inquiries that arrived

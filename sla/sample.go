@@ -14,7 +14,9 @@ const DefaultSampleSize = 5
 // A Sample is a set of resolved inquiries to call and ask how it went:
 // up to N prospects and N customers, each list ordered by ID.
 type Sample struct {
-	Seed      uint64   `json:"seed"`
+	// Seed is the seed it was drawn with.
+	Seed uint64 `json:"seed"`
+	// Prospects and Customers are the inquiry IDs drawn.
 	Prospects []string `json:"prospects"`
 	Customers []string `json:"customers"`
 }
