@@ -84,6 +84,7 @@ type base struct {
 	days        [7][]piece // regular open pieces per weekday, in seconds after midnight
 	dayOpen     [7]int64
 	week        int64    // open seconds in a regular week
+	perWeekNs   float64  // 1 / (week in nanoseconds)
 	pre         [8]int64 // pre[j]: open seconds in the first j days of a week that starts on windowFirst's weekday
 	exc         []exception
 	excDay      index      // keys: exception days
@@ -263,9 +264,17 @@ func (e *base) invHint(x int64, h hint) time.Time {
 		delta = ex.deltaBefore + ex.open - e.phaseOpen[int64(ex.day-windowFirst)%7]
 	}
 	y := x - delta*nsPerSec // the same point in template-only counting
+	// q, y = (y-1)/w, y - q*w, without the 64-bit division: a float
+	// estimate off by at most one, corrected.
 	w := e.week * nsPerSec
-	q := (y - 1) / w
+	q := int64(float64(y-1) * e.perWeekNs)
 	y -= q * w
+	for y <= 0 {
+		q, y = q-1, y+w
+	}
+	for y > w {
+		q, y = q+1, y-w
+	}
 	j := 1
 	for e.pre[j]*nsPerSec < y {
 		j++
@@ -381,6 +390,7 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	if e.week == 0 {
 		return nil, fieldErr("week", "", "no open hours in the weekly template", ErrNeverOpen)
 	}
+	e.perWeekNs = 1 / float64(e.week*nsPerSec)
 	wd0 := int(windowFirst.Weekday())
 	for j := range 7 {
 		e.phase[j], e.phaseOpen[j] = e.days[(wd0+j)%7], e.dayOpen[(wd0+j)%7]
