@@ -6,9 +6,11 @@
 // policies for social-media complaints, prospects and customers) is embedded
 // from policies.json. Six inquiries arrive between Friday 20 and Tuesday 24
 // November 2026; their events are scheduled on a manual clock, which the
-// program moves through the week. Like a real host, it evaluates an inquiry
-// when an event arrives and again when the status's Next instant comes,
-// and sends each escalation once.
+// program moves through the week. Like a real host, it keeps the inquiries
+// in an sla.Ledger, and an sla.Monitor sweeps the ledger whenever an
+// inquiry's Next instant comes and delivers each escalation once. At the
+// end it prints every obligation, the escalations in the order they were
+// delivered, and the sla.Report with the cracks.
 //
 // Usage:
 //
@@ -69,21 +71,22 @@ func run(w io.Writer, nowFlag, configPath string) error {
 		return fmt.Errorf("%s: %w", source, err)
 	}
 
-	d, err := simulate(ps, inquiries(), now)
+	records, sent, err := simulate(ps, inquiries(), now)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "Policies: %s. Evaluated at %s (times in %s).\n\n",
 		source, now.In(nyc).Format(stamp), nyc)
-	if len(d.cases) == 0 {
+	if len(records) == 0 {
 		fmt.Fprintln(w, "No inquiry had arrived by then.")
 		return nil
 	}
-	printTable(w, d.cases)
-	printNotices(w, d.sent)
-	printSummary(w, d.cases)
-	printCracks(w, d.cases)
-	return nil
+	printTable(w, records)
+	printAlerts(w, sent)
+	fmt.Fprintln(w, "\nReport (sla.NewReport), with the cracks: open inquiries with no owner, never answered, or a promise broken:")
+	fmt.Fprintln(w)
+	report := sla.NewReport(records, time.Time{}, time.Time{})
+	return report.WriteText(w)
 }
 
 // nyc is the zone of the desk and of every time in the story.
@@ -178,100 +181,59 @@ func inquiries() []story {
 	}
 }
 
-// A tracked inquiry is what the desk knows of one inquiry so far.
-type tracked struct {
-	inq    sla.Inquiry
-	log    []sla.Event
-	status sla.Status
-	timer  clock.Timer // fires at status.Next
-}
-
-// A notice is an escalation the desk sent.
-type notice struct {
-	inquiry string
-	esc     sla.Escalation
-}
-
-// A desk plays the host: it logs events as they happen, evaluates, and
-// sends each escalation once.
-type desk struct {
-	clk   *clock.Manual
-	ps    *sla.PolicySet
-	cases []*tracked
-	sent  []notice
-	seen  map[string]bool // inquiry/obligation/level already sent
-	err   error
-}
-
-// simulate schedules every story on a manual clock, moves the clock to now
-// and returns the desk with each inquiry evaluated at now.
-func simulate(ps *sla.PolicySet, stories []story, now time.Time) (*desk, error) {
+// simulate runs the stories on a manual clock, as a host runs real traffic:
+// each inquiry is added to a ledger when it arrives and each event appended
+// when it happens, while a monitor sweeps the ledger at each Next and
+// delivers every escalation once. It moves the clock to now and returns
+// the records at now (in order of arrival) and the alerts delivered.
+func simulate(ps *sla.PolicySet, stories []story, now time.Time) ([]sla.Record, []sla.Alert, error) {
 	start := at("2026-11-20 00:00")
-	d := &desk{clk: clock.NewManual(start), ps: ps, seen: map[string]bool{}}
+	clk := clock.NewManual(start)
+	ledger := sla.NewLedger(ps)
+	var sent []sla.Alert
+	mon, err := sla.NewMonitor(ledger, clk, func(a sla.Alert) { sent = append(sent, a) })
+	if err != nil {
+		return nil, nil, err
+	}
+	defer mon.Stop()
+
+	var errs error
 	for _, s := range stories {
-		tr := &tracked{inq: s.inq}
-		d.clk.AfterFunc(s.inq.Received.Sub(start), func() {
-			d.cases = append(d.cases, tr)
-			d.check(tr)
+		clk.AfterFunc(s.inq.Received.Sub(start), func() {
+			errs = errors.Join(errs, ledger.Add(s.inq))
 		})
-		for _, e := range s.events {
-			d.clk.AfterFunc(e.Time.Sub(start), func() {
-				tr.log = append(tr.log, e)
-				d.check(tr)
+		// The events of one instant arrive together.
+		for i := 0; i < len(s.events); {
+			j := i + 1
+			for j < len(s.events) && s.events[j].Time.Equal(s.events[i].Time) {
+				j++
+			}
+			batch := s.events[i:j]
+			clk.AfterFunc(batch[0].Time.Sub(start), func() {
+				errs = errors.Join(errs, ledger.Append(s.inq.ID, batch...))
 			})
+			i = j
 		}
 	}
 	if now.After(start) {
-		d.clk.Set(now)
+		clk.Set(now)
 	}
-	for _, tr := range d.cases {
-		d.evaluate(tr, now) // Elapsed and Remaining as of now exactly
-	}
-	return d, d.err
-}
-
-// check evaluates tr at the clock's time, sends new escalations, and asks
-// to be called again when the status's Next instant comes.
-func (d *desk) check(tr *tracked) {
-	d.evaluate(tr, d.clk.Now())
-	for _, o := range tr.status.Obligations {
-		for _, e := range o.Escalations {
-			key := tr.inq.ID + "/" + e.Obligation.String() + "/" + e.Level
-			if !d.seen[key] {
-				d.seen[key] = true
-				d.sent = append(d.sent, notice{inquiry: tr.inq.ID, esc: e})
-			}
-		}
-	}
-	if tr.timer != nil {
-		tr.timer.Stop()
-		tr.timer = nil
-	}
-	if next := tr.status.Next; !next.IsZero() {
-		tr.timer = d.clk.AfterFunc(next.Sub(d.clk.Now()), func() { d.check(tr) })
-	}
-}
-
-func (d *desk) evaluate(tr *tracked, now time.Time) {
-	st, err := d.ps.Evaluate(tr.inq, tr.log, now)
-	if err != nil {
-		d.err = errors.Join(d.err, fmt.Errorf("%s: %w", tr.inq.ID, err))
-		return
-	}
-	tr.status = st
+	records := ledger.Records(now)
+	slices.SortStableFunc(records, func(a, b sla.Record) int { return a.Inquiry.Received.Compare(b.Inquiry.Received) })
+	return records, sent, errs
 }
 
 // printTable prints one row per obligation.
-func printTable(w io.Writer, cases []*tracked) {
+func printTable(w io.Writer, records []sla.Record) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "INQUIRY\tCHANNEL\tPARTY\tPOLICY\tOBLIGATION\tDUE\tSTATE\tESCALATIONS")
-	for _, tr := range cases {
-		st := tr.status
+	for _, r := range records {
+		st, inq := r.Status, r.Inquiry
 		first := true
 		for _, o := range st.Obligations {
 			id, ch, party, policy := "", "", "", ""
 			if first {
-				id, ch, party, policy = tr.inq.ID, string(tr.inq.Channel), string(st.Class.Party), st.Policy
+				id, ch, party, policy = inq.ID, string(inq.Channel), string(st.Class.Party), st.Policy
 				first = false
 			}
 			due := "-"
@@ -291,123 +253,19 @@ func printTable(w io.Writer, cases []*tracked) {
 			fmt.Fprintln(tw)
 		}
 		if first { // the policy tracks nothing for it
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\n", tr.inq.ID, tr.inq.Channel, st.Class.Party, st.Policy)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\n", inq.ID, inq.Channel, st.Class.Party, st.Policy)
 		}
 	}
 	tw.Flush()
 }
 
-// printNotices lists the escalations in the order the desk sent them.
-func printNotices(w io.Writer, sent []notice) {
-	fmt.Fprintf(w, "\nEscalations sent (%d, each once):\n", len(sent))
+// printAlerts lists the escalations in the order the monitor delivered them.
+func printAlerts(w io.Writer, sent []sla.Alert) {
+	fmt.Fprintf(w, "\nEscalations delivered by the monitor (%d, each once):\n", len(sent))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, n := range sent {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tto %s\n", n.esc.At.In(nyc).Format(stamp),
-			n.inquiry, n.esc.Obligation, n.esc.Level, strings.Join(n.esc.Notify, ", "))
+	for _, a := range sent {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tto %s\n", a.At.In(nyc).Format(stamp),
+			a.Inquiry, a.Obligation, a.Level, strings.Join(a.Notify, ", "))
 	}
 	tw.Flush()
-}
-
-// printSummary prints, per metric, how many obligations were kept on time.
-func printSummary(w io.Writer, cases []*tracked) {
-	type tally struct{ onTime, late, open, cancelled int }
-	counts := map[sla.Metric]*tally{}
-	var nudges, violations, touches int
-	for _, tr := range cases {
-		st := tr.status
-		nudges += st.Counts.Nudges
-		touches += st.Counts.Touches
-		violations += len(st.Violations)
-		for _, o := range st.Obligations {
-			t := counts[o.Key.Metric]
-			if t == nil {
-				t = &tally{}
-				counts[o.Key.Metric] = t
-			}
-			switch {
-			case o.State == sla.Met:
-				t.onTime++
-			case o.State.Late():
-				t.late++
-			case o.State == sla.Cancelled:
-				t.cancelled++
-			default:
-				t.open++
-			}
-		}
-	}
-	fmt.Fprintln(w, "\nSummary:")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "  %-12s\tON TIME\tLATE\tOPEN\tCANCELLED\tON-TIME RATE\t\n", "METRIC")
-	for _, m := range sla.Metrics() { // a fixed order
-		t := counts[m]
-		if t == nil {
-			continue
-		}
-		rate := "-"
-		if done := t.onTime + t.late; done > 0 {
-			rate = fmt.Sprintf("%.0f%%", 100*float64(t.onTime)/float64(done))
-		}
-		fmt.Fprintf(tw, "  %-12s\t%d\t%d\t%d\t%d\t%s\t\n", m, t.onTime, t.late, t.open, t.cancelled, rate)
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "  %s, %s, %s from customers chasing us, %s on a channel the customer never offered.\n",
-		count(len(cases), "inquiry", "inquiries"), count(touches, "reply", "replies"),
-		count(nudges, "nudge", "nudges"), count(violations, "reply", "replies"))
-}
-
-// printCracks lists the open inquiries that are falling through: no owner,
-// never answered, or a promise overdue.
-func printCracks(w io.Writer, cases []*tracked) {
-	fmt.Fprintln(w, "\nCracks (open inquiries falling through):")
-	n := 0
-	for _, tr := range cases {
-		st := tr.status
-		if st.Resolved {
-			continue
-		}
-		var why []string
-		if st.Owner == "" {
-			why = append(why, "no owner")
-		}
-		if fr, ok := st.Obligation(sla.Key{Metric: sla.FirstReply}); ok && fr.DoneAt.IsZero() {
-			s := "never answered"
-			if len(st.Violations) > 0 {
-				s += fmt.Sprintf(" on a channel they offered (%s on %s)",
-					count(len(st.Violations), "reply", "replies"), channels(st.Violations))
-			}
-			why = append(why, s)
-		}
-		for _, o := range st.Obligations {
-			if o.Key.Metric == sla.PromiseKept && o.State == sla.Breached {
-				why = append(why, fmt.Sprintf("%s overdue since %s", o.Key, o.Due.In(nyc).Format(stamp)))
-			}
-		}
-		if len(why) > 0 {
-			n++
-			fmt.Fprintf(w, "  %-10s %s\n", tr.inq.ID, strings.Join(why, "; "))
-		}
-	}
-	if n == 0 {
-		fmt.Fprintln(w, "  none")
-	}
-}
-
-// channels lists the distinct channels of vs.
-func channels(vs []sla.Violation) string {
-	var chs []string
-	for _, v := range vs {
-		if !slices.Contains(chs, string(v.Channel)) {
-			chs = append(chs, string(v.Channel))
-		}
-	}
-	return strings.Join(chs, ", ")
-}
-
-// count writes n and the noun in the singular or the plural.
-func count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }

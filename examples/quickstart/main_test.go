@@ -30,9 +30,11 @@ func TestDefaultWeek(t *testing.T) {
 		"promise#1      Tue 24 Nov 12:00  breached   broken Tue 12:00\n",
 		"resolution     Fri 27 Nov 09:00  breached", // Thanksgiving is skipped
 		"appointment#1  Wed 25 Nov 15:15  breached   no-show Wed 15:15\n",
-		"Escalations sent (12, each once)",
-		"  case-3001  promise#1 overdue since Tue 24 Nov 12:00\n",
-		"  lead-1002  no owner; never answered on a channel they offered (1 reply on phone)\n",
+		"Escalations delivered by the monitor (12, each once)",
+		"  Wed 25 Nov 13:00  case-3001   resolution     manager  to support-manager\n",
+		"metric      first_reply  6        3        50.0%\n",
+		"case-3001  email     customer  bob    2026-11-23 09:00  promise_overdue\n",
+		"lead-1002  web-form  prospect  -      2026-11-23 09:00  no_owner\n",
 	} {
 		assert.Contains(t, squeeze(out), squeeze(want))
 	}
