@@ -9,7 +9,7 @@
 //	})
 //	s.AutoReply("2026-11-20T16:56", sla.Email)
 //	s.AssertState("2026-11-23T10:00", "first_reply", sla.Breached)
-//	s.AssertEscalated("first_reply", "warn", "2026-11-23T09:55")
+//	s.AssertEscalated("first_reply", "breach", "2026-11-23T09:55") // the owner is told
 //
 // Instants are written as wall-clock times in the zone of the inquiry's
 // Received time ("2026-11-20T16:55", seconds optional, a space instead of
