@@ -669,8 +669,11 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		ev.resolved = false
 		ev.stops[len(ev.stops)-1].to = t
 		if ev.res >= 0 {
-			o := &ev.obs[ev.res]
-			o.done, o.doneAt = false, time.Time{}
+			// A met resolution is open again; a cancelled one
+			// stays cancelled.
+			if o := &ev.obs[ev.res]; o.done {
+				o.done, o.doneAt = false, time.Time{}
+			}
 			ev.retarget(ev.res, t)
 			ev.resume(ev.res, t)
 		}

@@ -161,3 +161,30 @@ func TestStoppedClockWaitsForDayEnd(t *testing.T) {
 		})
 	}
 }
+
+// A resolution cancelled because its target was lost stays cancelled, with
+// its DoneAt, through a Resolve and a Reopen: Reopen makes only a met
+// resolution open again. Found by TestPropertyMatchesReference.
+func TestReopenKeepsCancelledResolution(t *testing.T) {
+	ps := sla.MustNewPolicySet(nil,
+		sla.Policy{Name: "urgent", Match: sla.Match{Priorities: []sla.Priority{sla.Urgent}}, Targets: map[sla.Metric]sla.Target{
+			sla.Resolution: {Within: sla.Duration{Time: time.Hour}},
+		}},
+		sla.Policy{Name: "rest"},
+	)
+	inq := sla.Inquiry{Channel: sla.Email, Class: sla.Class{Priority: sla.Urgent}, Received: at("2026-03-05 00:00")}
+	log := []sla.Event{
+		{Time: at("2026-03-05 00:05"), Type: sla.Reclassify, Class: sla.Class{Priority: sla.Normal}},
+		{Time: at("2026-03-05 00:10"), Type: sla.Resolve},
+		{Time: at("2026-03-05 00:20"), Type: sla.Reopen},
+	}
+	for _, now := range []string{"2026-03-05 00:05", "2026-03-05 00:15", "2026-03-05 00:20", "2026-03-06 12:00"} {
+		t.Run(now, func(t *testing.T) {
+			o := obligation(t, evaluate(t, ps, inq, log, at(now)), "resolution")
+			require.Equal(t, sla.Cancelled, o.State)
+			require.Equal(t, at("2026-03-05 00:05"), o.DoneAt)
+			require.Equal(t, at("2026-03-05 01:00"), o.Due)
+			require.Equal(t, 5*time.Minute, o.Elapsed)
+		})
+	}
+}

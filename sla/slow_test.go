@@ -541,12 +541,29 @@ func (s *refState) apply(i int, e sla.Event) {
 		s.keepPromises(t)
 	case sla.Reopen:
 		s.resolved = false
-		o := s.res
-		o.met, o.doneAt, o.dueAtDone = false, time.Time{}, time.Time{}
-		o.stopped = false
-		o.paused += o.resolvedP
-		o.resolvedP = 0
-		s.retarget(o, t)
+		// A met resolution is open again; one no longer owed (its
+		// target lost before the Resolve) stays as it was.
+		if o := s.res; o.met {
+			o.met, o.doneAt = false, time.Time{}
+			o.paused += o.resolvedP
+			o.resolvedP = 0
+			if o.tracked && s.target(sla.Resolution) == nil {
+				// Its target was lost while it was resolved: no
+				// longer owed from the Reopen. Its due time stays
+				// the one it had when it was met (the
+				// documentation says nothing of a cancelled
+				// obligation's Due; this is Evaluate's).
+				if o.breached {
+					o.frozen = true
+				} else {
+					o.cancelled, o.doneAt = true, t
+				}
+			} else {
+				o.dueAtDone = time.Time{}
+				o.stopped = false
+				s.retarget(o, t)
+			}
+		}
 		s.update = s.open(sla.PeriodicUpdate, t, time.Time{})
 	case sla.Reclassify:
 		if e.Class.Party != "" {
