@@ -188,3 +188,119 @@ func TestReopenKeepsCancelledResolution(t *testing.T) {
 		})
 	}
 }
+
+// genDensePolicySet draws a policy set whose targets are short (minutes to
+// a few hours, or one business day) and whose ladders use shares in
+// hundredths of a per cent, so that breaches and escalations happen inside
+// a dense log.
+func genDensePolicySet(t *rapid.T) *sla.PolicySet {
+	cals := map[string]*calendar.Calendar{"support-nyc": policies.Calendar("support-nyc")}
+	target := func(label string, m sla.Metric) (sla.Target, bool) {
+		if rapid.IntRange(0, 3).Draw(t, label+".has") == 0 {
+			return sla.Target{}, false
+		}
+		var tg sla.Target
+		if rapid.Bool().Draw(t, label+".business") {
+			tg.Calendar = "support-nyc"
+		}
+		if m == sla.PromiseKept || m == sla.AppointmentKept {
+			tg.Within.Time = time.Duration(rapid.IntRange(0, 30).Draw(t, label+".grace")) * time.Minute
+		} else if rapid.IntRange(0, 4).Draw(t, label+".days") == 0 {
+			tg.Within.Days = 1
+		} else {
+			tg.Within.Time = time.Duration(rapid.IntRange(1, 180).Draw(t, label+".minutes")) * time.Minute
+		}
+		for j := range rapid.IntRange(0, 3).Draw(t, label+".levels") {
+			var at sla.Trigger
+			if rapid.Bool().Draw(t, label+".share") {
+				at = sla.AtShare(float64(rapid.IntRange(0, 20000).Draw(t, label+".bp")) / 100)
+			} else {
+				at = sla.AtOffset(time.Duration(rapid.IntRange(-120, 120).Draw(t, label+".offset")) * time.Minute)
+			}
+			tg.Escalation = append(tg.Escalation, sla.Level{Name: string(rune('a' + j)), At: at})
+		}
+		return tg, true
+	}
+	policy := func(name string, match sla.Match) sla.Policy {
+		p := sla.Policy{Name: name, Match: match, Reply: sla.ReplyRule(rapid.IntRange(0, 2).Draw(t, name+".reply")), Targets: map[sla.Metric]sla.Target{}}
+		for _, m := range sla.Metrics() {
+			if tg, ok := target(name+"."+string(m), m); ok {
+				p.Targets[m] = tg
+			}
+		}
+		return p
+	}
+	ps, err := sla.NewPolicySet(cals,
+		policy("urgent", sla.Match{Priorities: []sla.Priority{sla.Urgent}}),
+		policy("rest", sla.Match{}))
+	require.NoError(t, err)
+	return ps
+}
+
+// genDenseLog draws a valid log for inq of up to 20 events at distinct
+// whole minutes, a few minutes to a few hours apart.
+func genDenseLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
+	n := rapid.IntRange(0, 20).Draw(t, "n")
+	var log []sla.Event
+	at := inq.Received
+	waiting, resolved, appointments := false, false, 0
+	for i := range n {
+		if i > 0 || rapid.Bool().Draw(t, "later") {
+			at = at.Add(time.Duration(rapid.IntRange(1, 240).Draw(t, "gap")) * time.Minute)
+		}
+		e := sla.Event{Time: at, Type: rapid.SampledFrom(eventTypes).Draw(t, "type")}
+		switch e.Type {
+		case sla.CustomerMessage, sla.Reply, sla.AutoReply:
+			e.Channel = genChannel.Draw(t, "ch")
+		case sla.Promise, sla.Appointment:
+			e.Due = e.Time.Add(time.Duration(rapid.IntRange(0, 8*60).Draw(t, "due")) * time.Minute)
+		case sla.Reclassify:
+			e.Class.Priority = genPriority.Draw(t, "priority")
+		}
+		ok := true
+		switch e.Type {
+		case sla.CustomerMessage:
+			waiting = false
+		case sla.Appointment:
+			appointments++
+		case sla.Held:
+			ok = appointments > 0
+			if ok {
+				appointments--
+			}
+		case sla.Wait:
+			ok = !waiting && !resolved
+			waiting = waiting || ok
+		case sla.Resume:
+			ok = waiting
+			waiting = false
+		case sla.Resolve:
+			ok = !resolved
+			resolved, waiting = true, false
+		case sla.Reopen:
+			ok = resolved
+			resolved = false
+		}
+		if ok {
+			log = append(log, e)
+		}
+	}
+	return log
+}
+
+// As TestPropertyMatchesReference, with short targets and dense logs.
+func TestPropertyMatchesReferenceDense(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := genDensePolicySet(t)
+		inq := genInquiry(t)
+		log := genDenseLog(t, inq)
+		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "now")) * time.Minute)
+		st, err := ps.Evaluate(inq, log, now)
+		require.NoError(t, err)
+		obs, vios, counts := refEvaluate(ps, inq, log, now)
+		msg := describe(ps, inq, log, now)
+		require.Equal(t, summarize(obs), summarize(st.Obligations), "obligations (want: reference, got: Evaluate)\n%s", msg)
+		require.Equal(t, vios, st.Violations, "violations\n%s", msg)
+		require.Equal(t, counts, st.Counts, "counts\n%s", msg)
+	})
+}
