@@ -128,7 +128,9 @@ type CrackReason string
 const (
 	// NoOwner: nobody is assigned.
 	NoOwner CrackReason = "no_owner"
-	// NeverAnswered: no person has replied yet.
+	// NeverAnswered: no person has answered the way the customer asked:
+	// the first reply is not met (a reply on a channel the customer never
+	// offered does not count); without a first-reply target, no reply at all.
 	NeverAnswered CrackReason = "never_answered"
 	// PromiseOverdue: a promise is past its due time and still unkept.
 	PromiseOverdue CrackReason = "promise_overdue"
@@ -236,13 +238,25 @@ func crack(rec *Record) (Crack, bool) {
 	if st.Owner == "" {
 		c.Reasons = append(c.Reasons, NoOwner)
 	}
-	if st.Counts.Touches == 0 {
+	if neverAnswered(st) {
 		c.Reasons = append(c.Reasons, NeverAnswered)
 	}
 	if slices.ContainsFunc(st.Obligations, func(o Obligation) bool { return o.Key.Metric == PromiseKept && o.State == Breached }) {
 		c.Reasons = append(c.Reasons, PromiseOverdue)
 	}
 	return c, len(c.Reasons) > 0
+}
+
+// neverAnswered reports whether no reply has met the inquiry's first
+// reply, or, if its policy sets no first-reply target, whether nobody
+// replied at all.
+func neverAnswered(st *Status) bool {
+	for _, o := range st.Obligations {
+		if o.Key.Metric == FirstReply {
+			return o.State != Met && o.State != MetLate
+		}
+	}
+	return st.Counts.Touches == 0
 }
 
 // touchesBeforeResolution counts the replies of events up to the latest

@@ -129,3 +129,21 @@ func TestReport(t *testing.T) {
 	require.NoError(t, empty.WriteJSON(&js))
 	require.Error(t, empty.WriteText(nil))
 }
+
+// A reply on a channel the customer never offered meets nothing, so the
+// inquiry is still a crack as never answered.
+func TestReportCrackWrongChannelIsNeverAnswered(t *testing.T) {
+	l := sla.NewLedger(policies)
+	mon := func(hm string) time.Time { return at("2026-03-09 " + hm) }
+	require.NoError(t, l.Add(sla.Inquiry{ID: "form", Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Email}, Class: sla.Class{Party: sla.Prospect}, Received: mon("09:00")},
+		sla.Event{Time: mon("09:05"), Type: sla.Assign, Owner: "ann"},
+		sla.Event{Time: mon("09:30"), Type: sla.Reply, Channel: sla.Phone}))
+	rep := sla.NewReport(l.Records(mon("12:00")), mon("00:00"), at("2026-03-10 00:00"))
+	require.Len(t, rep.Cracks, 1)
+	assert.Equal(t, []sla.CrackReason{sla.NeverAnswered}, rep.Cracks[0].Reasons)
+
+	// Answered by e-mail as asked: no longer a crack.
+	require.NoError(t, l.Append("form", sla.Event{Time: mon("10:00"), Type: sla.Reply, Channel: sla.Email}))
+	rep = sla.NewReport(l.Records(mon("12:00")), mon("00:00"), at("2026-03-10 00:00"))
+	assert.Empty(t, rep.Cracks)
+}

@@ -34,7 +34,7 @@ func TestDefaultWeek(t *testing.T) {
 		"  Wed 25 Nov 13:00  case-3001   resolution     manager  to support-manager\n",
 		"metric      first_reply  6        3        50.0%\n",
 		"case-3001  email     customer  bob    2026-11-23 09:00  promise_overdue\n",
-		"lead-1002  web-form  prospect  -      2026-11-23 09:00  no_owner\n",
+		"lead-1002  web-form  prospect  -      2026-11-23 09:00  no_owner, never_answered\n",
 	} {
 		assert.Contains(t, squeeze(out), squeeze(want))
 	}
