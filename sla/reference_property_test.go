@@ -56,7 +56,7 @@ func describe(ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.Time
 	var b strings.Builder
 	js, _ := ps.MarshalJSON()
 	fmt.Fprintf(&b, "policies: %s\n", js)
-	fmt.Fprintf(&b, "inquiry: channel %s, reply-to %v, priority %s, received %s\n", inq.Channel, inq.ReplyTo, inq.Priority, refInstant(inq.Received))
+	fmt.Fprintf(&b, "inquiry: channel %s, reply-to %v, priority %s, calendar %q, received %s\n", inq.Channel, inq.ReplyTo, inq.Priority, inq.Calendar, refInstant(inq.Received))
 	for i, e := range log {
 		fmt.Fprintf(&b, "  %2d %s %-16s", i, refInstant(e.Time), e.Type)
 		switch e.Type {
@@ -194,7 +194,10 @@ func TestReopenKeepsCancelledResolution(t *testing.T) {
 // hundredths of a per cent, so that breaches and escalations happen inside
 // a dense log.
 func genDensePolicySet(t *rapid.T) *sla.PolicySet {
-	cals := map[string]*calendar.Calendar{"support-nyc": policies.Calendar("support-nyc")}
+	cals := map[string]*calendar.Calendar{
+		"support-nyc": policies.Calendar("support-nyc"),
+		"acme-london": policies.Calendar("acme-london"),
+	}
 	target := func(label string, m sla.Metric) (sla.Target, bool) {
 		if rapid.IntRange(0, 3).Draw(t, label+".has") == 0 {
 			return sla.Target{}, false
@@ -203,6 +206,7 @@ func genDensePolicySet(t *rapid.T) *sla.PolicySet {
 		if rapid.Bool().Draw(t, label+".business") {
 			tg.Calendar = "support-nyc"
 		}
+		tg.CustomerCalendar = rapid.Bool().Draw(t, label+".customer")
 		if m == sla.PromiseKept || m == sla.AppointmentKept {
 			tg.Within.Time = time.Duration(rapid.IntRange(0, 30).Draw(t, label+".grace")) * time.Minute
 		} else if rapid.IntRange(0, 4).Draw(t, label+".days") == 0 {
@@ -288,11 +292,13 @@ func genDenseLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
 	return log
 }
 
-// As TestPropertyMatchesReference, with short targets and dense logs.
+// As TestPropertyMatchesReference, with short targets, dense logs and the
+// customer's own calendar (London, where the clocks change later).
 func TestPropertyMatchesReferenceDense(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ps := genDensePolicySet(t)
 		inq := genInquiry(t)
+		inq.Calendar = rapid.SampledFrom([]string{"", "acme-london"}).Draw(t, "customer")
 		log := genDenseLog(t, inq)
 		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "now")) * time.Minute)
 		st, err := ps.Evaluate(inq, log, now)

@@ -19,12 +19,13 @@ package sla_test
 // time: at the minute's start plus the part still missing.
 //
 // Covered: one policy or several with Reclassify between them; targets in
-// plain time or in one business calendar (not the customer's own);
+// plain time or in a business calendar, the policy's or the customer's own
+// (Target.CustomerCalendar);
 // minute-based and day-based targets; first reply, next reply with nudges,
 // periodic updates, resolution with Wait, Resume, Resolve and Reopen,
 // promise kept, appointment kept with Held; escalation ladders with offset
 // and share triggers; the three reply rules and violations; counts.
-// Not covered: CustomerCalendar targets (Inquiry.Calendar), events sharing
+// Not covered: events sharing
 // an instant, Status.Next, per-obligation violation lists, Owner and the
 // notify lists. Day-based durations use calendar.AddDays through
 // Duration.AddTo (the calendar package has its own reference for it).
@@ -81,6 +82,7 @@ type refOb struct {
 	fixed     bool      // promise or appointment
 	tgt       *sla.Target
 	cal       *calendar.Calendar
+	calName   string
 	tracked   bool
 	budget    time.Duration
 	floor     time.Time // due no earlier
@@ -234,9 +236,7 @@ func refEvaluate(ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.T
 			Nudges:      o.nudges,
 			Escalations: o.escs,
 		}
-		if o.tgt.Calendar != "" {
-			ob.Calendar = o.tgt.Calendar
-		}
+		ob.Calendar = o.calName
 		switch {
 		case o.cancelled:
 			ob.State = sla.Cancelled
@@ -276,7 +276,7 @@ func refCheck(inq sla.Inquiry, log []sla.Event, now time.Time) {
 	whole := func(t time.Time) bool {
 		return t.Sub(inq.Received)%time.Minute == 0 && t.Second() == 0 && t.Nanosecond() == 0
 	}
-	if !whole(inq.Received) || !whole(now) || now.Before(inq.Received) || inq.Calendar != "" {
+	if !whole(inq.Received) || !whole(now) || now.Before(inq.Received) {
 		panic("refEvaluate: inquiry or instant outside the reference's domain")
 	}
 	for i, e := range log {
@@ -333,9 +333,13 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 		s.close(o, t)
 		return
 	}
+	name := tgt.Calendar
+	if tgt.CustomerCalendar && s.inq.Calendar != "" {
+		name = s.inq.Calendar
+	}
 	var cal *calendar.Calendar
-	if tgt.Calendar != "" {
-		cal = s.ps.Calendar(tgt.Calendar)
+	if name != "" {
+		cal = s.ps.Calendar(name)
 	}
 	if !o.tracked {
 		// Tracked from its own start: replay the clock's history in
@@ -351,7 +355,7 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 			}
 		}
 	}
-	o.tgt, o.cal, o.tracked = tgt, cal, true
+	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
 	switch {
 	case o.fixed:
 		o.floor = tgt.Within.AddTo(cal, o.base)
