@@ -86,6 +86,7 @@ type base struct {
 	week        int64    // open seconds in a regular week
 	perWeekNs   float64  // 1 / (week in nanoseconds)
 	pre         [8]int64 // pre[j]: open seconds in the first j days of a week that starts on windowFirst's weekday
+	preNs       [8]int64 // pre in nanoseconds
 	exc         []exception
 	excDay      index      // keys: exception days
 	excG        index      // keys: exception gStart
@@ -261,7 +262,7 @@ func (e *base) invHint(x int64, h hint) time.Time {
 			s, ns := reach(e.real[ex.first:ex.first+ex.n], x-ex.gStart*nsPerSec)
 			return time.Unix(s, ns).In(e.loc)
 		}
-		delta = ex.deltaBefore + ex.open - e.phaseOpen[int64(ex.day-windowFirst)%7]
+		delta = e.deltaBeforeIdx(k + 1)
 	}
 	y := x - delta*nsPerSec // the same point in template-only counting
 	// q, y = (y-1)/w, y - q*w, without the 64-bit division: a float
@@ -276,26 +277,30 @@ func (e *base) invHint(x int64, h hint) time.Time {
 		q, y = q+1, y-w
 	}
 	j := 1
-	for e.pre[j]*nsPerSec < y {
+	for e.preNs[j] < y {
 		j++
 	}
 	d := windowFirst + date.Date(q*7+int64(j-1))
-	s, ns := reach(e.phase[j-1], y-e.pre[j-1]*nsPerSec)
-	u := dayStart(d) + s - e.dayOffsetHint(d, h.trans)
-	return time.Unix(u, ns).In(e.loc)
+	s, ns := reach(e.phase[j-1], y-e.preNs[j-1])
+	l := dayStart(d) + s
+	if j := h.trans; j >= 0 {
+		// The offset in force at t holds until the next transition. A
+		// wrong guess lands at or after it: an instant within the jump
+		// after a transition lies on an exception day, not on regular d.
+		u := l - e.offsetAfter(j)
+		if j == len(e.trans) || u < e.trans[j].at {
+			return time.Unix(u, ns).In(e.loc)
+		}
+	}
+	return time.Unix(l-e.dayOffset(d), ns).In(e.loc)
 }
 
-// dayOffsetHint is dayOffset, first trying the offset in force after the
-// hinted transitions.
-func (e *base) dayOffsetHint(d date.Date, j int) int64 {
-	l := dayStart(d)
-	if j >= 0 && (j == len(e.trans) || e.trans[j].at+e.trans[j].off > l) && (j == 0 || e.trans[j-1].at+e.trans[j-1].off <= l) {
-		if j == 0 {
-			return e.off0
-		}
+// offsetAfter returns the UTC offset after the first j transitions.
+func (e *base) offsetAfter(j int) int64 {
+	if j > 0 {
 		return e.trans[j-1].off
 	}
-	return e.dayOffset(d)
+	return e.off0
 }
 
 func (e *base) isOpen(t time.Time) bool {
@@ -395,6 +400,7 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	for j := range 7 {
 		e.phase[j], e.phaseOpen[j] = e.days[(wd0+j)%7], e.dayOpen[(wd0+j)%7]
 		e.pre[j+1] = e.pre[j] + e.phaseOpen[j]
+		e.preNs[j+1] = e.pre[j+1] * nsPerSec
 	}
 
 	// The zone's transitions over the range, and the days they touch.
