@@ -49,6 +49,12 @@ func genPolicySet(t *rapid.T) *sla.PolicySet {
 		}
 		return tg, true
 	}
+	return policySetOf(t, cals, target)
+}
+
+// policySetOf builds a policy set over cals of a policy for urgent
+// inquiries and a fallback, each with the targets target draws for it.
+func policySetOf(t *rapid.T, cals map[string]*calendar.Calendar, target func(label string, m sla.Metric) (sla.Target, bool)) *sla.PolicySet {
 	policy := func(name string, match sla.Match) sla.Policy {
 		p := sla.Policy{Name: name, Match: match, Reply: sla.ReplyRule(rapid.IntRange(0, 2).Draw(t, name+".reply")), Targets: map[sla.Metric]sla.Target{}}
 		for _, m := range sla.Metrics() {
@@ -93,51 +99,68 @@ func genLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
 	offsets := rapid.SliceOfNDistinct(rapid.IntRange(0, 4*24*60), 0, 14, rapid.ID).Draw(t, "offsets")
 	slices.Sort(offsets)
 	var log []sla.Event
-	waiting, resolved, appointments := false, false, 0
-	for i, off := range offsets {
-		e := sla.Event{Time: inq.Received.Add(time.Duration(off) * time.Minute), Type: rapid.SampledFrom(eventTypes).Draw(t, "type")}
-		switch e.Type {
-		case sla.CustomerMessage, sla.Reply, sla.AutoReply:
-			e.Channel = genChannel.Draw(t, "ch")
-		case sla.Promise, sla.Appointment:
-			e.Due = e.Time.Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "due")) * time.Minute)
-		case sla.Reclassify:
-			e.Class.Priority = genPriority.Draw(t, "priority")
-		case sla.Assign:
-			e.Owner = rapid.SampledFrom([]string{"", "ann", "bob"}).Draw(t, "owner")
+	var s logState
+	for _, off := range offsets {
+		if e, ok := s.draw(t, inq.Received.Add(time.Duration(off)*time.Minute), 3*24*time.Hour); ok {
+			log = append(log, e)
 		}
-		ok := true
-		switch e.Type {
-		case sla.CustomerMessage:
-			waiting = false
-		case sla.Appointment:
-			appointments++
-		case sla.Held:
-			ok = appointments > 0
-			appointments--
-		case sla.Wait:
-			ok = !waiting && !resolved
-			waiting = ok || waiting
-		case sla.Resume:
-			ok = waiting
-			waiting = false
-		case sla.Resolve:
-			ok = !resolved
-			resolved, waiting = true, false
-		case sla.Reopen:
-			ok = resolved
-			resolved = false
-		}
-		if !ok {
-			if e.Type == sla.Held {
-				appointments = 0
-			}
-			continue
-		}
-		_ = i
-		log = append(log, e)
 	}
 	return log
+}
+
+// logState is what a log drawn so far allows next.
+type logState struct {
+	waiting, resolved bool
+	appointments      int // not yet held
+}
+
+// draw draws an event at instant at, with any due time (of a promise or an
+// appointment) within maxDue of it, and reports whether the log so far
+// allows it; if so, s then accounts for it.
+func (s *logState) draw(t *rapid.T, at time.Time, maxDue time.Duration) (sla.Event, bool) {
+	e := sla.Event{Time: at, Type: rapid.SampledFrom(eventTypes).Draw(t, "type")}
+	switch e.Type {
+	case sla.CustomerMessage, sla.Reply, sla.AutoReply:
+		e.Channel = genChannel.Draw(t, "ch")
+	case sla.Promise, sla.Appointment:
+		e.Due = e.Time.Add(time.Duration(rapid.IntRange(0, int(maxDue/time.Minute)).Draw(t, "due")) * time.Minute)
+	case sla.Reclassify:
+		e.Class.Priority = genPriority.Draw(t, "priority")
+	case sla.Assign:
+		e.Owner = rapid.SampledFrom([]string{"", "ann", "bob"}).Draw(t, "owner")
+	}
+	switch e.Type {
+	case sla.CustomerMessage:
+		s.waiting = false
+	case sla.Appointment:
+		s.appointments++
+	case sla.Held:
+		if s.appointments == 0 {
+			return e, false
+		}
+		s.appointments--
+	case sla.Wait:
+		if s.waiting || s.resolved {
+			return e, false
+		}
+		s.waiting = true
+	case sla.Resume:
+		if !s.waiting {
+			return e, false
+		}
+		s.waiting = false
+	case sla.Resolve:
+		if s.resolved {
+			return e, false
+		}
+		s.resolved, s.waiting = true, false
+	case sla.Reopen:
+		if !s.resolved {
+			return e, false
+		}
+		s.resolved = false
+	}
+	return e, true
 }
 
 // discrete returns st without the durations that move with time and

@@ -225,20 +225,7 @@ func genDensePolicySet(t *rapid.T) *sla.PolicySet {
 		}
 		return tg, true
 	}
-	policy := func(name string, match sla.Match) sla.Policy {
-		p := sla.Policy{Name: name, Match: match, Reply: sla.ReplyRule(rapid.IntRange(0, 2).Draw(t, name+".reply")), Targets: map[sla.Metric]sla.Target{}}
-		for _, m := range sla.Metrics() {
-			if tg, ok := target(name+"."+string(m), m); ok {
-				p.Targets[m] = tg
-			}
-		}
-		return p
-	}
-	ps, err := sla.NewPolicySet(cals,
-		policy("urgent", sla.Match{Priorities: []sla.Priority{sla.Urgent}}),
-		policy("rest", sla.Match{}))
-	require.NoError(t, err)
-	return ps
+	return policySetOf(t, cals, target)
 }
 
 // genDenseLog draws a valid log for inq of up to 20 events at distinct
@@ -246,46 +233,13 @@ func genDensePolicySet(t *rapid.T) *sla.PolicySet {
 func genDenseLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
 	n := rapid.IntRange(0, 20).Draw(t, "n")
 	var log []sla.Event
+	var s logState
 	at := inq.Received
-	waiting, resolved, appointments := false, false, 0
 	for i := range n {
 		if i > 0 || rapid.Bool().Draw(t, "later") {
 			at = at.Add(time.Duration(rapid.IntRange(1, 240).Draw(t, "gap")) * time.Minute)
 		}
-		e := sla.Event{Time: at, Type: rapid.SampledFrom(eventTypes).Draw(t, "type")}
-		switch e.Type {
-		case sla.CustomerMessage, sla.Reply, sla.AutoReply:
-			e.Channel = genChannel.Draw(t, "ch")
-		case sla.Promise, sla.Appointment:
-			e.Due = e.Time.Add(time.Duration(rapid.IntRange(0, 8*60).Draw(t, "due")) * time.Minute)
-		case sla.Reclassify:
-			e.Class.Priority = genPriority.Draw(t, "priority")
-		}
-		ok := true
-		switch e.Type {
-		case sla.CustomerMessage:
-			waiting = false
-		case sla.Appointment:
-			appointments++
-		case sla.Held:
-			ok = appointments > 0
-			if ok {
-				appointments--
-			}
-		case sla.Wait:
-			ok = !waiting && !resolved
-			waiting = waiting || ok
-		case sla.Resume:
-			ok = waiting
-			waiting = false
-		case sla.Resolve:
-			ok = !resolved
-			resolved, waiting = true, false
-		case sla.Reopen:
-			ok = resolved
-			resolved = false
-		}
-		if ok {
+		if e, ok := s.draw(t, at, 8*time.Hour); ok {
 			log = append(log, e)
 		}
 	}
