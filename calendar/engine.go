@@ -137,12 +137,12 @@ func (e *base) findExc(d date.Date) int { return e.excDay.search(int64(d)) }
 
 // regular returns the open seconds of the template in [windowFirst, d).
 func (e *base) regular(d date.Date) int64 {
-	n := int64(d - windowFirst)
-	return n/7*e.week + e.pre[n%7]
+	n := uint64(d - windowFirst) // d is in the range: not negative
+	return int64(n/7)*e.week + e.pre[n%7]
 }
 
 // dayPhase returns the regular pieces of date d, which must lie in the range.
-func (e *base) dayPhase(d date.Date) []piece { return e.phase[int64(d-windowFirst)%7] }
+func (e *base) dayPhase(d date.Date) []piece { return e.phase[uint64(d-windowFirst)%7] }
 
 func (e *base) deltaBeforeIdx(i int) int64 {
 	if i < len(e.exc) {
@@ -276,8 +276,16 @@ func (e *base) invHint(x int64, h hint) time.Time {
 	for y > w {
 		q, y = q+1, y-w
 	}
+	// j: the first day of the week whose prefix reaches y (a binary
+	// search over preNs[1:8], which is sorted).
 	j := 1
-	for e.preNs[j] < y {
+	if e.preNs[4] < y {
+		j = 5
+	}
+	if e.preNs[j+1] < y {
+		j += 2
+	}
+	if e.preNs[j] < y {
 		j++
 	}
 	d := windowFirst + date.Date(q*7+int64(j-1))

@@ -21,8 +21,8 @@ func newIndex(keys []int64) index {
 	ix.base = keys[0]
 	span := uint64(keys[len(keys)-1] - keys[0])
 	per := span / uint64(len(keys))
-	if per > 0 {
-		ix.shift = uint(bits.Len64(per))
+	if l := bits.Len64(per); l > 2 {
+		ix.shift = uint(l - 2) // buckets a quarter of the mean gap: short scans
 	}
 	n := int(span>>ix.shift) + 1
 	ix.first = make([]int32, n+1)
