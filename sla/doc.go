@@ -44,4 +44,15 @@
 //
 // A policy set loads from one JSON document holding the calendars and the
 // policies ([ParsePolicies]), or is built in Go ([NewPolicySet]).
+//
+// Around Evaluate, for hosts that track many inquiries in memory: a [Ledger]
+// keeps inquiries and their logs, validates appended events, finds what is
+// due from a heap on Next, lists what is breached or at risk, and snapshots
+// to JSON; a [Monitor] drives a ledger from a clock (package clock) and calls
+// the host back once per fired escalation level; [NewReport] summarises
+// statuses in a window (on-time rates, business-time percentiles, touches,
+// nudges, violations and the cracks: open inquiries with no owner, never
+// answered, or with a promise overdue); [AuditSample] draws a reproducible
+// sample of resolved prospects and customers to call. Package sla/slatest
+// helps hosts unit-test their policies.
 package sla
