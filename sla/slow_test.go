@@ -131,18 +131,6 @@ func refOpen(cal *calendar.Calendar, t time.Time) bool {
 	return cal == nil || cal.IsOpen(t)
 }
 
-// refAdd returns the first instant u ≥ t such that [t, u) holds d of
-// business time in cal, d a whole number of minutes.
-func refAdd(cal *calendar.Calendar, t time.Time, d time.Duration) time.Time {
-	u := t
-	for got := time.Duration(0); got < d; u = u.Add(time.Minute) {
-		if refOpen(cal, u) {
-			got += time.Minute
-		}
-	}
-	return u
-}
-
 // refCount returns the business time in [a, b) in cal, negative if b is
 // before a.
 func refCount(cal *calendar.Calendar, a, b time.Time) time.Duration {
