@@ -200,7 +200,10 @@ func (a *app) create(ctx context.Context, in inquiryJSON, now time.Time) error {
 		return &badRequest{err}
 	}
 	b, _ := json.Marshal(in)
-	res, err := a.db.ExecContext(ctx, `INSERT INTO inquiries (id, inquiry, status) VALUES (?, ?, '{}') ON CONFLICT DO NOTHING`, in.ID, string(b))
+	// The row is born due (next_check = now): if the process dies between
+	// this insert and the evaluation's commit, the sweeper evaluates it
+	// after the restart instead of leaving it unchecked forever.
+	res, err := a.db.ExecContext(ctx, `INSERT INTO inquiries (id, inquiry, status, next_check) VALUES (?, ?, '{}', ?) ON CONFLICT DO NOTHING`, in.ID, string(b), now.UnixNano())
 	if err != nil {
 		return err
 	}

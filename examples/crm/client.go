@@ -12,6 +12,7 @@ import (
 type client struct {
 	base string
 	err  error
+	hc   *http.Client // http.DefaultClient if nil
 }
 
 // do sends a request with body v (if not nil) and decodes the answer into
@@ -32,7 +33,11 @@ func (c *client) do(method, path string, v, out any) int {
 		c.err = err
 		return 0
 	}
-	res, err := http.DefaultClient.Do(req)
+	hc := c.hc
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	res, err := hc.Do(req)
 	if err != nil {
 		c.err = err
 		return 0

@@ -15,6 +15,18 @@
 //	curl -d '{"id":"lead-1","channel":"email","party":"prospect"}' localhost:8080/inquiries
 //	curl -d '{"type":"reply","channel":"email","actor":"ann"}' localhost:8080/inquiries/lead-1/events
 //	curl localhost:8080/escalations
+//
+// For tests and demos only, -clock manual:TIME (TIME in RFC 3339) serves on
+// a manual clock that stands at TIME and moves only when told to through
+// POST /admin/clock, an endpoint that exists only then:
+//
+//	go run . -listen 127.0.0.1:8080 -db crm.db -clock manual:2026-11-23T09:00:00-05:00
+//	curl -d '{"advance":"2h"}' 127.0.0.1:8080/admin/clock
+//	curl -d '{"set":"2026-11-24T14:00:00-05:00"}' 127.0.0.1:8080/admin/clock
+//
+// A move runs the sweeper synchronously, so when the answer arrives every
+// escalation that fell due on the way is recorded. The kill-and-restart test
+// (TestKillAndRestartProcess) uses it to drive the real binary.
 package main
 
 import (
@@ -29,6 +41,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // zones must not depend on the host's zone database
@@ -44,6 +58,7 @@ func main() {
 	listen := flag.String("listen", "", "`address` to serve on; without it, run the demo and exit")
 	dbPath := flag.String("db", "crm.db", "SQLite database `file` (with -listen)")
 	policies := flag.String("policies", "", "policy JSON `file` instead of the embedded one")
+	clockSpec := flag.String("clock", "system", "with -listen: `system`, or manual:RFC3339 for a manual clock moved by POST /admin/clock (tests and demos only)")
 	flag.Parse()
 
 	doc := embeddedPolicies
@@ -63,33 +78,125 @@ func main() {
 		}
 		return
 	}
-	if err := serve(*listen, *dbPath, ps); err != nil {
+	manual, err := parseClock(*clockSpec)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := serve(*listen, *dbPath, ps, manual); err != nil {
 		log.Fatal(err)
 	}
 }
 
-// serve runs the API on the system clock until SIGINT or SIGTERM.
-func serve(addr, dbPath string, ps *sla.PolicySet) error {
+// parseClock reads -clock: nil for "system" (production), or a manual
+// clock for "manual:RFC3339".
+func parseClock(spec string) (*clock.Manual, error) {
+	if spec == "system" || spec == "" {
+		return nil, nil
+	}
+	at, ok := strings.CutPrefix(spec, "manual:")
+	if !ok {
+		return nil, fmt.Errorf("-clock %q: want system or manual:RFC3339", spec)
+	}
+	t, err := time.Parse(time.RFC3339, at)
+	if err != nil {
+		return nil, fmt.Errorf("-clock %q: %w", spec, err)
+	}
+	return clock.NewManual(t), nil
+}
+
+// serve runs the API until SIGINT or SIGTERM, on the system clock, or on
+// manual if it is not nil (tests and demos only; see clockHandler).
+func serve(addr, dbPath string, ps *sla.PolicySet, manual *clock.Manual) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := log.New(os.Stderr, "crm: ", log.LstdFlags)
-	a, err := newApp(dbPath, ps, clock.System(), time.Local, logger)
+	var clk clock.Clock = clock.System()
+	if manual != nil {
+		clk = manual
+	}
+	a, err := newApp(dbPath, ps, clk, time.Local, logger)
 	if err != nil {
 		return err
 	}
 	defer a.close()
-	srv := &http.Server{Addr: addr, Handler: a.handler(), ReadHeaderTimeout: 10 * time.Second}
+	handler := a.handler()
+	if manual != nil {
+		// On a manual clock the sweep newApp schedules for now fires
+		// only when the clock moves: move it by nothing, so that what
+		// fell due while nothing ran is recorded before serving, as it
+		// is on the system clock.
+		manual.Advance(0)
+		mux := http.NewServeMux()
+		mux.Handle("/", handler)
+		mux.Handle("/admin/clock", clockHandler(manual))
+		handler = mux
+		logger.Printf("manual clock at %s, moved by POST /admin/clock: for tests and demos only", manual.Now().Format(time.RFC3339))
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		srv.Shutdown(shutdown)
 	}()
-	logger.Printf("serving on %s, database %s", addr, dbPath)
-	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+	logger.Printf("serving on http://%s, database %s", ln.Addr(), dbPath)
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// clockJSON is the body of POST /admin/clock: one of advance (a Go
+// duration, "2h30m") or set (an RFC 3339 time, not before now). The answer
+// has now alone.
+type clockJSON struct {
+	Advance string    `json:"advance,omitempty"`
+	Set     time.Time `json:"set,omitzero"`
+	Now     time.Time `json:"now,omitzero"`
+}
+
+// clockHandler serves GET and POST /admin/clock on a manual clock. It is
+// registered only with -clock manual:..., never on the system clock. A move
+// fires the sweeper's timers in the request, so the answer comes after
+// every escalation due on the way is recorded.
+func clockHandler(m *clock.Manual) http.Handler {
+	var mu sync.Mutex // one move at a time, so that the check against now holds
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /admin/clock", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, clockJSON{Now: m.Now()})
+	})
+	mux.HandleFunc("POST /admin/clock", func(w http.ResponseWriter, r *http.Request) {
+		var in clockJSON
+		if !decode(w, r, &in) {
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case in.Advance != "" && in.Set.IsZero():
+			d, err := time.ParseDuration(in.Advance)
+			if err != nil || d < 0 {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("advance %q: want a duration not below 0", in.Advance)})
+				return
+			}
+			m.Advance(d)
+		case in.Advance == "" && !in.Set.IsZero():
+			if now := m.Now(); in.Set.Before(now) {
+				writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("set %s: before now %s; the clock never goes back", in.Set.Format(time.RFC3339), now.Format(time.RFC3339))})
+				return
+			}
+			m.Set(in.Set)
+		default:
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": `want one of "advance" or "set"`})
+			return
+		}
+		writeJSON(w, http.StatusOK, clockJSON{Now: m.Now()})
+	})
+	return mux
 }
 
 // nyc is the zone of the demo's desk.
