@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -17,6 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/replyby/replyby/clock"
 	"github.com/replyby/replyby/sla"
 )
 
@@ -409,4 +411,32 @@ func assertRecordedAsLogged(t *testing.T, c *client, ids []string) {
 		sort.Strings(got)
 		assert.Equal(t, logged, got, "%s: recorded escalations against its log", id)
 	}
+}
+
+// POST /admin/clock moves the manual clock forward only, one way at a time.
+func TestClockHandler(t *testing.T) {
+	m := clock.NewManual(ny(23, 9, 0))
+	srv := httptest.NewServer(clockHandler(m))
+	defer srv.Close()
+	c := &client{base: srv.URL, hc: &http.Client{Timeout: 10 * time.Second}}
+	var out clockJSON
+	assert.Equal(t, http.StatusOK, c.do(http.MethodPost, "/admin/clock", clockJSON{Advance: "2h"}, &out))
+	assert.Equal(t, ny(23, 11, 0), out.Now.In(nyc))
+	assert.Equal(t, http.StatusOK, c.do(http.MethodPost, "/admin/clock", clockJSON{Set: ny(24, 14, 0)}, &out))
+	assert.Equal(t, ny(24, 14, 0), m.Now().In(nyc))
+	for _, bad := range []clockJSON{{Set: ny(23, 9, 0)}, {Advance: "-1h"}, {Advance: "soon"}, {}, {Advance: "1h", Set: ny(25, 9, 0)}} {
+		c.err = nil
+		assert.Equal(t, http.StatusBadRequest, c.do(http.MethodPost, "/admin/clock", bad, nil), "%+v", bad)
+	}
+	c.err = nil
+	assert.Equal(t, http.StatusOK, c.do(http.MethodGet, "/admin/clock", nil, &out))
+	assert.Equal(t, ny(24, 14, 0), out.Now.In(nyc))
+
+	_, err := parseClock("manual:yesterday")
+	assert.Error(t, err)
+	_, err = parseClock("sundial")
+	assert.Error(t, err)
+	manual, err := parseClock("system")
+	assert.NoError(t, err)
+	assert.Nil(t, manual)
 }
