@@ -77,8 +77,9 @@ type exception struct {
 // base is the engine of a calendar built from a weekly template and
 // overrides. A regular day — one that is not an exception — is open exactly
 // as its weekday's template says, at one UTC offset, so whole runs of
-// regular days are counted arithmetically from prefix sums; exceptions are
-// found by binary search. No operation allocates or loops over days.
+// regular days are counted arithmetically from prefix sums; exceptions and
+// zone transitions are found through bucketed indexes. Add, Between and
+// IsOpen neither allocate nor loop over days.
 type base struct {
 	loc         *time.Location
 	days        [7][]piece // regular open pieces per weekday, in seconds after midnight
