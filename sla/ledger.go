@@ -12,6 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/replyby/replyby/calendar"
 )
 
 // Errors of the ledger, the monitor and the audit sample.
@@ -45,6 +47,15 @@ var (
 // has seen for it: the time of its latest event, or of the latest Sweep
 // that looked at it (its as-of instant, kept in snapshots).
 //
+// From each inquiry's latest evaluation the ledger also remembers whether
+// an obligation was breached and when each running obligation's remaining
+// business time runs out. A status cannot change before its Next (other
+// than in the durations that move with time), so [Ledger.Breached] and
+// [Ledger.AtRisk] evaluate only the inquiries that these say may qualify,
+// those whose Next has passed and those whose as-of instant is after the
+// instant asked about: they cost in proportion to what they return and to
+// what is due, not to the size of the ledger.
+//
 // A ledger remembers, per inquiry, the escalation levels that Sweep has
 // delivered, by (obligation, level), and delivers each only once, however
 // often it evaluates; the delivered keys are part of a snapshot, so a
@@ -55,6 +66,12 @@ type Ledger struct {
 	mu   sync.RWMutex
 	byID map[string]*entry
 	due  entryHeap // entries with a Next, earliest first
+
+	// What Breached and AtRisk look at, from each entry's latest
+	// evaluation (at its as-of instant).
+	byAsOf   minHeap[*entry]                // every entry, latest as-of instant first
+	breached []*entry                       // entries with a breached obligation
+	risk     map[string]*minHeap[*riskItem] // by calendar name ("" for plain time)
 
 	watch atomic.Pointer[func()] // called after every change, with no lock held
 }
@@ -67,6 +84,33 @@ type entry struct {
 	next   time.Time // zero: never; then pos is -1
 	pos    int       // index in Ledger.due
 	sent   []sentKey // levels delivered by Sweep
+
+	apos int         // index in Ledger.byAsOf, or -1
+	bpos int         // index in Ledger.breached, or -1
+	risk []*riskItem // one per calendar of its running obligations
+}
+
+// A riskItem is when the earliest of an entry's running obligations
+// counted in one calendar runs out of business time, if nothing happens:
+// from the entry's latest evaluation, the instant at which its Remaining
+// would reach zero (the as-of instant if it already has).
+type riskItem struct {
+	e   *entry
+	cal string
+	out time.Time
+	pos int // index in the calendar's heap
+}
+
+func (a *riskItem) heapBefore(b *riskItem) bool { return a.out.Before(b.out) }
+func (a *riskItem) heapPos() *int               { return &a.pos }
+
+// In Ledger.byAsOf, the latest as-of instant comes first.
+func (e *entry) heapBefore(f *entry) bool { return e.asOf.After(f.asOf) }
+func (e *entry) heapPos() *int            { return &e.apos }
+
+// newEntry returns an entry for inq, in no index.
+func newEntry(inq Inquiry, asOf time.Time) *entry {
+	return &entry{inq: inq, asOf: asOf, pos: -1, apos: -1, bpos: -1}
 }
 
 // A sentKey names an escalation level of an obligation.
@@ -77,7 +121,7 @@ type sentKey struct {
 
 // NewLedger returns an empty ledger over ps.
 func NewLedger(ps *PolicySet) *Ledger {
-	return &Ledger{ps: ps, byID: map[string]*entry{}}
+	return &Ledger{ps: ps, byID: map[string]*entry{}, risk: map[string]*minHeap[*riskItem]{}}
 }
 
 // PolicySet returns the policy set the ledger evaluates with.
@@ -101,7 +145,8 @@ func (l *Ledger) Add(inq Inquiry, events ...Event) error {
 	}
 	inq.ReplyTo = slices.Clone(inq.ReplyTo)
 	inq.Labels = slices.Clone(inq.Labels)
-	e := &entry{inq: inq, events: slices.Clone(events), asOf: inq.Received, pos: -1}
+	e := newEntry(inq, inq.Received)
+	e.events = slices.Clone(events)
 	for i := range events {
 		e.asOf = later(e.asOf, events[i].Time)
 	}
@@ -222,16 +267,7 @@ func (l *Ledger) Due(now time.Time) iter.Seq[string] {
 			next time.Time
 		}
 		var items []item
-		stack := []int{0}
-		for len(stack) > 0 {
-			i := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			if i >= len(l.due) || l.due[i].next.After(now) {
-				continue
-			}
-			items = append(items, item{l.due[i].inq.ID, l.due[i].next})
-			stack = append(stack, 2*i+1, 2*i+2)
-		}
+		l.due.walk(now, func(e *entry) { items = append(items, item{e.inq.ID, e.next}) })
 		l.mu.RUnlock()
 		slices.SortFunc(items, func(a, b item) int {
 			return cmp.Or(a.next.Compare(b.next), cmp.Compare(a.id, b.id))
@@ -350,10 +386,18 @@ func (l *Ledger) Records(now time.Time) []Record {
 
 // Breached returns the statuses at now of the inquiries received by now
 // with an obligation in the Breached state, ordered by inquiry ID.
+//
+// It evaluates at now only the inquiries that were breached at their
+// latest evaluation by the ledger, those whose Next is at or before now
+// and those whose as-of instant is after now: a breach stays a breach, and
+// a status does not change before its Next.
 func (l *Ledger) Breached(now time.Time) []Status {
-	return l.filter(now, func(st *Status) bool {
-		return slices.ContainsFunc(st.Obligations, func(o Obligation) bool { return o.State == Breached })
-	})
+	return l.filter(now, 0, false, isBreached)
+}
+
+// isBreached reports whether st has an obligation in the Breached state.
+func isBreached(st *Status) bool {
+	return slices.ContainsFunc(st.Obligations, func(o Obligation) bool { return o.State == Breached })
 }
 
 // AtRisk returns the statuses at now of the inquiries received by now with
@@ -361,26 +405,91 @@ func (l *Ledger) Breached(now time.Time) []Status {
 // obligation that will be due within the business time within (its
 // Remaining is at most within), ordered by inquiry ID. Breached
 // obligations are not at risk: see [Ledger.Breached].
+//
+// It evaluates at now only the inquiries with a running obligation whose
+// business time, as of their latest evaluation by the ledger, runs out
+// within the business time within of now (in that obligation's calendar),
+// those whose Next is at or before now and those whose as-of instant is
+// after now.
 func (l *Ledger) AtRisk(now time.Time, within time.Duration) []Status {
-	return l.filter(now, func(st *Status) bool {
+	return l.filter(now, within, true, func(st *Status) bool {
 		return slices.ContainsFunc(st.Obligations, func(o Obligation) bool {
 			return o.State == Running && o.Remaining <= within
 		})
 	})
 }
 
-func (l *Ledger) filter(now time.Time, keep func(*Status) bool) []Status {
-	var out []Status
-	for inq, events := range l.logs() {
-		if inq.Received.After(now) {
-			continue
+// filter evaluates at now the inquiries received by now that may satisfy
+// keep, and returns the statuses that do, ordered by inquiry ID. The
+// candidates are the inquiries whose Next is at or before now, those whose
+// as-of instant is after now, and those breached at their latest
+// evaluation (if risk is false) or with a running obligation whose
+// business time runs out within the business time within of now (if risk
+// is true). Every other inquiry has, at now, the status of its latest
+// evaluation but for the durations that move with time, and keep must be
+// false for it.
+func (l *Ledger) filter(now time.Time, within time.Duration, risk bool, keep func(*Status) bool) []Status {
+	l.mu.RLock()
+	var es []*entry
+	add := func(e *entry) {
+		if !e.inq.Received.After(now) {
+			es = append(es, e)
 		}
-		st, err := l.ps.Evaluate(inq, events, now)
+	}
+	l.due.walk(now, add)
+	l.byAsOf.walk(func(e *entry) bool { return e.asOf.After(now) }, add)
+	if risk {
+		for name, h := range l.risk {
+			limit, ok := l.riskLimit(name, now, within)
+			h.walk(func(it *riskItem) bool { return !ok || !it.out.After(limit) }, func(it *riskItem) { add(it.e) })
+		}
+	} else {
+		for _, e := range l.breached {
+			add(e)
+		}
+	}
+	slices.SortFunc(es, func(a, b *entry) int { return cmp.Compare(a.inq.ID, b.inq.ID) })
+	es = slices.Compact(es)
+	logs := make([][]Event, len(es))
+	for i, e := range es {
+		logs[i] = e.events[:len(e.events):len(e.events)]
+	}
+	l.mu.RUnlock()
+	var out []Status
+	for i, e := range es {
+		// e.inq is never modified after Add.
+		st, err := l.ps.Evaluate(e.inq, logs[i], now)
 		if err == nil && keep(&st) {
 			out = append(out, st)
 		}
 	}
 	return out
+}
+
+// riskLimit returns the latest instant at which a running obligation
+// counted in the calendar named name may run out of business time and yet
+// have, at now, a Remaining of at most within; false if there is no such
+// bound (the calendar's range ends first). The bound is one nanosecond of
+// business time past within, so that it lies past any closed span that
+// follows the instant within runs out.
+func (l *Ledger) riskLimit(name string, now time.Time, within time.Duration) (time.Time, bool) {
+	if within < 0 {
+		// Overdue by -within: it ran out before now.
+		return now, true
+	}
+	if within == 1<<63-1 {
+		return time.Time{}, false
+	}
+	d := within + 1
+	if name == "" {
+		return now.Add(d), true
+	}
+	cal := l.ps.Calendar(name)
+	if cal == nil {
+		return time.Time{}, false
+	}
+	limit := cal.Add(now, d)
+	return limit, cal.Between(now, limit) == d
 }
 
 // logs yields every inquiry and its log, ordered by ID, with no lock held.
@@ -422,7 +531,8 @@ func scheduledNext(e *entry, st *Status) time.Time {
 }
 
 // schedule sets e's Next from its status st at e.asOf and places it in the
-// heap. l.mu must be held.
+// heap, and indexes e by its as-of instant, whether it is breached and
+// when its running obligations run out. l.mu must be held.
 func (l *Ledger) schedule(e *entry, st *Status) {
 	next := scheduledNext(e, st)
 	e.next = next
@@ -435,6 +545,111 @@ func (l *Ledger) schedule(e *entry, st *Status) {
 	default:
 		l.due.push(e)
 	}
+
+	if e.apos >= 0 {
+		l.byAsOf.fix(e.apos)
+	} else {
+		l.byAsOf.push(e)
+	}
+
+	switch br := isBreached(st); {
+	case br && e.bpos < 0:
+		e.bpos = len(l.breached)
+		l.breached = append(l.breached, e)
+	case !br && e.bpos >= 0:
+		last := len(l.breached) - 1
+		l.breached[e.bpos] = l.breached[last]
+		l.breached[e.bpos].bpos = e.bpos
+		l.breached[last] = nil
+		l.breached = l.breached[:last]
+		e.bpos = -1
+	}
+
+	l.indexRisk(e, st)
+}
+
+// A runOut is when the earliest running obligation counted in a calendar
+// runs out of business time.
+type runOut struct {
+	cal  string
+	out  time.Time
+	used bool
+}
+
+// indexRisk places e in the heap of each calendar of its running
+// obligations in st (its status at e.asOf), at the instant the earliest of
+// them runs out of business time if nothing happens, and removes it from
+// the others. l.mu must be held.
+func (l *Ledger) indexRisk(e *entry, st *Status) {
+	var buf [4]runOut
+	outs := buf[:0]
+	for i := range st.Obligations {
+		o := &st.Obligations[i]
+		if o.State != Running {
+			continue
+		}
+		out := l.runsOut(st.At, o)
+		j := slices.IndexFunc(outs, func(r runOut) bool { return r.cal == o.Calendar })
+		switch {
+		case j < 0:
+			outs = append(outs, runOut{cal: o.Calendar, out: out})
+		case out.Before(outs[j].out):
+			outs[j].out = out
+		}
+	}
+	kept := e.risk[:0]
+	for _, it := range e.risk {
+		h := l.risk[it.cal]
+		j := slices.IndexFunc(outs, func(r runOut) bool { return r.cal == it.cal })
+		if j < 0 {
+			h.remove(it.pos)
+			continue
+		}
+		outs[j].used = true
+		if !it.out.Equal(outs[j].out) {
+			it.out = outs[j].out
+			h.fix(it.pos)
+		}
+		kept = append(kept, it)
+	}
+	clear(e.risk[len(kept):])
+	for _, r := range outs {
+		if r.used {
+			continue
+		}
+		h := l.risk[r.cal]
+		if h == nil {
+			h = new(minHeap[*riskItem])
+			l.risk[r.cal] = h
+		}
+		it := &riskItem{e: e, cal: r.cal, out: r.out}
+		h.push(it)
+		kept = append(kept, it)
+	}
+	if len(kept) == 0 {
+		kept = nil
+	}
+	e.risk = kept
+}
+
+// runsOut returns the instant at which running obligation o, of a status
+// at at, runs out of business time if nothing happens: at if it already
+// has (or if its calendar is unknown, which cannot happen).
+func (l *Ledger) runsOut(at time.Time, o *Obligation) time.Time {
+	if o.Remaining <= 0 {
+		return at
+	}
+	if o.Calendar == "" {
+		return at.Add(o.Remaining)
+	}
+	var cal *calendar.Calendar
+	if l.ps != nil {
+		cal = l.ps.Calendar(o.Calendar)
+	}
+	if cal == nil {
+		return at
+	}
+	return cal.Add(at, o.Remaining)
 }
 
 // changed tells the monitor, if any, that the ledger changed.
@@ -460,6 +675,21 @@ func (h entryHeap) less(i, j int) bool {
 		return c < 0
 	}
 	return h[i].inq.ID < h[j].inq.ID
+}
+
+// walk calls f for every entry whose next is at or before now, from the
+// root, looking at no entry due later.
+func (h entryHeap) walk(now time.Time, f func(*entry)) {
+	stack := []int{0}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if i >= len(h) || h[i].next.After(now) {
+			continue
+		}
+		f(h[i])
+		stack = append(stack, 2*i+1, 2*i+2)
+	}
 }
 
 func (h entryHeap) swap(i, j int) {
@@ -529,6 +759,96 @@ func (h entryHeap) down(i int) bool {
 		i = c
 	}
 	return i > start
+}
+
+// A heapElem is an element of a minHeap: it knows its order and its
+// position in the heap.
+type heapElem[T any] interface {
+	heapBefore(T) bool
+	heapPos() *int
+}
+
+// A minHeap is a binary min-heap on heapBefore whose elements keep their
+// position in it.
+type minHeap[T heapElem[T]] []T
+
+func (h minHeap[T]) swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	*h[i].heapPos() = i
+	*h[j].heapPos() = j
+}
+
+func (h *minHeap[T]) push(x T) {
+	*x.heapPos() = len(*h)
+	*h = append(*h, x)
+	h.up(len(*h) - 1)
+}
+
+func (h *minHeap[T]) remove(i int) {
+	old := *h
+	n := len(old) - 1
+	x := old[i]
+	if i != n {
+		old.swap(i, n)
+	}
+	var zero T
+	old[n] = zero
+	*h = old[:n]
+	if i != n {
+		h.fix(i)
+	}
+	*x.heapPos() = -1
+}
+
+func (h minHeap[T]) fix(i int) {
+	if !h.down(i) {
+		h.up(i)
+	}
+}
+
+func (h minHeap[T]) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h[i].heapBefore(h[p]) {
+			return
+		}
+		h.swap(i, p)
+		i = p
+	}
+}
+
+func (h minHeap[T]) down(i int) bool {
+	start := i
+	for {
+		c := 2*i + 1
+		if c >= len(h) {
+			break
+		}
+		if r := c + 1; r < len(h) && h[r].heapBefore(h[c]) {
+			c = r
+		}
+		if !h[c].heapBefore(h[i]) {
+			break
+		}
+		h.swap(i, c)
+		i = c
+	}
+	return i > start
+}
+
+// walk calls f for every element for which in is true, from the root; in
+// must be false for the elements after one for which it is false.
+func (h minHeap[T]) walk(in func(T) bool, f func(T)) {
+	stack := []int{0}
+	for len(stack) > 0 {
+		i := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if i >= len(h) || !in(h[i]) {
+			continue
+		}
+		f(h[i])
+		stack = append(stack, 2*i+1, 2*i+2)
+	}
 }
 
 // snapshotFormat names the document Snapshot writes.
@@ -648,8 +968,8 @@ func (l *Ledger) Restore(r io.Reader) error {
 	if doc.Count != len(doc.Inquiries) {
 		return fmt.Errorf("sla: ledger: restore: %w: count %d but %d inquiries", ErrBadSnapshot, doc.Count, len(doc.Inquiries))
 	}
-	byID := make(map[string]*entry, len(doc.Inquiries))
-	var due entryHeap
+	tmp := NewLedger(l.ps)
+	tmp.byID = make(map[string]*entry, len(doc.Inquiries))
 	zones := map[string]*time.Location{}
 	for i := range doc.Inquiries {
 		se := &doc.Inquiries[i]
@@ -657,21 +977,14 @@ func (l *Ledger) Restore(r io.Reader) error {
 		if err != nil {
 			return fmt.Errorf("sla: ledger: restore: %w: inquiries[%d] (%q): %w", ErrBadSnapshot, i, se.ID, err)
 		}
-		if _, dup := byID[se.ID]; dup {
+		if _, dup := tmp.byID[se.ID]; dup {
 			return fmt.Errorf("sla: ledger: restore: %w: inquiries[%d]: %w %q", ErrBadSnapshot, i, ErrDuplicateInquiry, se.ID)
 		}
-		byID[se.ID] = e
-		e.next = scheduledNext(e, &st)
-		if !e.next.IsZero() {
-			e.pos = len(due)
-			due = append(due, e)
-		}
-	}
-	for i := len(due)/2 - 1; i >= 0; i-- {
-		due.down(i)
+		tmp.byID[se.ID] = e
+		tmp.schedule(e, &st)
 	}
 	l.mu.Lock()
-	l.byID, l.due = byID, due
+	l.byID, l.due, l.byAsOf, l.breached, l.risk = tmp.byID, tmp.due, tmp.byAsOf, tmp.breached, tmp.risk
 	l.mu.Unlock()
 	l.changed()
 	return nil
@@ -700,15 +1013,11 @@ func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*
 		}
 		return u
 	}
-	e := &entry{
-		inq: Inquiry{
-			ID: se.ID, Channel: se.Channel, ReplyTo: se.ReplyTo,
-			Class:    Class{Party: se.Party, Kind: se.Kind, Priority: se.Priority},
-			Received: in(se.Received), Labels: se.Labels, Calendar: se.Calendar,
-		},
-		asOf: in(se.AsOf),
-		pos:  -1,
-	}
+	e := newEntry(Inquiry{
+		ID: se.ID, Channel: se.Channel, ReplyTo: se.ReplyTo,
+		Class:    Class{Party: se.Party, Kind: se.Kind, Priority: se.Priority},
+		Received: in(se.Received), Labels: se.Labels, Calendar: se.Calendar,
+	}, in(se.AsOf))
 	if len(se.Events) > 0 {
 		e.events = make([]Event, len(se.Events))
 	}

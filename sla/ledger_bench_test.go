@@ -154,3 +154,51 @@ func BenchmarkLedgerSweep(b *testing.B) {
 	}
 	b.ReportMetric(float64(swept)/float64(b.N), "alerts/op")
 }
+
+// queryLedger returns a ledger holding the inquiries of a month of traffic
+// that arrived by now, with the events of their logs up to now, swept at
+// now: what a host's ledger holds in the middle of the month.
+func queryLedger(b *testing.B, n int, now time.Time) *sla.Ledger {
+	l := sla.NewLedger(policies)
+	for _, x := range genTraffic(11, n, benchStart, 31*24*time.Hour) {
+		if x.inq.Received.After(now) {
+			continue
+		}
+		k := 0
+		for k < len(x.events) && !x.events[k].Time.After(now) {
+			k++
+		}
+		if err := l.Add(x.inq, x.events[:k]...); err != nil {
+			b.Fatal(err)
+		}
+	}
+	l.Sweep(now)
+	return l
+}
+
+// BenchmarkLedgerBreached lists what is breached in the middle of the
+// month, in a ledger of the N inquiries' traffic up to then, swept then.
+func BenchmarkLedgerBreached(b *testing.B) {
+	now := benchStart.Add(20*24*time.Hour + 13*time.Hour)
+	l := queryLedger(b, benchN(b), now)
+	found := 0
+	for b.Loop() {
+		found = len(l.Breached(now))
+	}
+	b.ReportMetric(float64(l.Len()), "inquiries")
+	b.ReportMetric(float64(found), "breached")
+}
+
+// BenchmarkLedgerAtRisk lists what is due within an hour of business time
+// in the middle of the month, in a ledger of the N inquiries' traffic up
+// to then, swept then.
+func BenchmarkLedgerAtRisk(b *testing.B) {
+	now := benchStart.Add(20*24*time.Hour + 13*time.Hour)
+	l := queryLedger(b, benchN(b), now)
+	found := 0
+	for b.Loop() {
+		found = len(l.AtRisk(now, time.Hour))
+	}
+	b.ReportMetric(float64(l.Len()), "inquiries")
+	b.ReportMetric(float64(found), "at_risk")
+}
