@@ -250,6 +250,11 @@ func (c *Calendar) IsOpen(t time.Time) bool {
 // additive: Between(a, b) + Between(b, c) == Between(a, c).
 func (c *Calendar) Between(a, b time.Time) time.Duration {
 	if c == nil || c.eng == nil {
+		// Like b.Sub(a), saturating at ±(1<<63 − 1) alike in both
+		// directions, so that Between(b, a) == −Between(a, b).
+		if b.Before(a) {
+			return -a.Sub(b)
+		}
 		return b.Sub(a)
 	}
 	return time.Duration(c.eng.cum(b) - c.eng.cum(a))

@@ -268,3 +268,35 @@ func TestPropertyJSONRoundTrip(t *testing.T) {
 		require.Equal(t, tc.cal.Add(a, 10*time.Hour), again.Add(a, 10*time.Hour))
 	})
 }
+
+// Any instant from year 1 to 9999 and any duration, however large: no
+// panic, Add never moves the wrong way, and inside the supported range the
+// laws hold.
+func TestPropertyExtremeInputs(t *testing.T) {
+	office := mustParse(t, nineToFive)
+	cals := []*Calendar{office, Always(), nil}
+	minSec := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+	maxSec := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).Unix()
+	rapid.Check(t, func(t *rapid.T) {
+		c := rapid.SampledFrom(cals).Draw(t, "cal")
+		a := time.Unix(rapid.Int64Range(minSec, maxSec).Draw(t, "a"), rapid.Int64Range(0, 999_999_999).Draw(t, "ns"))
+		b := time.Unix(rapid.Int64Range(minSec, maxSec).Draw(t, "b"), 0)
+		d := time.Duration(rapid.Int64().Draw(t, "d"))
+		u := c.Add(a, d)
+		if d >= 0 {
+			require.False(t, u.Before(a), "Add(%s, %s) = %s moved back", a, d, u)
+		} else {
+			require.False(t, u.After(a), "Add(%s, %s) = %s moved forward", a, d, u)
+		}
+		require.Equal(t, -c.Between(a, b), c.Between(b, a))
+		c.IsOpen(a)
+		c.NextOpen(a)
+		c.NextClose(a)
+		c.AddDays(a, rapid.IntRange(-3, 1000).Draw(t, "days"))
+		for range c.Spans(a, a.Add(72*time.Hour)) {
+		}
+		if c == office && a.Year() >= 1971 && a.Year() <= 2098 && d > 0 && d < 1000*time.Hour {
+			require.Equal(t, d, c.Between(a, u))
+		}
+	})
+}
