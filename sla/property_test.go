@@ -93,6 +93,16 @@ var eventTypes = []sla.EventType{
 	sla.Wait, sla.Resume, sla.Resolve, sla.Reopen, sla.Reclassify, sla.Assign,
 }
 
+// genScenario draws a policy set, an inquiry, a valid log for it and an
+// instant within five days of its arrival.
+func genScenario(t *rapid.T) (*sla.PolicySet, sla.Inquiry, []sla.Event, time.Time) {
+	ps := genPolicySet(t)
+	inq := genInquiry(t)
+	log := genLog(t, inq)
+	now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
+	return ps, inq, log, now
+}
+
 // genLog draws a valid log for inq, in time order, with distinct times
 // (whole minutes within four days of arrival).
 func genLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
@@ -179,10 +189,7 @@ func discrete(st sla.Status) sla.Status {
 // differs at Next.
 func TestPropertyNextIsExact(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		inq := genInquiry(t)
-		log := genLog(t, inq)
-		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
+		ps, inq, log, now := genScenario(t)
 		st, err := ps.Evaluate(inq, log, now)
 		require.NoError(t, err)
 		want := discrete(st)
@@ -257,10 +264,7 @@ func TestPropertyMonotone(t *testing.T) {
 // that Next comes no later than the new event.
 func TestPropertyLaterEventsDoNotMatter(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		inq := genInquiry(t)
-		log := genLog(t, inq)
-		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
+		ps, inq, log, now := genScenario(t)
 		st, err := ps.Evaluate(inq, log, now)
 		require.NoError(t, err)
 		extra := sla.Event{
@@ -299,10 +303,7 @@ func TestPropertyLaterEventsDoNotMatter(t *testing.T) {
 // times.
 func TestPropertyOrderIndependent(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		inq := genInquiry(t)
-		log := genLog(t, inq)
-		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
+		ps, inq, log, now := genScenario(t)
 		perm := rapid.Permutation(rapid.Just(identity(len(log))).Draw(t, "identity")).Draw(t, "perm")
 		shuffled := make([]sla.Event, len(log))
 		for i, j := range perm {

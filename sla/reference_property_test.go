@@ -79,17 +79,8 @@ func describe(ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.Time
 // violations and counts of the status.
 func TestPropertyMatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		inq := genInquiry(t)
-		log := genLog(t, inq)
-		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
-		st, err := ps.Evaluate(inq, log, now)
-		require.NoError(t, err)
-		obs, vios, counts := refEvaluate(ps, inq, log, now)
-		msg := describe(ps, inq, log, now)
-		require.Equal(t, summarize(obs), summarize(st.Obligations), "obligations (want: reference, got: Evaluate)\n%s", msg)
-		require.Equal(t, vios, st.Violations, "violations\n%s", msg)
-		require.Equal(t, counts, st.Counts, "counts\n%s", msg)
+		ps, inq, log, now := genScenario(t)
+		requireMatchesReference(t, ps, inq, log, now)
 	})
 }
 
@@ -246,6 +237,18 @@ func genDenseLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
 	return log
 }
 
+// requireMatchesReference evaluates the log at now and requires that every
+// obligation, the violations and the counts equal the reference's.
+func requireMatchesReference(t *rapid.T, ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.Time) {
+	st, err := ps.Evaluate(inq, log, now)
+	require.NoError(t, err)
+	obs, vios, counts := refEvaluate(ps, inq, log, now)
+	msg := describe(ps, inq, log, now)
+	require.Equal(t, summarize(obs), summarize(st.Obligations), "obligations (want: reference, got: Evaluate)\n%s", msg)
+	require.Equal(t, vios, st.Violations, "violations\n%s", msg)
+	require.Equal(t, counts, st.Counts, "counts\n%s", msg)
+}
+
 // As TestPropertyMatchesReference, with short targets, dense logs and the
 // customer's own calendar (London, where the clocks change later).
 func TestPropertyMatchesReferenceDense(t *testing.T) {
@@ -255,12 +258,6 @@ func TestPropertyMatchesReferenceDense(t *testing.T) {
 		inq.Calendar = rapid.SampledFrom([]string{"", "acme-london"}).Draw(t, "customer")
 		log := genDenseLog(t, inq)
 		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "now")) * time.Minute)
-		st, err := ps.Evaluate(inq, log, now)
-		require.NoError(t, err)
-		obs, vios, counts := refEvaluate(ps, inq, log, now)
-		msg := describe(ps, inq, log, now)
-		require.Equal(t, summarize(obs), summarize(st.Obligations), "obligations (want: reference, got: Evaluate)\n%s", msg)
-		require.Equal(t, vios, st.Violations, "violations\n%s", msg)
-		require.Equal(t, counts, st.Counts, "counts\n%s", msg)
+		requireMatchesReference(t, ps, inq, log, now)
 	})
 }
