@@ -203,6 +203,21 @@ func TestTraps(t *testing.T) {
 		assert.NotPanics(t, func() { office.Add(far, time.Duration(1<<63-1)) })
 		assert.NotPanics(t, func() { office.Add(far, time.Duration(-1<<63)) })
 	})
+	t.Run("a sparse calendar runs out before a large budget does", func(t *testing.T) {
+		// One minute a week: 100 hours would take 115 years, so Add
+		// saturates at the range's end and Between reports what was
+		// left (found by FuzzParse).
+		sparse, err := Parse([]byte(`{"zone":"America/New_York","week":{"mon":["00:00-00:01"]}}`))
+		require.NoError(t, err)
+		a := time.Date(2026, 3, 8, 1, 30, 0, 0, time.UTC)
+		end := sparse.Add(a, 100*time.Hour)
+		assert.Equal(t, time.Date(2100, 1, 1, 0, 0, 0, 0, ny), end)
+		left := sparse.Between(a, end)
+		assert.Less(t, left, 100*time.Hour)
+		assert.Equal(t, left, sparse.Between(a, time.Date(2200, 1, 1, 0, 0, 0, 0, ny)))
+		assert.Equal(t, time.Date(2099, 12, 28, 0, 1, 0, 0, ny), sparse.Add(a, left),
+			"exactly what is left runs out when the last open minute ends")
+	})
 }
 
 func TestErrorsNameTheField(t *testing.T) {

@@ -47,7 +47,14 @@ func FuzzParse(f *testing.F) {
 		at := time.Date(2026, 3, 8, 1, 30, 0, 0, time.UTC)
 		u := c.Add(at, 100*time.Hour)
 		if got := c.Between(at, u); got != 100*time.Hour {
-			t.Fatalf("Between(t, Add(t, 100h)) = %s", got)
+			// Only a calendar with less than 100 business hours left
+			// in the supported range may fall short: Add then
+			// saturates at the range's end, after which it is never
+			// open.
+			beyond := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+			if got > 100*time.Hour || c.Between(u, beyond) != 0 {
+				t.Fatalf("Between(t, Add(t, 100h)) = %s, %s left after it", got, c.Between(u, beyond))
+			}
 		}
 		c.NextClose(at)
 		c.AddDays(at, 3)
