@@ -158,6 +158,14 @@ func TestTraps(t *testing.T) {
 		assert.Equal(t, at(ny, 2026, 11, 27, 10, 0), c.AddDays(at(ny, 2026, 11, 25, 10, 0), 1), "skips Thanksgiving")
 		assert.Equal(t, at(ny, 2026, 11, 25, 9, 0), c.AddDays(at(ny, 2026, 11, 20, 20, 0), 2), "Tuesday 20:00 is closed: the next opening")
 		assert.Equal(t, at(ny, 2026, 11, 23, 9, 0), c.AddDays(at(ny, 2026, 11, 21, 10, 0), 0), "n <= 0 is NextOpen")
+		// Counted from a closed instant, a day starts at the next opening:
+		// from Sunday 08:00 or Saturday 10:00 it is all of Monday.
+		assert.Equal(t, at(ny, 2026, 11, 24, 9, 0), c.AddDays(at(ny, 2026, 11, 22, 8, 0), 1), "Sunday morning")
+		assert.Equal(t, at(ny, 2026, 11, 24, 9, 0), c.AddDays(at(ny, 2026, 11, 21, 10, 0), 1), "Saturday 10:00")
+		assert.Equal(t, at(ny, 2026, 11, 24, 9, 0), c.AddDays(at(ny, 2026, 11, 23, 8, 0), 1), "Monday before opening")
+		for _, from := range []time.Time{at(ny, 2026, 11, 22, 8, 0), at(ny, 2026, 11, 21, 10, 0), at(ny, 2026, 11, 20, 18, 0)} {
+			assert.Equal(t, 8*time.Hour, c.Between(from, c.AddDays(from, 1)), "a whole business day from %s", from)
+		}
 		// A wall time skipped by spring-forward becomes the end of the gap.
 		night := mustParse(t, `{"zone":"America/New_York","week":{"sat":["00:00-24:00"],"sun":["00:00-24:00"]}}`)
 		assert.Equal(t, time.Date(2026, 3, 8, 3, 0, 0, 0, ny), night.AddDays(at(ny, 2026, 3, 7, 2, 30), 1))
