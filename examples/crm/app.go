@@ -163,6 +163,14 @@ func (a *app) refresh(ctx context.Context, id string, extra *sla.Event, now time
 	if extra != nil {
 		events = append(events, *extra)
 	}
+	// Evaluate reads the log only up to now: an event dated later would
+	// be stored unchecked and could make the log invalid once its time
+	// comes. Check the whole log first, as sla.Ledger does.
+	if last := latest(events); last.After(now) {
+		if _, err := a.ps.Evaluate(inq, events, last); err != nil {
+			return 0, &badRequest{err}
+		}
+	}
 	a.evaluations.Add(1)
 	st, err := a.ps.Evaluate(inq, events, now)
 	if err != nil {
@@ -186,6 +194,17 @@ func (a *app) refresh(ctx context.Context, id string, extra *sla.Event, now time
 		a.wake(st.Next)
 	}
 	return n, nil
+}
+
+// latest returns the time of the latest event (the zero Time if none).
+func latest(events []sla.Event) time.Time {
+	var t time.Time
+	for _, e := range events {
+		if e.Time.After(t) {
+			t = e.Time
+		}
+	}
+	return t
 }
 
 // create stores a new inquiry and evaluates it.

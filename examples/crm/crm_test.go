@@ -65,6 +65,11 @@ func TestEndToEndWithKillAndRestart(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.Held}, nil))
 	assert.ErrorContains(t, bad.err, "event out of sequence")
 	bad.err = nil
+	// An event dated later than now is checked too, not stored unchecked
+	// to break the log when its time comes.
+	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.Resume, Time: ny(23, 10, 0)}, nil))
+	assert.ErrorContains(t, bad.err, "resume without wait")
+	bad.err = nil
 	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries", inquiryJSON{ID: "x"}, nil), "no channel")
 	bad.err = nil
 	assert.Equal(t, http.StatusNotFound, bad.do("GET", "/inquiries/nobody", nil, nil))
