@@ -2,13 +2,16 @@ package sla
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"iter"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -855,11 +858,17 @@ func (h minHeap[T]) walk(in func(T) bool, f func(T)) {
 const snapshotFormat = "replyby.sla.ledger/1"
 
 // The JSON form of a snapshot.
+// snapshotTable is the CRC-32C table of snapshot checksums.
+var snapshotTable = crc32.MakeTable(crc32.Castagnoli)
+
 type (
+	// snapDoc is a snapshot as read: the inquiries are kept raw to be
+	// checked against the checksum before they are decoded.
 	snapDoc struct {
-		Format    string      `json:"format"`
-		Count     int         `json:"count"`
-		Inquiries []snapEntry `json:"inquiries"`
+		Format    string          `json:"format"`
+		Count     *int            `json:"count"`
+		Checksum  *string         `json:"checksum"`
+		Inquiries json.RawMessage `json:"inquiries"`
 	}
 	snapEntry struct {
 		ID       string      `json:"id"`
@@ -896,6 +905,14 @@ type (
 // time is recorded so that Restore can give the inquiry's instants their
 // location back.
 //
+// The document is an object with the members "format"
+// ("replyby.sla.ledger/1"), "count" (the number of inquiries), "checksum"
+// (the CRC-32C, Castagnoli polynomial, of the exact bytes of the
+// "inquiries" value, as eight lower-case hex digits) and "inquiries", in
+// that order. The checksum lets Restore refuse a snapshot damaged or
+// edited after it was written; to restore an edited snapshot on purpose,
+// compute the checksum again.
+//
 // The ledger is read under its lock while the document is built, not while
 // it is written.
 func (l *Ledger) Snapshot(w io.Writer) error {
@@ -903,7 +920,7 @@ func (l *Ledger) Snapshot(w io.Writer) error {
 		return errors.New("sla: ledger: snapshot: nil writer")
 	}
 	l.mu.RLock()
-	doc := snapDoc{Format: snapshotFormat, Count: len(l.byID), Inquiries: make([]snapEntry, 0, len(l.byID))}
+	inquiries := make([]snapEntry, 0, len(l.byID))
 	for _, e := range l.byID {
 		se := snapEntry{
 			ID: e.inq.ID, Channel: e.inq.Channel, ReplyTo: e.inq.ReplyTo,
@@ -921,15 +938,19 @@ func (l *Ledger) Snapshot(w io.Writer) error {
 		for _, k := range e.sent {
 			se.Sent = append(se.Sent, [2]string{k.ob.String(), k.level})
 		}
-		doc.Inquiries = append(doc.Inquiries, se)
+		inquiries = append(inquiries, se)
 	}
 	l.mu.RUnlock()
-	slices.SortFunc(doc.Inquiries, func(a, b snapEntry) int { return cmp.Compare(a.ID, b.ID) })
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	if err := enc.Encode(&doc); err != nil {
+	slices.SortFunc(inquiries, func(a, b snapEntry) int { return cmp.Compare(a.ID, b.ID) })
+	raw, err := json.Marshal(inquiries)
+	if err != nil {
 		return fmt.Errorf("sla: ledger: snapshot: %w", err)
 	}
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, `{"format":%q,"count":%d,"checksum":"%08x","inquiries":`,
+		snapshotFormat, len(inquiries), crc32.Checksum(raw, snapshotTable))
+	bw.Write(raw)
+	bw.WriteString("}\n")
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("sla: ledger: snapshot: %w", err)
 	}
@@ -939,10 +960,18 @@ func (l *Ledger) Snapshot(w io.Writer) error {
 // Restore replaces the contents of the ledger with the snapshot read from
 // r, whole or not at all. It refuses, with an error wrapping
 // ErrBadSnapshot and leaving the ledger unchanged, a document that is not
-// exactly one snapshot (truncated, trailing data, unknown fields, another
-// format), whose count disagrees with its inquiries, that holds an ID
-// twice, a delivered key that is malformed, or a log that the ledger's
-// policy set refuses (then the error wraps Evaluate's error too).
+// exactly one snapshot (truncated, trailing data, unknown or missing
+// members, another format), whose checksum does not match its inquiries
+// (damaged or edited since it was written), whose count disagrees with its
+// inquiries, that holds an ID twice, a delivered key that is malformed, or
+// a log that the ledger's policy set refuses (then the error wraps
+// Evaluate's error too).
+//
+// The ledger's policy set need not be the one the snapshot was taken
+// under: statuses are computed afresh under the restoring ledger's set, so
+// a host may change its policies across a restart. Delivered keys are
+// taken as recorded (a key naming a level the new set does not have is
+// inert).
 //
 // Restored instants are the same instants with the same UTC offsets. Those
 // of an inquiry (arrival, events, as-of) are put back in the location
@@ -965,14 +994,31 @@ func (l *Ledger) Restore(r io.Reader) error {
 	if doc.Format != snapshotFormat {
 		return fmt.Errorf("sla: ledger: restore: %w: format %q, want %q", ErrBadSnapshot, doc.Format, snapshotFormat)
 	}
-	if doc.Count != len(doc.Inquiries) {
-		return fmt.Errorf("sla: ledger: restore: %w: count %d but %d inquiries", ErrBadSnapshot, doc.Count, len(doc.Inquiries))
+	switch {
+	case doc.Count == nil:
+		return fmt.Errorf("sla: ledger: restore: %w: no count", ErrBadSnapshot)
+	case doc.Checksum == nil:
+		return fmt.Errorf("sla: ledger: restore: %w: no checksum", ErrBadSnapshot)
+	case len(doc.Inquiries) == 0 || string(doc.Inquiries) == "null":
+		return fmt.Errorf("sla: ledger: restore: %w: no inquiries", ErrBadSnapshot)
+	}
+	if sum := fmt.Sprintf("%08x", crc32.Checksum(doc.Inquiries, snapshotTable)); sum != *doc.Checksum {
+		return fmt.Errorf("sla: ledger: restore: %w: checksum %q, but the inquiries sum to %q: damaged or edited", ErrBadSnapshot, *doc.Checksum, sum)
+	}
+	var inquiries []snapEntry
+	idec := json.NewDecoder(bytes.NewReader(doc.Inquiries))
+	idec.DisallowUnknownFields()
+	if err := idec.Decode(&inquiries); err != nil {
+		return fmt.Errorf("sla: ledger: restore: %w: inquiries: %w", ErrBadSnapshot, err)
+	}
+	if *doc.Count != len(inquiries) {
+		return fmt.Errorf("sla: ledger: restore: %w: count %d but %d inquiries", ErrBadSnapshot, *doc.Count, len(inquiries))
 	}
 	tmp := NewLedger(l.ps)
-	tmp.byID = make(map[string]*entry, len(doc.Inquiries))
+	tmp.byID = make(map[string]*entry, len(inquiries))
 	zones := map[string]*time.Location{}
-	for i := range doc.Inquiries {
-		se := &doc.Inquiries[i]
+	for i := range inquiries {
+		se := &inquiries[i]
 		e, st, err := l.restoreEntry(se, zones)
 		if err != nil {
 			return fmt.Errorf("sla: ledger: restore: %w: inquiries[%d] (%q): %w", ErrBadSnapshot, i, se.ID, err)
@@ -990,6 +1036,18 @@ func (l *Ledger) Restore(r io.Reader) error {
 	return nil
 }
 
+// fixedZone returns an unnamed location at offset seconds east of UTC,
+// one per offset (cached in zones).
+func fixedZone(zones map[string]*time.Location, offset int) *time.Location {
+	key := "\x00" + strconv.Itoa(offset)
+	loc, ok := zones[key]
+	if !ok {
+		loc = time.FixedZone("", offset)
+		zones[key] = loc
+	}
+	return loc
+}
+
 // restoreEntry builds an entry from its snapshot form and evaluates it at
 // its as-of instant.
 func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*entry, Status, error) {
@@ -1002,16 +1060,23 @@ func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*
 		zones[se.Zone] = loc
 	}
 	in := func(t time.Time) time.Time {
-		if loc == nil || t.IsZero() {
+		if t.IsZero() {
 			return t
 		}
-		u := t.In(loc)
-		_, a := t.Zone()
-		_, b := u.Zone()
-		if a != b {
-			return t
+		_, off := t.Zone()
+		if loc != nil {
+			if u := t.In(loc); func() bool { _, o := u.Zone(); return o == off }() {
+				return u
+			}
 		}
-		return u
+		// Not the recorded location: a fixed offset, never time.Local,
+		// which encoding/json gives an instant whose offset happens to
+		// match the host's zone and which would print other instants
+		// at another offset.
+		if off == 0 {
+			return t.UTC()
+		}
+		return t.In(fixedZone(zones, off))
 	}
 	e := newEntry(Inquiry{
 		ID: se.ID, Channel: se.Channel, ReplyTo: se.ReplyTo,

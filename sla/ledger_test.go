@@ -5,8 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
+	"os"
+	"os/exec"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -190,6 +194,21 @@ func snapshot(t testing.TB, l *sla.Ledger) string {
 	return b.String()
 }
 
+// reseal sets the checksum of a snapshot edited by a test to match its
+// inquiries, as the format defines it (see Ledger.Snapshot), so that the
+// edit reaches the checks behind the checksum. A document it cannot read
+// comes back as it is.
+func reseal(doc string) string {
+	var raw struct {
+		Inquiries json.RawMessage `json:"inquiries"`
+	}
+	if json.Unmarshal([]byte(doc), &raw) != nil {
+		return doc
+	}
+	sum := fmt.Sprintf(`"checksum":"%08x"`, crc32.Checksum(raw.Inquiries, crc32.MakeTable(crc32.Castagnoli)))
+	return regexp.MustCompile(`"checksum":"[^"]*"`).ReplaceAllLiteralString(doc, sum)
+}
+
 func TestLedgerDueSweep(t *testing.T) {
 	l := sla.NewLedger(policies)
 	require.NoError(t, l.Add(socialComplaint("c1")))
@@ -320,9 +339,24 @@ func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
 	refuse("other format", strings.Replace(good, `"format":"replyby.sla.ledger/1"`, `"format":"x"`, 1))
 	refuse("count", strings.Replace(good, `"count":5`, `"count":4`, 1))
 	refuse("unknown field", strings.Replace(good, `"count":5`, `"count":5,"extra":1`, 1))
-	refuse("bad event type", strings.Replace(good, `"type":"reply"`, `"type":"replied"`, 1))
-	refuse("bad key", strings.Replace(good, `"delivered":[["`, `"delivered":[["bogus#1`, 1))
-	refuse("bad time", strings.Replace(good, `"received":"2026`, `"received":"20x6`, 1))
+	refuse("no count", strings.Replace(good, `"count":5,`, ``, 1))
+	refuse("no checksum", regexp.MustCompile(`"checksum":"[^"]*",`).ReplaceAllString(good, ``))
+	refuse("no inquiries", `{"format":"replyby.sla.ledger/1","count":0,"checksum":"00000000"}`)
+	refuse("null inquiries", reseal(`{"format":"replyby.sla.ledger/1","count":0,"checksum":"","inquiries":null}`))
+	// Edits that keep the document well-formed are caught by the
+	// checksum: here a forged delivered key would silence a level that
+	// has not fired yet.
+	forged := strings.Replace(good, `"delivered":[[`, `"delivered":[["first_reply","breach"],[`, 1)
+	require.NotEqual(t, good, forged)
+	refuse("forged delivered key", forged)
+	refuse("one changed byte", strings.Replace(good, `"reply"`, `"Reply"`, 1))
+	err := target.Restore(strings.NewReader(forged))
+	require.ErrorContains(t, err, "damaged or edited")
+	// Behind the checksum, every member is checked.
+	refuse("bad event type", reseal(strings.Replace(good, `"type":"reply"`, `"type":"replied"`, 1)))
+	refuse("bad key", reseal(strings.Replace(good, `"delivered":[["`, `"delivered":[["bogus#1`, 1)))
+	refuse("bad time", reseal(strings.Replace(good, `"received":"2026`, `"received":"20x6`, 1)))
+	refuse("unknown inquiry field", reseal(strings.Replace(good, `"channel":`, `"chanel":`, 1)))
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(good), &doc))
 	inqs := doc["inquiries"].([]any)
@@ -330,8 +364,8 @@ func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
 	doc["count"] = len(inqs) + 1
 	dup, err := json.Marshal(doc)
 	require.NoError(t, err)
-	refuse("duplicate", string(dup))
-	err = target.Restore(strings.NewReader(string(dup)))
+	refuse("duplicate", reseal(string(dup)))
+	err = target.Restore(strings.NewReader(reseal(string(dup))))
 	require.ErrorIs(t, err, sla.ErrDuplicateInquiry)
 	require.ErrorIs(t, target.Restore(nil), sla.ErrBadSnapshot)
 
@@ -341,7 +375,7 @@ func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
 	doc["inquiries"], doc["count"] = inqs, len(inqs)
 	bad, err := json.Marshal(doc)
 	require.NoError(t, err)
-	err = target.Restore(bytes.NewReader(bad))
+	err = target.Restore(strings.NewReader(reseal(string(bad))))
 	require.ErrorIs(t, err, sla.ErrBadSnapshot)
 	require.ErrorIs(t, err, sla.ErrEventOutOfSequence)
 
@@ -493,4 +527,35 @@ func TestLedgerNilPolicySet(t *testing.T) {
 	assert.True(t, errors.Is(err, sla.ErrNoFallback))
 	assert.Empty(t, l.Sweep(at("2026-03-09 12:00")))
 	assert.Empty(t, ids(l.Due(at("2026-03-09 12:00"))))
+}
+
+func TestLedgerRestoreEmptyAndFixedOffsets(t *testing.T) {
+	empty := snapshot(t, sla.NewLedger(policies))
+	l := sla.NewLedger(policies)
+	require.NoError(t, l.Restore(strings.NewReader(empty)))
+	assert.Zero(t, l.Len())
+
+	// An inquiry in a zone without a name keeps its offset through a
+	// round trip, whatever the host's zone: encoding/json would put an
+	// instant whose offset matches time.Local into time.Local, and plain
+	// time added to it would then print at Local's offset of the day.
+	// The child process runs this test again with TZ set.
+	if os.Getenv("REPLYBY_TZ_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestLedgerRestoreEmptyAndFixedOffsets$", "-test.v")
+		cmd.Env = append(os.Environ(), "REPLYBY_TZ_CHILD=1", "TZ=Europe/Paris")
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+	}
+	plus1 := time.FixedZone("", 3600)
+	received := time.Date(2026, 3, 29, 1, 30, 0, 0, plus1) // Paris changes to +02:00 at 02:00 +01:00
+	ps := sla.MustParsePolicies([]byte(`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "1h"}}}]}`))
+	a := sla.NewLedger(ps)
+	require.NoError(t, a.Add(sla.Inquiry{ID: "x", Channel: sla.Email, Received: received}))
+	first := snapshot(t, a)
+	b := sla.NewLedger(ps)
+	require.NoError(t, b.Restore(strings.NewReader(first)))
+	assert.Equal(t, first, snapshot(t, b), "Snapshot of Restore of a snapshot is the snapshot")
+	st, err := b.Status("x", received)
+	require.NoError(t, err)
+	assert.Equal(t, "2026-03-29T02:30:00+01:00", st.Obligations[0].Due.Format(time.RFC3339))
 }
