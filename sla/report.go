@@ -298,7 +298,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}
 	doc := struct {
 		*Report
-		Rates   []rate `json:"rates"`
+		Rates   []rate  `json:"rates"`
+		Cracks  []Crack `json:"cracks"`
 		Touches struct {
 			Touches
 			Mean float64 `json:"mean"`
@@ -307,6 +308,10 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	doc.Rates = make([]rate, len(r.Rates))
 	for i, x := range r.Rates {
 		doc.Rates[i] = rate{x, x.Share()}
+	}
+	doc.Cracks = r.Cracks
+	if doc.Cracks == nil {
+		doc.Cracks = []Crack{} // [] rather than null, like rates
 	}
 	doc.Touches.Touches, doc.Touches.Mean = r.Touches, r.Touches.Mean()
 	enc := json.NewEncoder(w)

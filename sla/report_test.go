@@ -126,7 +126,11 @@ func TestReport(t *testing.T) {
 	empty := sla.NewReport(nil, time.Time{}, time.Time{})
 	assert.Zero(t, empty.Inquiries)
 	require.NoError(t, empty.WriteText(&text))
+	js.Reset()
 	require.NoError(t, empty.WriteJSON(&js))
+	assert.Contains(t, js.String(), `"cracks": []`)
+	assert.Contains(t, js.String(), `"rates": []`)
+	assert.NotContains(t, js.String(), "null")
 	require.Error(t, empty.WriteText(nil))
 }
 
