@@ -245,7 +245,41 @@ func (s *Scenario) AssertEscalated(key, level, at string) bool {
 			"%s of %s fired at %s, but a host evaluating at each Next saw it only at %s\n\n%s",
 			level, key, stamp(n.At), stamp(n.Seen), s.Timeline(at)) && ok
 	}
-	return assert.Fail(s.t, fmt.Sprintf("%s of %s did not fire by %s", level, key, at), s.Timeline(at))
+	return assert.Fail(s.t, fmt.Sprintf("%s of %s did not fire by %s; %s", level, key, at, s.wouldFire(key, level, when)), s.Timeline(at))
+}
+
+// wouldFire says when the level named level of the obligation named key
+// fires if nothing happens after the instant from, following Next from
+// evaluation to evaluation of the log up to from.
+func (s *Scenario) wouldFire(key, level string, from time.Time) string {
+	var log []sla.Event
+	for _, e := range s.events {
+		if !e.Time.After(from) {
+			log = append(log, e)
+		}
+	}
+	now := from
+	for range 1000 {
+		st, err := s.ps.Evaluate(s.inq, log, now)
+		if err != nil {
+			return "the log does not evaluate: " + err.Error()
+		}
+		for _, o := range st.Obligations {
+			if o.Key.String() != key {
+				continue
+			}
+			for _, e := range o.Escalations {
+				if e.Level == level {
+					return "if nothing else happened it would fire at " + stamp(e.At)
+				}
+			}
+		}
+		if st.Next.IsZero() {
+			break
+		}
+		now = st.Next
+	}
+	return "it would not fire even if nothing else happened"
 }
 
 // AssertNoEscalation asserts that no level named level of the obligation

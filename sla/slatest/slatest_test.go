@@ -185,10 +185,10 @@ func TestFailingEscalationAssertions(t *testing.T) {
 		}, []string{"breach of first_reply fired at another time", "expected: \"Mon 2026-11-23 10:00:00 EST\"", "actual  : \"Mon 2026-11-23 09:55:00 EST\"", "Escalations (2):"}},
 		{"not fired yet", func(s *slatest.Scenario) bool {
 			return s.AssertEscalated("first_reply", "breach", "2026-11-23T09:50")
-		}, []string{"breach of first_reply did not fire by 2026-11-23T09:50", "Escalations (1):"}},
+		}, []string{"breach of first_reply did not fire by 2026-11-23T09:50; if nothing else happened it would fire at Mon 2026-11-23 09:55:00 EST", "Escalations (1):"}},
 		{"no such level", func(s *slatest.Scenario) bool {
 			return s.AssertEscalated("first_reply", "manager", "2026-11-30T00:00")
-		}, []string{"manager of first_reply did not fire by 2026-11-30T00:00"}},
+		}, []string{"manager of first_reply did not fire by 2026-11-30T00:00; it would not fire even if nothing else happened"}},
 		{"fired after all", func(s *slatest.Scenario) bool {
 			return s.AssertNoEscalation("", "", "2026-11-23T10:00")
 		}, []string{"warn of first_reply at Mon 2026-11-23 09:25:00 EST", "breach of first_reply at Mon 2026-11-23 09:55:00 EST", "escalations by 2026-11-23T10:00", "Timeline of inquiry lead-1"}},
