@@ -41,7 +41,7 @@ func AtShare(percent float64) Trigger {
 	switch {
 	case !(bp >= 0): // negative or NaN
 		return Trigger{share: -1, isShare: true}
-	case bp > maxShare:
+	case bp >= maxShare+1:
 		return Trigger{share: maxShare + 1, isShare: true}
 	}
 	return Trigger{share: int32(bp), isShare: true}
@@ -49,7 +49,8 @@ func AtShare(percent float64) Trigger {
 
 // ParseTrigger reads a trigger: an offset as a signed Go or ISO 8601
 // duration ("-1h", "0", "+4h", "-PT30M"), or a share of the target ("75%",
-// "12.5%"). Offsets may not hold days.
+// "12.5%", "0.07%"): decimal digits, optionally a point and one or two
+// more digits, then "%", at most "10000%". Offsets may not hold days.
 func ParseTrigger(s string) (Trigger, error) {
 	bad := func(why string) (Trigger, error) {
 		if why == "" {
@@ -58,18 +59,11 @@ func ParseTrigger(s string) (Trigger, error) {
 		return Trigger{}, fmt.Errorf("%w %q: %s", ErrBadLevel, s, why)
 	}
 	if pct, ok := strings.CutSuffix(s, "%"); ok {
-		f, err := strconv.ParseFloat(pct, 64)
-		if err != nil || pct == "" || pct[0] < '0' || pct[0] > '9' || f != f {
-			return bad("")
+		bp, why := parseShare(pct)
+		if why != "" {
+			return bad(why)
 		}
-		if f*100 > maxShare {
-			return bad("share too large")
-		}
-		bp := f * 100
-		if bp != float64(int64(bp)) {
-			return bad("shares are counted in hundredths of a per cent")
-		}
-		return Trigger{share: int32(bp), isShare: true}, nil
+		return Trigger{share: bp, isShare: true}, nil
 	}
 	switch {
 	case s == "0":
@@ -80,6 +74,25 @@ func ParseTrigger(s string) (Trigger, error) {
 		return offsetTrigger(s, s[1:], false)
 	}
 	return bad(`an offset needs a sign ("-1h", "+4h") or is "0"; a share ends in "%"`)
+}
+
+// parseShare reads the decimal number of a share, before its "%", exactly,
+// in basis points; on failure it says why.
+func parseShare(s string) (bp int32, why string) {
+	whole, frac, point := strings.Cut(s, ".")
+	if whole == "" || point && (frac == "" || len(frac) > 2) {
+		return 0, "a share is written with digits and at most two decimals, as in \"75%\" or \"12.25%\""
+	}
+	var n int64
+	for _, c := range whole + frac + "00"[len(frac):] {
+		if c < '0' || c > '9' {
+			return 0, "a share is written with digits and at most two decimals, as in \"75%\" or \"12.25%\""
+		}
+		if n = n*10 + int64(c-'0'); n > maxShare {
+			return 0, "share too large (at most 10000%)"
+		}
+	}
+	return int32(n), ""
 }
 
 func offsetTrigger(s, abs string, neg bool) (Trigger, error) {
@@ -111,7 +124,7 @@ func MustParseTrigger(s string) Trigger {
 // String returns t as ParseTrigger reads it.
 func (t Trigger) String() string {
 	if t.isShare {
-		return strconv.FormatFloat(float64(t.share)/100, 'f', -1, 64) + "%"
+		return shareString(t.share)
 	}
 	switch {
 	case t.offset > 0:
@@ -120,6 +133,21 @@ func (t Trigger) String() string {
 		return "-" + shortDuration(-t.offset)
 	}
 	return "0"
+}
+
+// shareString writes a share of bp basis points as a decimal per cent with
+// no trailing zeros ("75%", "12.5%", "0.07%"), exactly.
+func shareString(bp int32) string {
+	sign := ""
+	n := int64(bp)
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	s := sign + strconv.FormatInt(n/100, 10)
+	if f := n % 100; f != 0 {
+		s += strings.TrimRight("."+strconv.FormatInt(100+f, 10)[1:], "0")
+	}
+	return s + "%"
 }
 
 // MarshalText implements encoding.TextMarshaler with String's form.

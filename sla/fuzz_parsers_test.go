@@ -3,6 +3,7 @@ package sla_test
 import (
 	"bytes"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -32,15 +33,23 @@ func FuzzParseDuration(f *testing.F) {
 }
 
 // FuzzParseTrigger: any string parses to a trigger that prints and parses
-// back to itself, or fails with an error; never a panic.
+// back to itself, or fails with ErrBadLevel; never a panic. A share parses
+// only if written as plain decimal digits with at most two decimals.
 func FuzzParseTrigger(f *testing.F) {
-	for _, s := range []string{"-1h", "0", "+4h", "75%", "100%", "150%", "0.5%", "-PT30M", "+P1D", "%", "-", "1e9%", "NaN%", "x"} {
+	for _, s := range []string{"-1h", "0", "+4h", "75%", "100%", "150%", "0.5%", "-PT30M", "+P1D", "%", "-", "1e9%", "NaN%", "x",
+		"0.07%", "4.35%", "10000%", "10000.01%", "1e2%", "0x1p4%", "7_5%", "0.125%", ".5%", "5.%"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		tr, err := sla.ParseTrigger(s)
 		if err != nil {
+			if !errors.Is(err, sla.ErrBadLevel) {
+				t.Fatalf("ParseTrigger(%q): %v does not wrap ErrBadLevel", s, err)
+			}
 			return
+		}
+		if pct, ok := strings.CutSuffix(s, "%"); ok && !plainShare.MatchString(pct) {
+			t.Fatalf("ParseTrigger(%q) accepts a share that is not plain decimal digits with at most two decimals", s)
 		}
 		again, err := sla.ParseTrigger(tr.String())
 		if err != nil || again != tr {
@@ -48,6 +57,9 @@ func FuzzParseTrigger(f *testing.F) {
 		}
 	})
 }
+
+// plainShare is the form of a share's number.
+var plainShare = regexp.MustCompile(`^[0-9]+(\.[0-9]{1,2})?$`)
 
 // FuzzParseKey: any string parses to a key that prints and parses back to
 // itself, or fails; never a panic.

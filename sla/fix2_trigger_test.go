@@ -1,0 +1,89 @@
+package sla_test
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/replyby/replyby/sla"
+)
+
+// Shares with two decimals parse, exactly: 0.07·100 is not 7 in floating
+// point, which once made "0.07%" a refused share.
+func TestParseTriggerShareDecimals(t *testing.T) {
+	for s, want := range map[string]float64{
+		"0.07%": 0.07, "0.29%": 0.29, "1.15%": 1.15, "4.35%": 4.35, "57.01%": 57.01,
+		"12.5%": 12.5, "75%": 75, "0%": 0, "0.5%": 0.5, "10000%": 10000, "10000.00%": 10000, "007.10%": 7.1,
+	} {
+		got, err := sla.ParseTrigger(s)
+		if assert.NoError(t, err, s) {
+			assert.Equal(t, sla.AtShare(want), got, s)
+		}
+	}
+}
+
+// Only plain decimals are shares: no exponents, hexadecimal, underscores,
+// signs, spaces or a third decimal; errors name the value and wrap
+// ErrBadLevel.
+func TestParseTriggerShareRefusesOtherNumbers(t *testing.T) {
+	for _, s := range []string{
+		"1e2%", "0x1p4%", "7_5%", "+75%", "-5%", " 75%", "75 %", "0.125%", "75.%", ".5%", "%",
+		"NaN%", "Inf%", "1,5%", "10000.01%", "10001%", "99999999999999999999999%", "٣%", "5%%",
+	} {
+		_, err := sla.ParseTrigger(s)
+		if assert.Error(t, err, s) {
+			assert.ErrorIs(t, err, sla.ErrBadLevel, s)
+			assert.Contains(t, err.Error(), `"`+s+`"`, "the error names the value")
+		}
+	}
+}
+
+// AtShare rounds to a hundredth of a per cent, and 10000% is in range.
+func TestAtShareRounds(t *testing.T) {
+	assert.Equal(t, sla.MustParseTrigger("10000%"), sla.AtShare(10000))
+	assert.Equal(t, sla.MustParseTrigger("10000%"), sla.AtShare(10000.004))
+	assert.Equal(t, sla.MustParseTrigger("0.07%"), sla.AtShare(0.07))
+	assert.Equal(t, sla.MustParseTrigger("4.35%"), sla.AtShare(4.35))
+	_, err := sla.NewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "w", At: sla.AtShare(10000)}}},
+	}})
+	assert.NoError(t, err, "10000% is the largest share, not out of range")
+	for _, p := range []float64{10000.006, 1e9, -0.01, math.NaN(), math.Inf(1)} {
+		_, err := sla.NewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+			sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "w", At: sla.AtShare(p)}}},
+		}})
+		assert.ErrorIs(t, err, sla.ErrBadLevel, "AtShare(%v)", p)
+	}
+}
+
+// Every share a Trigger can hold prints as a string that parses back to it,
+// and AtShare of its value in per cent gives it back.
+func TestEveryShareRoundTrips(t *testing.T) {
+	for bp := 0; bp <= 1000000; bp++ {
+		tr := sla.AtShare(float64(bp) / 100)
+		s := tr.String()
+		again, err := sla.ParseTrigger(s)
+		if err != nil || again != tr {
+			t.Fatalf("share of %d basis points prints %q, parses back to %v, %v", bp, s, again, err)
+		}
+		if bp == 7 && s != "0.07%" || bp == 1250 && s != "12.5%" || bp == 7500 && s != "75%" {
+			t.Fatalf("share of %d basis points prints %q", bp, s)
+		}
+	}
+}
+
+// A policy set built in Go with a two-decimal share writes a document that
+// parses back to an equal set.
+func TestPolicySetWithTwoDecimalShareRoundTrips(t *testing.T) {
+	ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "w", At: sla.AtShare(0.07)}}},
+	}})
+	b, err := ps.MarshalJSON()
+	require.NoError(t, err)
+	again, err := sla.ParsePolicies(b)
+	require.NoError(t, err, "%s", b)
+	assert.Equal(t, ps.Policies(), again.Policies())
+}
