@@ -13,8 +13,8 @@ import (
 // MaxDays is the largest number of days a Duration may hold.
 const MaxDays = 3660
 
-// maxTime bounds the time part of a Duration, so that sums of durations and
-// shares of them never overflow.
+// maxTime bounds the time part of a Duration, so that a Duration's length
+// in plain time, and sums of a few of them, never overflow.
 const maxTime = MaxDays * 24 * time.Hour
 
 // A Duration is the length of a target: whole days and a time part. How it

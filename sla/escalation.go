@@ -2,6 +2,8 @@ package sla
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 	"time"
@@ -172,18 +174,46 @@ func (t Trigger) valid() bool {
 }
 
 // threshold returns the business time an obligation with the given budget
-// has used when t fires, and whether that is at or past the budget.
+// has used when t fires, and whether that is at or past the budget. A share
+// of a budget is computed exactly, rounded toward zero; shares and offsets
+// saturate at the bounds of time.Duration instead of overflowing.
 func (t Trigger) threshold(budget time.Duration) (time.Duration, bool) {
 	var thr time.Duration
-	if t.isShare {
-		// budget ≤ maxTime + MaxDays·24h and share ≤ 10⁶: split to
-		// avoid overflowing int64.
-		bp := time.Duration(t.share)
-		thr = budget/10000*bp + budget%10000*bp/10000
-	} else {
+	switch {
+	case t.isShare:
+		thr = shareOf(budget, int64(t.share))
+	case t.offset > 0 && budget > math.MaxInt64-t.offset:
+		thr = math.MaxInt64
+	case t.offset < 0 && budget < math.MinInt64-t.offset:
+		thr = math.MinInt64
+	default:
 		thr = budget + t.offset
 	}
 	return max(thr, 0), thr >= budget
+}
+
+// shareOf returns budget·bp/10000 rounded toward zero, for bp ≥ 0, through
+// a 128-bit product, saturating at the bounds of time.Duration.
+func shareOf(budget time.Duration, bp int64) time.Duration {
+	neg := budget < 0
+	mag := uint64(budget)
+	if neg {
+		mag = -mag // also right for math.MinInt64
+	}
+	hi, lo := bits.Mul64(mag, uint64(max(bp, 0)))
+	q := uint64(math.MaxUint64)
+	if hi < 10000 { // else the quotient does not fit in 64 bits
+		q, _ = bits.Div64(hi, lo, 10000)
+	}
+	switch {
+	case !neg && q > math.MaxInt64:
+		return math.MaxInt64
+	case !neg:
+		return time.Duration(q)
+	case q > 1<<63:
+		return math.MinInt64
+	}
+	return time.Duration(-int64(q))
 }
 
 // A Level is one rung of an escalation ladder.
