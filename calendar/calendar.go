@@ -75,7 +75,10 @@ func Closed(day date.Date, hours ...string) Option {
 	}
 }
 
-// Open opens a date on special hours that replace its template hours.
+// Open opens a date on special hours that replace its template hours. A
+// special opening overrides the yearly rules that would close the date
+// (open Boxing Day for a sale one year); a closure of the same date still
+// applies.
 func Open(day date.Date, hours ...string) Option {
 	return func(b *builder) {
 		b.d.Open = append(b.d.Open, docDay{Date: day.String(), Hours: hours})
@@ -91,14 +94,17 @@ func Rules(rules ...Rule) Option {
 // field of the JSON form at fault (for example `week.mon[1]`) and wrap one
 // of the package's sentinel errors. A calendar with no open hours in its
 // week, or one that some year is closed throughout, is refused with
-// ErrNeverOpen, so that no operation can search forever.
+// ErrNeverOpen, so that no operation can search forever. Nil options are
+// ignored.
 func New(loc *time.Location, opts ...Option) (*Calendar, error) {
 	if loc == nil {
 		return nil, fieldErr("zone", "", "missing", ErrBadZone)
 	}
 	var b builder
 	for _, o := range opts {
-		o(&b)
+		if o != nil { // a nil Option is no option
+			o(&b)
+		}
 	}
 	if b.err != nil {
 		return nil, b.err

@@ -250,10 +250,20 @@ func TestErrorsNameTheField(t *testing.T) {
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":2,"day":30}]}`, `rules[0].day: "30": day out of range`, ErrBadRule},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":5,"weekday":"monday","nth":1}]}`, `rules[0].weekday: "monday"`, ErrBadRule},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":5,"weekday":"mon","nth":6}]}`, `rules[0].nth: "6"`, ErrBadRule},
-		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":5,"day":1,"observed":"sometimes"}]}`, `rules[1].observed`, ErrBadRule},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":5,"day":1,"observed":"sometimes"}]}`, `rules[0].observed: "sometimes"`, ErrBadRule},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"easter":1,"month":4}]}`, `rules[0]: easter takes no month`, ErrBadRule},
 		{`{"zone":"UTC","wek":{}}`, `wek: unknown field`, ErrBadJSON},
-		{`{"zone":"UTC","week":{"mon":"09:00-17:00"}}`, `week.mon: want []string`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":"09:00-17:00"}}`, `week.mon: want an array, not a string`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-12-24"},{"date":5}]}`, `closed[1].date: want a string, not a number`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":1,"day":1},{"month":1.5,"day":1}]}`, `rules[1].month: "1.5": want an integer`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":1,"day":1,"nme":"x"}]}`, `rules[0].nme: unknown field`, ErrBadJSON},
+		{`{"Zone":"UTC","week":{"mon":["09:00-17:00"]}}`, `Zone: unknown field`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"MON":["09:00-17:00"]}}`, `week.MON: unknown field`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":[true]}}`, `week.mon[0]: want a string, not a boolean`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-02-30"}]}`, `closed[0].date: "2026-02-30": no such date`, ErrBadDate},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"open":[{"date":"2026-13-01","hours":["10:00-12:00"]}]}`, `open[0].date: "2026-13-01"`, ErrBadDate},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-04-31"}]}`, `closed[0].date: "2026-04-31": no such date`, ErrBadDate},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-01-00"}]}`, `closed[0].date: "2026-01-00"`, ErrBadDate},
 		{`{"zone":"UTC"`, `unexpected EOF`, ErrBadJSON},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]}} {}`, `data after the calendar object`, ErrBadJSON},
 	}
@@ -262,9 +272,6 @@ func TestErrorsNameTheField(t *testing.T) {
 			_, err := Parse([]byte(c.js))
 			require.Error(t, err)
 			assert.ErrorIs(t, err, c.is)
-			if c.msg == `rules[1].observed` {
-				return // the index differs; checked below
-			}
 			assert.Contains(t, err.Error(), c.msg)
 			var fe *Error
 			assert.True(t, errors.As(err, &fe))
@@ -332,4 +339,74 @@ func mustNew(t testing.TB, loc *time.Location, opts ...Option) *Calendar {
 	c, err := New(loc, opts...)
 	require.NoError(t, err)
 	return c
+}
+
+// Pacific/Apia skipped 2011-12-30: the date has no time, open or not.
+func TestSkippedDate(t *testing.T) {
+	apia := mustLoad(t, "Pacific/Apia")
+	c := mustParse(t, `{"zone":"Pacific/Apia","week":{"mon":["00:00-24:00"],"tue":["00:00-24:00"],"wed":["00:00-24:00"],"thu":["00:00-24:00"],"fri":["00:00-24:00"],"sat":["00:00-24:00"],"sun":["00:00-24:00"]}}`)
+	a := time.Date(2011, 12, 29, 12, 0, 0, 0, apia)
+	b := time.Date(2011, 12, 31, 12, 0, 0, 0, apia)
+	require.Equal(t, 24*time.Hour, b.Sub(a))
+	assert.Equal(t, 24*time.Hour, c.Between(a, b))
+	assert.Equal(t, b, c.Add(a, 24*time.Hour))
+	u := c.Add(a, 30*time.Hour)
+	assert.Equal(t, 30*time.Hour, c.Between(a, u))
+}
+
+// MarshalJSON refuses a zone whose name does not load the same zone back.
+func TestMarshalNeedsNamedZone(t *testing.T) {
+	for _, loc := range []*time.Location{time.FixedZone("", 5*3600), time.FixedZone("UTC", 5*3600), time.Local} {
+		c, err := New(loc, Weekdays("09:00-17:00"))
+		require.NoError(t, err)
+		_, err = json.Marshal(c)
+		assert.ErrorIs(t, err, ErrNoJSON, "zone %q", loc)
+	}
+	c, err := New(time.FixedZone("UTC", 0), Weekdays("09:00-17:00"))
+	require.NoError(t, err)
+	js, err := json.Marshal(c)
+	require.NoError(t, err, "a fixed zone named UTC at offset 0 is UTC")
+	assert.Contains(t, string(js), `"zone":"UTC"`)
+}
+
+func TestNilOptionAndFarPast(t *testing.T) {
+	c, err := New(time.UTC, Weekdays("09:00-17:00"), nil)
+	require.NoError(t, err, "a nil option is no option")
+	office := mustParse(t, nineToFive)
+	done := make(chan time.Time)
+	go func() { done <- office.AddDays(time.Unix(-1<<50, 0), 1) }()
+	select {
+	case u := <-done:
+		assert.Equal(t, 1970, u.Year(), "counted from the range's first opening")
+	case <-time.After(10 * time.Second):
+		t.Fatal("AddDays from the far past hangs")
+	}
+	assert.True(t, c.IsOpen(time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)))
+}
+
+func TestComposeTooLarge(t *testing.T) {
+	var slots []string
+	for h := range 24 {
+		slots = append(slots, fmt.Sprintf("%02d:00-%02d:30", h, h))
+	}
+	dense, err := New(time.UTC, Weekdays(slots...), Hours(time.Saturday, slots...), Hours(time.Sunday, slots...))
+	require.NoError(t, err)
+	_, err = Union(dense, dense)
+	assert.ErrorIs(t, err, ErrTooLarge)
+	_, err = Intersect(dense, mustParse(t, nineToFive))
+	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+// A special opening overrides a yearly rule on its date; a closure of the
+// date still applies.
+func TestOpeningOverridesRule(t *testing.T) {
+	ny := mustLoad(t, "America/New_York")
+	c := mustParse(t, `{"zone":"America/New_York","week":{"mon":["09:00-17:00"],"tue":["09:00-17:00"],"wed":["09:00-17:00"],"thu":["09:00-17:00"],"fri":["09:00-17:00"]},
+		"rules":[{"name":"Boxing Day","month":12,"day":26,"observed":"monday-after"}],
+		"open":[{"date":"2025-12-26","hours":["10:00-14:00"]},{"date":"2027-12-27","hours":["10:00-14:00"]}],
+		"closed":[{"date":"2027-12-27","hours":["12:00-13:00"]}]}`)
+	assert.True(t, c.IsOpen(at(ny, 2025, 12, 26, 11, 0)), "opened for a sale on Boxing Day 2025")
+	assert.False(t, c.IsOpen(at(ny, 2025, 12, 26, 15, 0)), "on the special hours only")
+	assert.False(t, c.IsOpen(at(ny, 2026, 12, 28, 11, 0)), "other years keep the holiday (observed Monday)")
+	assert.Equal(t, 3*time.Hour, c.Between(at(ny, 2027, 12, 27, 0, 0), at(ny, 2027, 12, 28, 0, 0)), "an opened observed day, less its closure")
 }

@@ -2,7 +2,6 @@ package calendar
 
 import (
 	"iter"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -13,7 +12,9 @@ import (
 // Union returns the calendar open whenever any of cals is open. Calendars
 // in different zones compose over real instants. The result reports the
 // first calendar's zone (used by AddDays) and has no JSON form. A union
-// with Always is Always.
+// with Always is Always. A composition holds every open span of the
+// supported range; one of more than about a million spans is refused with
+// ErrTooLarge.
 func Union(cals ...*Calendar) (*Calendar, error) {
 	return compose("Union", cals, false)
 }
@@ -26,6 +27,11 @@ func Union(cals ...*Calendar) (*Calendar, error) {
 func Intersect(cals ...*Calendar) (*Calendar, error) {
 	return compose("Intersect", cals, true)
 }
+
+// maxComposedPieces bounds the open spans a composition holds (16 bytes
+// each, plus 8 of prefix sums: 24 MB at most): 130 years of a calendar
+// with about 150 separate openings a week.
+const maxComposedPieces = 1 << 20
 
 func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	if len(cals) == 0 {
@@ -48,7 +54,13 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	}
 	var acc []piece
 	for i, m := range members {
-		ps := slices.Collect(m.eng.pieces(time.Unix(-1<<40, 0)))
+		var ps []piece
+		for p := range m.eng.pieces(time.Unix(-1<<40, 0)) {
+			if len(ps) == maxComposedPieces {
+				return nil, fieldErr(op, m.Name(), "more than "+itoa(maxComposedPieces)+" open spans to compose", ErrTooLarge)
+			}
+			ps = append(ps, p)
+		}
 		switch {
 		case i == 0:
 			acc = ps
@@ -56,6 +68,9 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 			acc = intersectPieces(acc, ps)
 		default:
 			acc = normalize(append(acc, ps...))
+			if len(acc) > maxComposedPieces {
+				return nil, fieldErr(op, "", "more than "+itoa(maxComposedPieces)+" open spans in the union", ErrTooLarge)
+			}
 		}
 	}
 	loc := members[0].Location()

@@ -15,9 +15,12 @@
 // wall clock in the calendar's zone at instant t shows a time inside one of
 // the intervals of that date. A date's intervals are its program's (the
 // special opening's hours, or else its weekday's template) plus the tails of
-// the previous date's overnight intervals, less that date's closures. A
-// closure touches only its own date's wall clock: a night shift that began
-// the evening before still runs until midnight.
+// the previous date's overnight intervals, less that date's closures and
+// the closures of the yearly rules that fall on it (unless it has a
+// special opening, which overrides them). A closure touches only its own
+// date's wall clock: a night shift that began the evening before still
+// runs until midnight. A date that a zone skips (Pacific/Apia went from
+// 2011-12-29 to 2011-12-31) has no time, open or closed.
 //
 // Business time is real elapsed time inside open intervals. On a DST day a
 // 00:00–24:00 day holds 23 or 25 hours; an interval that starts inside a
@@ -34,7 +37,12 @@
 // Calendars are exact for local dates from 1970 through 2099 (the supported
 // range) and closed outside it; a budget that does not run out inside the
 // range gives the range's end. Always is the exception: open at every
-// instant, with no range.
+// instant, with no range. One known inexactness: where a zone set its clock
+// back across midnight, so that a date began twice (America/St_Johns and
+// America/Goose_Bay 1987-2010, America/Moncton 1993-2006,
+// Antarctica/Casey 2010), business time in the hour around that change
+// can be off, as the engine takes each date's time to come after the
+// previous date's; no zone does this today.
 //
 // A calendar that could leave a search unbounded — an empty weekly template,
 // or overrides that close a whole year — is refused when built with

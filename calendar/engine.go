@@ -426,7 +426,12 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	for _, tr := range e.trans {
 		dNew, _ := localDay(tr.at + tr.off)
 		dOld, _ := localDay(tr.at - 1 + prev)
-		special[dNew], special[dOld] = true, true
+		// Every date from the one the clock leaves to the one it
+		// lands on: a date it skips (Pacific/Apia's 2011-12-30) has
+		// no time at all.
+		for d := min(dOld, dNew); d <= max(dOld, dNew); d++ {
+			special[d] = true
+		}
 		prev = tr.off
 	}
 
@@ -454,8 +459,12 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 			if !ok {
 				continue
 			}
-			closeDay(own, rules[i].hours)
-			if obs != own {
+			// A special opening of the date is the admin's word for
+			// that one day: it overrides a yearly rule.
+			if _, opened := openings[own]; !opened {
+				closeDay(own, rules[i].hours)
+			}
+			if _, opened := openings[obs]; !opened && obs != own {
 				closeDay(obs, rules[i].hours)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +65,9 @@ type docRule struct {
 // Unknown fields are refused, and every error names the field at fault and
 // wraps one of the package's sentinel errors.
 func Parse(data []byte) (*Calendar, error) {
+	if err := checkShape(data); err != nil {
+		return nil, err
+	}
 	var d doc
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -149,10 +153,29 @@ func (c *Calendar) MarshalJSON() ([]byte, error) {
 	case c.doc == nil:
 		return nil, fieldErr("", c.name, "a Union or Intersect", ErrNoJSON)
 	}
-	if _, err := time.LoadLocation(c.doc.Zone); err != nil || c.doc.Zone == "Local" {
+	if !c.namedZone() {
 		return nil, fieldErr("zone", c.doc.Zone, "a zone without an IANA name", ErrNoJSON)
 	}
 	return json.Marshal(c.doc)
+}
+
+// namedZone reports whether the zone's name loads, with time.LoadLocation,
+// a zone with the same offsets over the supported range: not so for
+// "Local", for a time.FixedZone with no name, or with a name such as
+// "UTC" that names another zone.
+func (c *Calendar) namedZone() bool {
+	b, ok := c.eng.(*base)
+	if !ok || c.doc.Zone == "" || c.doc.Zone == "Local" {
+		return false
+	}
+	loc, err := time.LoadLocation(c.doc.Zone)
+	if err != nil {
+		return false
+	}
+	lo := dayStart(windowFirst) - 2*secondsPerDay
+	hi := dayStart(windowLast) + 2*secondsPerDay
+	off0, trans := zoneTransitions(loc, lo, hi)
+	return off0 == b.off0 && slices.Equal(trans, b.trans)
 }
 
 // UnmarshalJSON sets *c to the calendar read by Parse. Like Parse it refuses
@@ -173,6 +196,10 @@ func parseDate(field, s string) (date.Date, error) {
 	d, err := date.ParseISO(s)
 	if err != nil || len(s) != 10 {
 		return 0, fieldErr(field, s, `want a date "YYYY-MM-DD"`, ErrBadDate)
+	}
+	if d.String() != s {
+		// date.ParseISO rolls 2026-02-30 over to March 2.
+		return 0, fieldErr(field, s, "no such date", ErrBadDate)
 	}
 	return d, nil
 }

@@ -97,7 +97,11 @@ func (r *refCal) minutes(d date.Date) [1440]bool {
 		}
 	}
 	closed := r.closed[d]
+	_, opened := r.open[d]
 	for _, rule := range r.rules {
+		if opened {
+			break // a special opening overrides the rules
+		}
 		for y := d.Year() - 1; y <= d.Year()+1; y++ {
 			own, ok := refRuleDate(rule, y)
 			if ok && (own == d || refObserve(own, rule.Observed) == d) {
