@@ -5,8 +5,12 @@ import (
 	"strconv"
 )
 
-// Sentinel errors. The errors returned by this package wrap one of them, so
-// callers can test with errors.Is.
+// Sentinel errors. The errors this package returns about malformed or
+// inconsistent input wrap one of them, or one of the Ledger's
+// (ErrDuplicateInquiry, ErrUnknownInquiry, ErrBadSnapshot, ErrMonitored), so
+// callers can test with errors.Is. Errors of an io.Writer given to the
+// package are passed on, wrapped; a nil writer or callback, a programming
+// error, gives a plain error.
 var (
 	// ErrBadDuration means a duration is malformed, negative, or written
 	// with years, months or weeks.
@@ -32,6 +36,11 @@ var (
 	// in the log: a Resume without a Wait, a Reopen of an open inquiry,
 	// a Held without a pending appointment.
 	ErrEventOutOfSequence = errors.New("event out of sequence")
+	// ErrBadKey means a text is not an obligation key (see ParseKey).
+	ErrBadKey = errors.New("bad obligation key")
+	// ErrBadState means a text is not the name of a State, or a State
+	// is none of the constants.
+	ErrBadState = errors.New("bad obligation state")
 )
 
 // ConfigError reports where in a policy document, or in policies built in

@@ -62,7 +62,7 @@ func FuzzParseTrigger(f *testing.F) {
 var plainShare = regexp.MustCompile(`^[0-9]+(\.[0-9]{1,2})?$`)
 
 // FuzzParseKey: any string parses to a key that prints and parses back to
-// itself, or fails; never a panic.
+// itself, or fails with ErrBadKey; never a panic.
 func FuzzParseKey(f *testing.F) {
 	for _, s := range []string{"first_reply", "next_reply#2", "promise#1", "update#3", "resolution", "next_reply#0", "next_reply#-1", "x#1", "#", "promise#99999999999999999999"} {
 		f.Add(s)
@@ -70,6 +70,9 @@ func FuzzParseKey(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		k, err := sla.ParseKey(s)
 		if err != nil {
+			if !errors.Is(err, sla.ErrBadKey) {
+				t.Fatalf("ParseKey(%q): %v does not wrap ErrBadKey", s, err)
+			}
 			return
 		}
 		again, err := sla.ParseKey(k.String())

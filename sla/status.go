@@ -80,19 +80,19 @@ func (k Key) String() string {
 	return string(k.Metric) + "#" + strconv.Itoa(k.N)
 }
 
-// ParseKey reads a key as written by String.
+// ParseKey reads a key as written by String. Errors wrap ErrBadKey.
 func ParseKey(s string) (Key, error) {
 	name, num, numbered := strings.Cut(s, "#")
 	m := Metric(name)
 	if m.index() < 0 || numbered != m.numbered() {
-		return Key{}, fmt.Errorf("sla: bad obligation key %q", s)
+		return Key{}, fmt.Errorf("sla: %w %q", ErrBadKey, s)
 	}
 	if !numbered {
 		return Key{Metric: m}, nil
 	}
 	n, err := strconv.Atoi(num)
 	if err != nil || n < 1 || strconv.Itoa(n) != num {
-		return Key{}, fmt.Errorf("sla: bad obligation key %q", s)
+		return Key{}, fmt.Errorf("sla: %w %q", ErrBadKey, s)
 	}
 	return Key{Metric: m, N: n}, nil
 }
@@ -135,15 +135,17 @@ func (s State) String() string {
 	return "State(" + strconv.Itoa(int(s)) + ")"
 }
 
-// MarshalText implements encoding.TextMarshaler.
+// MarshalText implements encoding.TextMarshaler. A State that is none of
+// the constants gives an error wrapping ErrBadState.
 func (s State) MarshalText() ([]byte, error) {
 	if int(s) >= len(stateNames) {
-		return nil, fmt.Errorf("sla: bad state %d", s)
+		return nil, fmt.Errorf("sla: %w %d", ErrBadState, s)
 	}
 	return []byte(s.String()), nil
 }
 
-// UnmarshalText implements encoding.TextUnmarshaler.
+// UnmarshalText implements encoding.TextUnmarshaler; a name that is not
+// one of String's gives an error wrapping ErrBadState.
 func (s *State) UnmarshalText(b []byte) error {
 	for i, n := range stateNames {
 		if n == string(b) {
@@ -151,7 +153,7 @@ func (s *State) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("sla: bad state %q", b)
+	return fmt.Errorf("sla: %w %q", ErrBadState, b)
 }
 
 // Late reports whether the due time passed before the obligation was done.
