@@ -146,8 +146,13 @@ func MustParsePolicies(data []byte) *PolicySet {
 }
 
 // MarshalJSON writes the set as the document ParsePolicies reads, so that
-// parsing what it writes gives an equal set.
+// parsing what it writes gives an equal set. A set with no policy (the zero
+// PolicySet) has no such document: it gives an error wrapping
+// ErrNoFallback.
 func (ps *PolicySet) MarshalJSON() ([]byte, error) {
+	if ps == nil || len(ps.policies) == 0 {
+		return nil, fmt.Errorf("sla: marshal policy set: %w: the set has no policy", ErrNoFallback)
+	}
 	doc := document{Policies: make([]policyDoc, len(ps.policies))}
 	if len(ps.calendars) > 0 {
 		doc.Calendars = make(map[string]json.RawMessage, len(ps.calendars))

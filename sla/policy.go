@@ -152,8 +152,11 @@ func (p *Policy) clone() Policy {
 // inquiry being the one that applies to it, and the calendars their targets
 // count in. The last policy is the fallback: it matches every inquiry.
 //
-// A PolicySet is immutable and safe for concurrent use. The zero PolicySet
-// is not usable: build one with NewPolicySet or ParsePolicies.
+// A PolicySet is immutable and safe for concurrent use. Build one with
+// NewPolicySet or ParsePolicies. The zero PolicySet, like a nil
+// *PolicySet, holds no policy and no calendar: Policies returns none,
+// Calendar nil and Select "", and Evaluate and MarshalJSON return an error
+// wrapping ErrNoFallback.
 type PolicySet struct {
 	policies  []Policy
 	compiled  []compiledPolicy
@@ -309,6 +312,9 @@ func MustNewPolicySet(calendars map[string]*calendar.Calendar, policies ...Polic
 
 // Policies returns a copy of the set's policies, in order.
 func (ps *PolicySet) Policies() []Policy {
+	if ps == nil {
+		return nil
+	}
 	out := make([]Policy, len(ps.policies))
 	for i := range ps.policies {
 		out[i] = ps.policies[i].clone()
@@ -317,14 +323,25 @@ func (ps *PolicySet) Policies() []Policy {
 }
 
 // Calendar returns the set's calendar named name, or nil.
-func (ps *PolicySet) Calendar(name string) *calendar.Calendar { return ps.calendars[name] }
+func (ps *PolicySet) Calendar(name string) *calendar.Calendar {
+	if ps == nil {
+		return nil
+	}
+	return ps.calendars[name]
+}
 
 // Select returns the name of the policy that applies to an inquiry that
-// came on ch, with labels, of class c: the first that matches.
+// came on ch, with labels, of class c: the first that matches; "" for a
+// set with no policy (the zero PolicySet).
 func (ps *PolicySet) Select(ch Channel, labels []string, c Class) string {
+	if ps == nil || len(ps.policies) == 0 {
+		return ""
+	}
 	return ps.policies[ps.selectIndex(ch, labels, c)].Name
 }
 
+// selectIndex returns the index of the first policy that matches; ps must
+// hold a policy.
 func (ps *PolicySet) selectIndex(ch Channel, labels []string, c Class) int {
 	for i := range ps.policies[:len(ps.policies)-1] {
 		if ps.policies[i].Match.Matches(ch, labels, c) {
