@@ -3,10 +3,13 @@ package sla
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/replyby/replyby/calendar"
 )
@@ -64,19 +67,17 @@ type levelDoc struct {
 // calendar.Parse's form keyed by name, and policies in order, the last
 // being the fallback. Durations are Go durations ("4h") or ISO 8601
 // ("PT4H", "P1D"); see Duration. Unknown fields are refused. Errors are
-// *ConfigError naming the offending field
-// ("policies[2].targets.first_reply.within: bad duration \"4x\"") and wrap
-// ErrBadPolicy, ErrBadDuration, ErrBadLevel, ErrNoFallback,
-// ErrUnknownCalendar or the calendar package's errors.
+// *ConfigError naming the offending field, with the indices of the lists
+// it is in ("policies[2].targets.first_reply.within: bad duration \"4x\"",
+// "policies[1].match.channels: bad policy: a string where a list is
+// expected", "policies[0].targets.resolution.escalation[1].notifyy: bad
+// policy: unknown field"), or with an empty path when the data is not one
+// JSON object; they wrap ErrBadPolicy, ErrBadDuration, ErrBadLevel,
+// ErrNoFallback, ErrUnknownCalendar or the calendar package's errors.
 func ParsePolicies(data []byte) (*PolicySet, error) {
-	var doc document
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, &ConfigError{Err: fmt.Errorf("%w: %v", ErrBadPolicy, err)}
-	}
-	if dec.More() {
-		return nil, &ConfigError{Err: fmt.Errorf("%w: data after the document", ErrBadPolicy)}
+	doc, err := decodeDocument(data)
+	if err != nil {
+		return nil, err
 	}
 	cals := make(map[string]*calendar.Calendar, len(doc.Calendars))
 	for _, name := range slices.Sorted(maps.Keys(doc.Calendars)) {
@@ -107,6 +108,225 @@ func ParsePolicies(data []byte) (*PolicySet, error) {
 		policies[i] = p
 	}
 	return NewPolicySet(cals, policies...)
+}
+
+// decodeDocument reads the document stage by stage, each object or list
+// held as json.RawMessage until it is decoded at its own path, so that a
+// value of the wrong JSON type or an unknown field is reported where it is.
+func decodeDocument(data []byte) (document, error) {
+	var raw struct {
+		Calendars map[string]json.RawMessage `json:"calendars"`
+		Policies  []json.RawMessage          `json:"policies"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return document{}, decodeError(err, "")
+	}
+	if len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) > 0 {
+		return document{}, &ConfigError{Err: fmt.Errorf("%w: data after the document", ErrBadPolicy)}
+	}
+	doc := document{Calendars: raw.Calendars}
+	if raw.Policies != nil {
+		doc.Policies = make([]policyDoc, len(raw.Policies))
+	}
+	for i, rp := range raw.Policies {
+		path := "policies[" + strconv.Itoa(i) + "]"
+		var p struct {
+			Name    string                     `json:"name"`
+			Match   json.RawMessage            `json:"match"`
+			Reply   string                     `json:"reply"`
+			Targets map[string]json.RawMessage `json:"targets"`
+		}
+		if err := decodeAt(rp, &p, path); err != nil {
+			return document{}, err
+		}
+		pd := policyDoc{Name: p.Name, Reply: p.Reply}
+		if err := decodeMatch(p.Match, &pd.Match, path+".match"); err != nil {
+			return document{}, err
+		}
+		if p.Targets != nil {
+			pd.Targets = make(map[string]targetDoc, len(p.Targets))
+		}
+		for _, m := range slices.Sorted(maps.Keys(p.Targets)) {
+			td, err := decodeTarget(p.Targets[m], path+".targets."+m)
+			if err != nil {
+				return document{}, err
+			}
+			pd.Targets[m] = td
+		}
+		doc.Policies[i] = pd
+	}
+	return doc, nil
+}
+
+// decodeMatch decodes a policy's match read at path into m.
+func decodeMatch(data json.RawMessage, m *Match, path string) error {
+	var raw struct {
+		Channels   json.RawMessage `json:"channels"`
+		Parties    json.RawMessage `json:"parties"`
+		Kinds      json.RawMessage `json:"kinds"`
+		Priorities json.RawMessage `json:"priorities"`
+		Labels     json.RawMessage `json:"labels"`
+	}
+	if err := decodeAt(data, &raw, path); err != nil {
+		return err
+	}
+	var err error
+	if m.Channels, err = decodeList[Channel](raw.Channels, path+".channels"); err != nil {
+		return err
+	}
+	if m.Parties, err = decodeList[Party](raw.Parties, path+".parties"); err != nil {
+		return err
+	}
+	if m.Kinds, err = decodeList[Kind](raw.Kinds, path+".kinds"); err != nil {
+		return err
+	}
+	if m.Priorities, err = decodeList[Priority](raw.Priorities, path+".priorities"); err != nil {
+		return err
+	}
+	m.Labels, err = decodeList[string](raw.Labels, path+".labels")
+	return err
+}
+
+// decodeTarget decodes a target read at path.
+func decodeTarget(data json.RawMessage, path string) (targetDoc, error) {
+	var raw struct {
+		Within           *string         `json:"within"`
+		Calendar         string          `json:"calendar"`
+		CustomerCalendar bool            `json:"customer_calendar"`
+		Escalation       json.RawMessage `json:"escalation"`
+	}
+	if err := decodeAt(data, &raw, path); err != nil {
+		return targetDoc{}, err
+	}
+	td := targetDoc{Within: raw.Within, Calendar: raw.Calendar, CustomerCalendar: raw.CustomerCalendar}
+	levels, err := decodeList[json.RawMessage](raw.Escalation, path+".escalation")
+	if err != nil {
+		return targetDoc{}, err
+	}
+	if levels != nil {
+		td.Escalation = make([]levelDoc, len(levels))
+	}
+	for j, rl := range levels {
+		lp := path + ".escalation[" + strconv.Itoa(j) + "]"
+		var l struct {
+			Name   string          `json:"name"`
+			At     string          `json:"at"`
+			Notify json.RawMessage `json:"notify"`
+		}
+		if err := decodeAt(rl, &l, lp); err != nil {
+			return targetDoc{}, err
+		}
+		td.Escalation[j] = levelDoc{Name: l.Name, At: l.At}
+		if td.Escalation[j].Notify, err = decodeList[string](l.Notify, lp+".notify"); err != nil {
+			return targetDoc{}, err
+		}
+	}
+	return td, nil
+}
+
+// decodeList decodes a JSON list read at path, each element at its index;
+// absent or null is a nil list.
+func decodeList[T any](data json.RawMessage, path string) ([]T, error) {
+	var raw []json.RawMessage
+	if err := decodeAt(data, &raw, path); err != nil || raw == nil {
+		return nil, err
+	}
+	out := make([]T, len(raw))
+	for i, r := range raw {
+		if err := decodeAt(r, &out[i], path+"["+strconv.Itoa(i)+"]"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// decodeAt decodes one JSON value read at path into v, refusing unknown
+// fields, and reports failure as a *ConfigError at the path of the
+// offending value. No data (an absent field) leaves v alone.
+func decodeAt(data []byte, v any, path string) error {
+	if data == nil {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err, path)
+	}
+	return nil
+}
+
+// decodeError turns an error of encoding/json met decoding the value at
+// path into a *ConfigError at the path of the offending value: the field
+// of a type error, the unknown field, or path itself.
+func decodeError(err error, path string) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		got := te.Value // "string", "number", "number 1e999", "bool", "array", "object"
+		switch got {
+		case "array":
+			got = "a list"
+		case "object":
+			got = "an object"
+		case "bool":
+			got = "true or false"
+		case "string", "number":
+			got = "a " + got
+		}
+		if te.Field != "" {
+			path = fieldPath(path, te.Field)
+		}
+		return &ConfigError{path, fmt.Errorf("%w: %s where %s is expected", ErrBadPolicy, got, jsonKind(te.Type))}
+	}
+	// encoding/json reports an unknown field only as text.
+	if q, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if name, uerr := strconv.Unquote(q); uerr == nil {
+			return &ConfigError{fieldPath(path, name), fmt.Errorf("%w: unknown field", ErrBadPolicy)}
+		}
+	}
+	return &ConfigError{path, fmt.Errorf("%w: %v", ErrBadPolicy, err)}
+}
+
+// fieldPath appends a field name to path: .name for a plain name,
+// ["name"] for others, the empty name included.
+func fieldPath(path, name string) string {
+	if !plainName(name) {
+		return path + "[" + strconv.Quote(name) + "]"
+	}
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
+
+// plainName reports whether a field name is written as it is in a path:
+// ASCII letters, digits and '_', not empty.
+func plainName(s string) bool {
+	for _, c := range s {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// jsonKind says in JSON's terms what a Go type is read from.
+func jsonKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "a " + t.Kind().String()
 }
 
 // target converts a target read at path for metric m.

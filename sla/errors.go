@@ -45,8 +45,9 @@ var (
 
 // ConfigError reports where in a policy document, or in policies built in
 // Go, something is wrong. Path is written as in the JSON document,
-// policies[2].targets.first_reply.within, and is empty when the document
-// as a whole is malformed.
+// policies[2].targets.first_reply.within, and is empty only when the
+// document as a whole is malformed: not JSON, not an object, or followed
+// by more data.
 type ConfigError struct {
 	Path string
 	Err  error

@@ -3,15 +3,22 @@ package sla_test
 import (
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/replyby/replyby/sla"
 )
 
+// sentinels are the errors a policy document's errors wrap, but for those
+// of calendars.
+var sentinels = []error{sla.ErrBadPolicy, sla.ErrBadDuration, sla.ErrBadLevel, sla.ErrNoFallback, sla.ErrUnknownCalendar}
+
 // FuzzParsePolicies checks that any document either parses into a set that
 // writes back to a document parsing to an equal set, or fails with a
-// *ConfigError wrapping a sentinel; never a panic.
+// *ConfigError wrapping a sentinel of package sla (or, for a calendar, at
+// its path); never a panic. An error about a JSON object names a path: only
+// data that is not one JSON object is wrong as a whole.
 func FuzzParsePolicies(f *testing.F) {
 	for _, seed := range []string{
 		`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "4h"}}}]}`,
@@ -27,6 +34,15 @@ func FuzzParsePolicies(f *testing.F) {
 		`[]`,
 		`{`,
 		`null`,
+		`{"policies": [{"name": "a", "match": {"channels": ["x"]}}, {"name": "b", "targets": {"first_reply": {"within": 4}}}]}`,
+		`{"policies": [{"name": "b", "targets": {"first_reply": {"within": "1h", "escalation": [{"name": "w", "at": "75%", "notifyy": ["x"]}]}}}]}`,
+		`{"policies": [{"name": "a", "match": {"channels": "email"}}, {"name": "b"}]}`,
+		`{"policies": [{"name": "a", "match": {"labels": ["vip", 3]}}, {"name": "b"}]}`,
+		`{"policies": [{"name": "b", "targets": {"first_reply": {"within": "1h", "escalation": [{"name": "w", "at": "0.07%"}, {"name": "x", "at": "1e2%"}]}}}]}`,
+		`{"policies": {}}`,
+		`{"polices": []}`,
+		`{"": []}`,
+		`{"policies": [{"name": "b"}]} ]`,
 	} {
 		f.Add(seed)
 	}
@@ -42,6 +58,13 @@ func FuzzParsePolicies(f *testing.F) {
 			}
 			if ps != nil {
 				t.Fatal("a set and an error")
+			}
+			if !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }) && !strings.HasPrefix(ce.Path, "calendars[") {
+				t.Fatalf("error %v wraps no sentinel", err)
+			}
+			trimmed := strings.TrimLeft(doc, " \t\r\n")
+			if ce.Path == "" && json.Valid([]byte(doc)) && strings.HasPrefix(trimmed, "{") {
+				t.Fatalf("error %v about a JSON object names no path", err)
 			}
 			return
 		}
