@@ -24,6 +24,14 @@ import (
 // timer's deadline, and a timer the callback schedules that falls due by the
 // end of the move fires within the same call. A stopped timer never fires.
 //
+// So a callback that re-arms a timer with a delay <= 0 — its own, by
+// Reset(0) or AfterFunc(0, …) — makes it fire again at the same instant,
+// within the same move, as a zero-delay timer of package time fires again
+// at once. The clock cannot pass an instant while timers keep falling due
+// at it: a callback that always re-arms with a delay <= 0 makes the move
+// that runs it, and every move waiting for it, never return. A callback
+// that polls should re-arm with a positive delay.
+//
 // Callbacks run with no lock held and may call any method of the clock or
 // its timers. A callback that moves the clock itself makes a nested move:
 // it fires the timers due by its own target before returning, and the outer
@@ -73,7 +81,10 @@ func (m *Manual) Now() time.Time {
 // AfterFunc schedules f to be called when the clock reaches Now()+d and
 // returns a [Timer] that can stop or reschedule the call. A d <= 0 makes the
 // timer due at Now(); it fires on the next move of the clock (or within the
-// current one, if called from a callback). AfterFunc panics if f is nil.
+// current one, if called from a callback: a callback that always schedules
+// its next call with d <= 0 keeps the clock from ever passing that instant;
+// see [Manual]). AfterFunc panics if f is nil. The Timer's Reset(d) likewise
+// schedules the call for Now()+d.
 func (m *Manual) AfterFunc(d time.Duration, f func()) Timer {
 	if f == nil {
 		panic("clock: Manual.AfterFunc with nil func")
@@ -87,7 +98,9 @@ func (m *Manual) AfterFunc(d time.Duration, f func()) Timer {
 
 // Advance moves the clock forward by d, firing every timer that falls due
 // on the way. Advance(0) fires the timers that are already due. Advance
-// panics if d is negative: a manual clock never goes back.
+// panics if d is negative: a manual clock never goes back. It returns once
+// no timer is due by its target, so never if callbacks keep re-arming
+// timers with a delay <= 0 (see [Manual]).
 func (m *Manual) Advance(d time.Duration) {
 	if d < 0 {
 		panic(fmt.Sprintf("clock: Manual.Advance(%v): negative duration; a manual clock never goes back", d))
@@ -100,7 +113,8 @@ func (m *Manual) Advance(d time.Duration) {
 // Set moves the clock forward to t, firing every timer that falls due on
 // the way; afterwards Now returns t. Set to the current time fires the
 // timers that are already due. Set panics if t is before Now(): a manual
-// clock never goes back.
+// clock never goes back. Like Advance, it never returns if callbacks keep
+// re-arming timers with a delay <= 0 (see [Manual]).
 func (m *Manual) Set(t time.Time) {
 	t = t.Round(0)
 	m.beginMove()
@@ -123,7 +137,9 @@ func (m *Manual) Set(t time.Time) {
 //	for m.AdvanceToNext() {
 //	}
 //
-// which ends only if the callbacks stop scheduling new timers.
+// which ends only if the callbacks stop scheduling new timers. Like
+// Advance, a single call never returns if callbacks keep re-arming timers
+// with a delay <= 0 (see [Manual]).
 func (m *Manual) AdvanceToNext() bool {
 	m.beginMove()
 	defer m.endMove()
