@@ -21,10 +21,13 @@ const maxTime = MaxDays * 24 * time.Hour
 // is counted depends on the calendar it is used with (see AddTo):
 //
 //   - in plain time (no calendar), a day is 24 hours;
-//   - in a calendar's business time, a day is one business day: the same
-//     wall-clock time on the next open day, moved forward to the next open
-//     instant if that time is closed (calendar.Calendar.AddDays), and the
-//     time part is business time counted after the days.
+//   - in a calendar's business time, a day is one business day: counted
+//     from the next opening if it starts while the calendar is closed, it
+//     ends at the same wall-clock time on the next open day, moved forward
+//     to the next open instant if that time is closed
+//     (calendar.Calendar.AddDays); the time part is business time counted
+//     after the days. An e-mail on Sunday morning with a "P1D" target is
+//     due on Tuesday at opening: all of Monday.
 //
 // So "P1D" and "24h" are different durations: the first is one business
 // day, the second 24 business hours (three days of a 9-to-5 office).

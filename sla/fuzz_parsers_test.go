@@ -107,6 +107,11 @@ func FuzzLedgerRestore(f *testing.F) {
 	f.Add(`{}`)
 	f.Add(``)
 	f.Fuzz(func(t *testing.T, doc string) {
+		// Most edits fail the checksum; half the time, seal the
+		// document again so that they reach the checks behind it.
+		if len(doc) > 0 && doc[len(doc)-1]%2 == 0 {
+			doc = reseal(doc)
+		}
 		l := sla.NewLedger(ps)
 		err := l.Restore(strings.NewReader(doc))
 		if err != nil {
