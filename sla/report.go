@@ -129,8 +129,8 @@ const (
 	// NoOwner: nobody is assigned.
 	NoOwner CrackReason = "no_owner"
 	// NeverAnswered: no person has answered the way the customer asked:
-	// the first reply is not met (a reply on a channel the customer never
-	// offered does not count); without a first-reply target, no reply at all.
+	// the first reply is not met and no reply went out on a channel the
+	// customer offered (one on a channel never offered does not count).
 	NeverAnswered CrackReason = "never_answered"
 	// PromiseOverdue: a promise is past its due time and still unkept.
 	PromiseOverdue CrackReason = "promise_overdue"
@@ -247,16 +247,17 @@ func crack(rec *Record) (Crack, bool) {
 	return c, len(c.Reasons) > 0
 }
 
-// neverAnswered reports whether no reply has met the inquiry's first
-// reply, or, if its policy sets no first-reply target, whether nobody
-// replied at all.
+// neverAnswered reports whether the customer has had no reply: none met
+// the first reply, and none was sent on a channel the customer offered (a
+// reply after the first reply was cancelled — resolved without a word,
+// then reopened — does answer; one on a channel never offered does not).
 func neverAnswered(st *Status) bool {
 	for _, o := range st.Obligations {
-		if o.Key.Metric == FirstReply {
-			return o.State != Met && o.State != MetLate
+		if o.Key.Metric == FirstReply && (o.State == Met || o.State == MetLate) {
+			return false
 		}
 	}
-	return st.Counts.Touches == 0
+	return st.Counts.Touches-len(st.Violations) <= 0
 }
 
 // touchesBeforeResolution counts the replies of events up to the latest

@@ -151,3 +151,19 @@ func TestReportCrackWrongChannelIsNeverAnswered(t *testing.T) {
 	rep = sla.NewReport(l.Records(mon("12:00")), mon("00:00"), at("2026-03-10 00:00"))
 	assert.Empty(t, rep.Cracks)
 }
+
+// Resolved without a reply, reopened, then answered: not a crack.
+func TestReportCrackAnsweredAfterReopen(t *testing.T) {
+	l := sla.NewLedger(policies)
+	mon := func(hm string) time.Time { return at("2026-03-09 " + hm) }
+	require.NoError(t, l.Add(sla.Inquiry{ID: "p", Channel: sla.Email, Class: sla.Class{Party: sla.Prospect}, Received: mon("09:00")},
+		sla.Event{Time: mon("09:05"), Type: sla.Assign, Owner: "ann"},
+		sla.Event{Time: mon("09:10"), Type: sla.Resolve},
+		sla.Event{Time: mon("10:00"), Type: sla.Reopen}))
+	rep := sla.NewReport(l.Records(mon("10:15")), time.Time{}, time.Time{})
+	require.Len(t, rep.Cracks, 1, "reopened and never answered")
+	assert.Equal(t, []sla.CrackReason{sla.NeverAnswered}, rep.Cracks[0].Reasons)
+	require.NoError(t, l.Append("p", sla.Event{Time: mon("10:30"), Type: sla.Reply, Channel: sla.Email}))
+	rep = sla.NewReport(l.Records(mon("11:00")), time.Time{}, time.Time{})
+	assert.Empty(t, rep.Cracks, "answered on an offered channel after the reopen")
+}
