@@ -241,7 +241,7 @@ func TestWaitingOnUsVersusWaitingOnCustomer(t *testing.T) {
 	assert.Equal(t, 2*time.Hour, res.Paused)
 	assert.Equal(t, 3*time.Hour, res.Remaining)
 	assert.True(t, st.Waiting)
-	assert.True(t, st.Next.IsZero() || st.Next.Equal(at("2026-03-07 13:00")), "next is the next event: %v", st.Next)
+	assert.Equal(t, at("2026-03-07 13:00"), st.Next, "the next event, the customer's message")
 
 	st = evaluate(t, policies, inq, waitingOnThem, at("2026-03-07 16:00"))
 	res = obligation(t, st, "resolution")
