@@ -29,7 +29,9 @@
 // stands still while we wait on the customer (resolution and updates) or
 // while the inquiry is resolved (resolution), and a budget. It is due when
 // the clock reaches the budget, and it is met, met late, breached or
-// cancelled according to what the log says and when.
+// cancelled according to what the log says and when: met or cancelled at
+// or before the due instant (events at an instant come first), met late
+// or breached after it.
 //
 // [PolicySet.Evaluate] replays a log up to an instant and returns a
 // [Status]: every obligation with its state, due time, business time used

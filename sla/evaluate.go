@@ -23,6 +23,12 @@ import (
 // without arrival time or channel, or naming an unknown calendar, gives an
 // error wrapping ErrBadInquiry or ErrUnknownCalendar.
 //
+// At any instant the events come first, then the thresholds the clocks
+// reach at that instant: an obligation met at its due instant is Met, and
+// one no longer owed at its due instant (a Resolve, or a Reclassify that
+// drops its target) is Cancelled, not Breached; a level that would fire at
+// that instant does not.
+//
 // How a Reclassify works: the policy is selected again for the new class,
 // and every open obligation takes the new policy's target for its metric,
 // keeping its start and the business time it has used so far (counted in

@@ -9,7 +9,9 @@ import (
 type EventType string
 
 // Event types. Events take effect in log order: by time, and in the order
-// given for equal times.
+// given for equal times. At an instant, the events come before the due
+// times and levels the clocks reach then: a reply at an obligation's due
+// time meets it on time, and a Resolve then cancels it.
 const (
 	// CustomerMessage: the customer wrote or called again. While a reply
 	// is owed it is a nudge (they chase us); otherwise a reply is owed
