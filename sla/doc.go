@@ -16,10 +16,12 @@
 // calendar (package calendar) or in plain time, and may carry an
 // escalation ladder of [Level]s that fire before, at or after the due time,
 // or at a share of the target. A policy's [ReplyRule] says which replies
-// count: those on the channel of the customer's latest message, on any
-// channel the customer offered (the default), or on any channel. A reply
-// on a channel the customer never offered meets nothing and is reported as
-// a [Violation]; an automatic reply never meets anything.
+// count: those on the channel of the customer's latest message if the
+// customer offered it (and otherwise, as for a web form that left an
+// e-mail address, those on any offered channel), on any channel the
+// customer offered (the default), or on any channel. A reply on a channel
+// the customer never offered meets nothing and is reported as a
+// [Violation]; an automatic reply never meets anything.
 //
 // Each occasion of a metric is an [Obligation]: the inquiry's first reply,
 // the reply to each customer message that arrives when none is owed

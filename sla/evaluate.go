@@ -29,6 +29,17 @@ import (
 // drops its target) is Cancelled, not Breached; a level that would fire at
 // that instant does not.
 //
+// Which replies count (the policy's ReplyRule): a Reply on a channel the
+// customer never offered (the inquiry's ReplyTo, or its Channel if ReplyTo
+// is empty, and every channel a CustomerMessage named) meets nothing and
+// is a Violation, unless the rule is AnyChannel. Under SameChannel a reply
+// counts if it is on the channel of the customer's latest message (the
+// inquiry itself at first; a message without a Channel is on the
+// inquiry's) when the customer offered that channel, and on any offered
+// channel when they did not: a web form that left an e-mail address is
+// answered by e-mail. A CustomerMessage without a Channel offers no
+// channel.
+//
 // How a Reclassify works: the policy is selected again for the new class,
 // and every open obligation takes the new policy's target for its metric,
 // keeping its start and the business time it has used so far (counted in
@@ -557,13 +568,12 @@ func (ev *evaluator) apply(i int, e *Event) error {
 	}
 	switch e.Type {
 	case CustomerMessage:
+		// A message without a channel is on the inquiry's channel,
+		// which it does not offer for answers if ReplyTo leaves it out.
 		ch := e.Channel
 		if ch == "" {
 			ch = ev.inq.Channel
-		}
-		ev.counts.CustomerMessages++
-		ev.lastCh = ch
-		if !ev.offered(ch) {
+		} else if !ev.offered(ch) {
 			if ev.nChans < len(ev.msgChans) {
 				ev.msgChans[ev.nChans] = ch
 				ev.nChans++
@@ -571,6 +581,8 @@ func (ev *evaluator) apply(i int, e *Event) error {
 				ev.more = append(ev.more, ch)
 			}
 		}
+		ev.counts.CustomerMessages++
+		ev.lastCh = ch
 		if ev.waiting {
 			ev.endWait(t)
 		}
@@ -592,7 +604,9 @@ func (ev *evaluator) apply(i int, e *Event) error {
 			ev.violation(i, e)
 			return nil
 		}
-		if rule == SameChannel && ch != ev.lastCh {
+		if rule == SameChannel && ch != ev.lastCh && ev.offered(ev.lastCh) {
+			// On an offered channel, but not the one the
+			// customer last wrote on and offered.
 			return nil
 		}
 		if ev.owing {

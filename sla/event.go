@@ -16,7 +16,9 @@ const (
 	// CustomerMessage: the customer wrote or called again. While a reply
 	// is owed it is a nudge (they chase us); otherwise a reply is owed
 	// again from it (a next reply). It also ends a Wait. Its Channel
-	// counts as offered for answers from then on.
+	// counts as offered for answers from then on; a message without a
+	// Channel is on the inquiry's channel (for the SameChannel rule) and
+	// offers nothing.
 	CustomerMessage EventType = "customer_message"
 	// Reply: a person answered, on Channel. Whether it meets targets
 	// depends on the policy's reply rule.
@@ -59,7 +61,7 @@ type Event struct {
 	Type EventType
 	// Channel is the channel of a customer message or reply (required for
 	// Reply). A customer message without one is taken to be on the
-	// inquiry's channel.
+	// inquiry's channel, without offering it for answers.
 	Channel Channel
 	// Actor is who did it (an agent, a bot, the customer). Informational.
 	Actor string

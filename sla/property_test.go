@@ -130,7 +130,9 @@ type logState struct {
 func (s *logState) draw(t *rapid.T, at time.Time, maxDue time.Duration) (sla.Event, bool) {
 	e := sla.Event{Time: at, Type: rapid.SampledFrom(eventTypes).Draw(t, "type")}
 	switch e.Type {
-	case sla.CustomerMessage, sla.Reply, sla.AutoReply:
+	case sla.CustomerMessage:
+		e.Channel = rapid.SampledFrom([]sla.Channel{"", sla.Email, sla.Phone, sla.Chat, sla.SMS}).Draw(t, "ch")
+	case sla.Reply, sla.AutoReply:
 		e.Channel = genChannel.Draw(t, "ch")
 	case sla.Promise, sla.Appointment:
 		e.Due = e.Time.Add(time.Duration(rapid.IntRange(0, int(maxDue/time.Minute)).Draw(t, "due")) * time.Minute)

@@ -50,6 +50,12 @@ package sla_test
 //     appointment by a Held (the earliest scheduled one not yet held). Both
 //     are due at their Due plus the grace; their clock runs from the event,
 //     and the budget is what it reads at that instant.
+//   - Reply rules: a reply on a channel the customer never offered (the
+//     inquiry's ReplyTo, else its channel, and every channel a customer
+//     message named) is a violation unless any reply counts; under the
+//     "same" rule a reply counts only on the channel of the customer's
+//     latest message (the inquiry's channel if the message named none) if
+//     that channel is offered, and on any offered channel if it is not.
 //   - A day-based target's budget is the business time from the start to
 //     Duration.AddTo of the start, and it is due no earlier than that
 //     instant ("due at AddTo of its start"); the same "no earlier" holds for
@@ -451,19 +457,26 @@ func (s *refState) countsReply(ch sla.Channel) bool {
 	return s.pol.Reply == sla.AnyChannel || slices.Contains(s.offered, ch)
 }
 
+// sameRuleRefuses reports whether the "same" rule refuses a reply on an
+// offered channel ch: the customer's latest channel is offered, and ch is
+// another.
+func (s *refState) sameRuleRefuses(ch sla.Channel) bool {
+	return s.pol.Reply == sla.SameChannel && slices.Contains(s.offered, s.lastCh) && ch != s.lastCh
+}
+
 // apply applies event e, at index i of the log.
 func (s *refState) apply(i int, e sla.Event) {
 	t := e.Time
 	switch e.Type {
 	case sla.CustomerMessage:
-		ch := e.Channel
-		if ch == "" {
-			ch = s.inq.Channel
-		}
 		s.counts.CustomerMessages++
-		s.lastCh = ch
-		if !slices.Contains(s.offered, ch) {
-			s.offered = append(s.offered, ch)
+		if e.Channel == "" {
+			s.lastCh = s.inq.Channel // not thereby offered
+		} else {
+			s.lastCh = e.Channel
+			if !slices.Contains(s.offered, e.Channel) {
+				s.offered = append(s.offered, e.Channel)
+			}
 		}
 		if s.waiting {
 			s.endWait()
@@ -483,7 +496,7 @@ func (s *refState) apply(i int, e sla.Event) {
 			s.vios = append(s.vios, sla.Violation{Index: i, At: e.Time, Channel: e.Channel})
 			return
 		}
-		if s.pol.Reply == sla.SameChannel && e.Channel != s.lastCh {
+		if s.sameRuleRefuses(e.Channel) {
 			return
 		}
 		if s.owing {
