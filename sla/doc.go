@@ -33,7 +33,9 @@
 // the clock reaches the budget, and it is met, met late, breached or
 // cancelled according to what the log says and when: met or cancelled at
 // or before the due instant (events at an instant come first), met late
-// or breached after it.
+// or breached after it. A Reclassify that takes an obligation's target
+// away cancels it, but it is tracked again, from its own start, if a
+// later one brings a target back before it is met or ended.
 //
 // [PolicySet.Evaluate] replays a log up to an instant and returns a
 // [Status]: every obligation with its state, due time, business time used

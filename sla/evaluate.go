@@ -51,6 +51,20 @@ import (
 // and stops escalating); one whose metric gains a target is tracked from
 // its own start, its business time counted in the new calendar. Levels
 // that fired stay fired (by name).
+//
+// What the customer needs does not go away with a target: an obligation
+// cancelled (or, if breached, no longer escalating) because its target was
+// lost lapses, and a later Reclassify that gives its metric a target again
+// tracks it again, with its start and the business time it used, plus the
+// time since it lapsed counted in the new calendar as if it had been
+// tracked all along (its clock standing still while we waited on the
+// customer, or, for the resolution, while the inquiry was resolved). It is
+// then open (or breached) again, with no DoneAt, and may breach at once.
+// What would have met or ended it ends the lapse for good: a counting
+// reply (reply obligations, updates, promises), a Held (appointments), a
+// Resolve. A resolution that lapsed and was then resolved lapses again at
+// a Reopen, and is tracked again then if the policy in force has a
+// resolution target.
 func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Status, error) {
 	if ps == nil || len(ps.policies) == 0 {
 		return Status{}, fmt.Errorf("sla: evaluate: %w: empty policy set", ErrNoFallback)
@@ -192,6 +206,7 @@ type oblig struct {
 	done      bool // met (a resolution may be reopened)
 	cancelled bool
 	halted    bool // breached, then no longer owed
+	lapsed    bool // cancelled or halted by the loss of its target, and still needed: a target tracks it again
 	doneAt    time.Time
 	breached  bool
 	due       time.Time
@@ -300,22 +315,35 @@ func (ev *evaluator) calendarOf(t *compiledTarget) (*calendar.Calendar, string) 
 func (ev *evaluator) retarget(i int, r time.Time) {
 	o := &ev.obs[i]
 	tgt := ev.target(o)
-	if o.closed() || tgt == o.tgt {
+	revive := o.lapsed && tgt != nil
+	if !revive && (o.closed() || tgt == o.tgt) {
 		return
 	}
 	if tgt == nil {
 		ev.close(o, r)
+		o.lapsed = true
 		return
 	}
 	cal, name := ev.calendarOf(tgt)
-	if o.tracked {
+	switch {
+	case revive:
+		// Its clock went on as if it had been tracked since it
+		// lapsed (it stopped when o.stoppedAt was set), counted in
+		// the new calendar.
+		used, stood := ev.usedBetween(o, cal, o.stoppedAt, r)
+		o.e0 += used
+		o.paused += stood
+		o.cancelled, o.halted, o.lapsed, o.doneAt = false, false, false, time.Time{}
+		o.running = ev.clockRuns(o)
+		o.stoppedAt = r
+	case o.tracked:
 		o.e0 = o.elapsedAt(r)
 		if !o.running {
 			o.paused += between(o.cal, o.stoppedAt, r)
 			o.stoppedAt = r
 		}
-	} else {
-		o.e0, o.paused = ev.fromScratch(o, cal, r)
+	default:
+		o.e0, o.paused = ev.usedBetween(o, cal, o.start, r)
 		o.stoppedAt = r
 	}
 	o.segStart = r
@@ -343,17 +371,19 @@ func (ev *evaluator) retarget(i int, r time.Time) {
 	ev.schedule(o)
 }
 
-// fromScratch returns the business time in cal that obligation o has used
-// and stood still from its start to r.
-func (ev *evaluator) fromScratch(o *oblig, cal *calendar.Calendar, r time.Time) (used, paused time.Duration) {
+// usedBetween returns the business time in cal that obligation o's clock
+// would have used and stood still from `from` to r, had it been tracked
+// then: it stands still while we wait on the customer (resolution and
+// updates) and while the inquiry is resolved (resolution).
+func (ev *evaluator) usedBetween(o *oblig, cal *calendar.Calendar, from, r time.Time) (used, paused time.Duration) {
 	if m := o.key.Metric; m == Resolution || m == PeriodicUpdate {
 		for _, s := range ev.stops {
 			if s.resolved && m != Resolution {
 				continue
 			}
 			a, b := s.from, s.to
-			if a.Before(o.start) {
-				a = o.start
+			if a.Before(from) {
+				a = from
 			}
 			if b.IsZero() || b.After(r) {
 				b = r
@@ -363,7 +393,20 @@ func (ev *evaluator) fromScratch(o *oblig, cal *calendar.Calendar, r time.Time) 
 			}
 		}
 	}
-	return between(cal, o.start, r) - paused, paused
+	return between(cal, from, r) - paused, paused
+}
+
+// clockRuns reports whether o's clock runs now, as the log stands:
+// resolution and update clocks stand still while we wait on the customer,
+// the resolution's also while the inquiry is resolved.
+func (ev *evaluator) clockRuns(o *oblig) bool {
+	switch o.key.Metric {
+	case Resolution:
+		return !ev.waiting && !ev.resolved
+	case PeriodicUpdate:
+		return !ev.waiting
+	}
+	return true
 }
 
 func (ev *evaluator) hasFired(i int, name string) bool {
@@ -526,13 +569,15 @@ func (ev *evaluator) resume(i int, t time.Time) {
 	ev.schedule(o)
 }
 
-// meet records that obligation i was done at t.
+// meet records that obligation i was done at t. One that lapsed when its
+// target was lost stays as it is, and is no longer needed.
 func (ev *evaluator) meet(i int, t time.Time) {
 	if i < 0 {
 		return
 	}
 	o := &ev.obs[i]
 	if o.closed() {
+		o.lapsed = false
 		return
 	}
 	o.halt(t)
@@ -540,9 +585,11 @@ func (ev *evaluator) meet(i int, t time.Time) {
 }
 
 // close records that o is no longer owed from t: cancelled, or if it is
-// already breached, halted.
+// already breached, halted. One that lapsed when its target was lost
+// stays as it is, and is no longer needed.
 func (ev *evaluator) close(o *oblig, t time.Time) {
 	if o.closed() {
+		o.lapsed = false
 		return
 	}
 	o.halt(t)
@@ -689,10 +736,15 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		ev.resolved = false
 		ev.stops[len(ev.stops)-1].to = t
 		if ev.res >= 0 {
-			// A met resolution is open again; a cancelled one
-			// stays cancelled.
+			// A met resolution is open again. One that lapsed
+			// when its target was lost, then was resolved, is
+			// needed again: it stays as it is (cancelled, or
+			// breached) until a target tracks it again, perhaps
+			// at once.
 			if o := &ev.obs[ev.res]; o.done {
 				o.done, o.doneAt = false, time.Time{}
+			} else if o.cancelled || o.halted {
+				o.lapsed = true
 			}
 			ev.retarget(ev.res, t)
 			ev.resume(ev.res, t)

@@ -192,74 +192,100 @@ func discrete(st sla.Status) sla.Status {
 func TestPropertyNextIsExact(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ps, inq, log, now := genScenario(t)
-		st, err := ps.Evaluate(inq, log, now)
-		require.NoError(t, err)
-		want := discrete(st)
-		if st.Next.IsZero() {
-			later := now.Add(time.Duration(rapid.IntRange(1, 30*24*60).Draw(t, "later")) * time.Minute)
-			got, err := ps.Evaluate(inq, log, later)
-			require.NoError(t, err)
-			require.Equal(t, want, discrete(got), "no Next, yet it changed by %v", later)
-			return
-		}
-		require.True(t, st.Next.After(now), "Next %v not after now %v", st.Next, now)
-		gap := st.Next.Sub(now)
-		for _, u := range []time.Time{
-			now.Add(time.Duration(rapid.Int64Range(0, int64(gap)-1).Draw(t, "between"))),
-			st.Next.Add(-time.Nanosecond),
-		} {
-			got, err := ps.Evaluate(inq, log, u)
-			require.NoError(t, err)
-			require.Equal(t, want, discrete(got), "changed at %v, before Next %v", u, st.Next)
-		}
-		got, err := ps.Evaluate(inq, log, st.Next)
-		require.NoError(t, err)
-		require.NotEqual(t, want, discrete(got), "nothing changed at Next %v", st.Next)
+		checkNextIsExact(t, ps, inq, log, now)
 	})
 }
 
-// States never go back as now grows: lateness and cancellation are final,
-// met stays met (but for a reopened resolution), escalations and
-// violations only accumulate.
+// checkNextIsExact requires that the status of log at any instant in
+// [now, Next) equals the status at now, and differs at Next.
+func checkNextIsExact(t *rapid.T, ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.Time) {
+	st, err := ps.Evaluate(inq, log, now)
+	require.NoError(t, err)
+	want := discrete(st)
+	if st.Next.IsZero() {
+		later := now.Add(time.Duration(rapid.IntRange(1, 30*24*60).Draw(t, "later")) * time.Minute)
+		got, err := ps.Evaluate(inq, log, later)
+		require.NoError(t, err)
+		require.Equal(t, want, discrete(got), "no Next, yet it changed by %v", later)
+		return
+	}
+	require.True(t, st.Next.After(now), "Next %v not after now %v", st.Next, now)
+	gap := st.Next.Sub(now)
+	for _, u := range []time.Time{
+		now.Add(time.Duration(rapid.Int64Range(0, int64(gap)-1).Draw(t, "between"))),
+		st.Next.Add(-time.Nanosecond),
+	} {
+		got, err := ps.Evaluate(inq, log, u)
+		require.NoError(t, err)
+		require.Equal(t, want, discrete(got), "changed at %v, before Next %v", u, st.Next)
+	}
+	got, err := ps.Evaluate(inq, log, st.Next)
+	require.NoError(t, err)
+	require.NotEqual(t, want, discrete(got), "nothing changed at Next %v", st.Next)
+}
+
+// States never go back as now grows: lateness is final, met stays met
+// (but for a reopened resolution), cancellation is final but for an
+// obligation that a Reclassify (or, for the resolution, a Reopen) tracks
+// again, escalations and violations only accumulate.
 func TestPropertyMonotone(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		ps := genPolicySet(t)
 		inq := genInquiry(t)
-		log := genLog(t, inq)
-		t1 := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "t1")) * time.Minute)
-		t2 := t1.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "dt")) * time.Minute)
-		s1, err := ps.Evaluate(inq, log, t1)
-		require.NoError(t, err)
-		s2, err := ps.Evaluate(inq, log, t2)
-		require.NoError(t, err)
-		for _, o1 := range s1.Obligations {
-			o2, ok := s2.Obligation(o1.Key)
-			require.True(t, ok, "%s vanished", o1.Key)
-			switch {
-			case o1.State.Late():
-				require.True(t, o2.State.Late(), "%s was %s, then %s", o1.Key, o1.State, o2.State)
-			case o1.State == sla.Cancelled:
-				require.Equal(t, sla.Cancelled, o2.State, o1.Key.String())
-			case o1.State == sla.Met && o1.Key.Metric != sla.Resolution:
-				require.Equal(t, sla.Met, o2.State, o1.Key.String())
-			}
-			require.GreaterOrEqual(t, len(o2.Escalations), len(o1.Escalations))
-			for k, e := range o1.Escalations {
-				require.Equal(t, e, o2.Escalations[k], o1.Key.String())
-			}
-			if o1.State == sla.Cancelled || (o1.State == sla.Met || o1.State == sla.MetLate) && o1.Key.Metric != sla.Resolution {
-				require.Equal(t, o1.Elapsed, o2.Elapsed, "%s: elapsed moved after it closed", o1.Key)
-			} else {
-				require.GreaterOrEqual(t, o2.Elapsed, o1.Elapsed, o1.Key.String())
-			}
-		}
-		require.GreaterOrEqual(t, len(s2.Violations), len(s1.Violations))
-		for k, v := range s1.Violations {
-			require.Equal(t, v, s2.Violations[k])
-		}
-		require.GreaterOrEqual(t, s2.Counts.Touches, s1.Counts.Touches)
-		require.GreaterOrEqual(t, s2.Counts.Nudges, s1.Counts.Nudges)
+		checkMonotone(t, ps, inq, genLog(t, inq))
 	})
+}
+
+// checkMonotone evaluates log at two instants, the second no earlier, and
+// requires that nothing went back.
+func checkMonotone(t *rapid.T, ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event) {
+	t1 := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "t1")) * time.Minute)
+	t2 := t1.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "dt")) * time.Minute)
+	s1, err := ps.Evaluate(inq, log, t1)
+	require.NoError(t, err)
+	s2, err := ps.Evaluate(inq, log, t2)
+	require.NoError(t, err)
+	// revivable reports whether an event in (t1, t2] may track a
+	// cancelled obligation of metric m again.
+	revivable := func(m sla.Metric) bool {
+		for _, e := range log {
+			if e.Time.After(t1) && !e.Time.After(t2) && (e.Type == sla.Reclassify || e.Type == sla.Reopen && m == sla.Resolution) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, o1 := range s1.Obligations {
+		o2, ok := s2.Obligation(o1.Key)
+		require.True(t, ok, "%s vanished", o1.Key)
+		final := o1.State == sla.Cancelled && !revivable(o1.Key.Metric)
+		switch {
+		case o1.State.Late():
+			require.True(t, o2.State.Late(), "%s was %s, then %s", o1.Key, o1.State, o2.State)
+		case final:
+			require.Equal(t, sla.Cancelled, o2.State, "%s was cancelled, then %s with no Reclassify between", o1.Key, o2.State)
+			require.Equal(t, o1.DoneAt, o2.DoneAt, o1.Key.String())
+		case o1.State == sla.Cancelled:
+			require.Equal(t, o1.Start, o2.Start, "%s: tracked again from another start", o1.Key)
+		case o1.State == sla.Met && o1.Key.Metric != sla.Resolution:
+			require.Equal(t, sla.Met, o2.State, o1.Key.String())
+		}
+		require.GreaterOrEqual(t, len(o2.Escalations), len(o1.Escalations))
+		for k, e := range o1.Escalations {
+			require.Equal(t, e, o2.Escalations[k], o1.Key.String())
+		}
+		if final || (o1.State == sla.Met || o1.State == sla.MetLate) && o1.Key.Metric != sla.Resolution {
+			require.Equal(t, o1.Elapsed, o2.Elapsed, "%s: elapsed moved after it closed", o1.Key)
+		} else {
+			require.GreaterOrEqual(t, o2.Elapsed, o1.Elapsed, o1.Key.String())
+		}
+	}
+	require.GreaterOrEqual(t, len(s2.Violations), len(s1.Violations))
+	for k, v := range s1.Violations {
+		require.Equal(t, v, s2.Violations[k])
+	}
+	require.GreaterOrEqual(t, s2.Counts.Touches, s1.Counts.Touches)
+	require.GreaterOrEqual(t, s2.Counts.Nudges, s1.Counts.Nudges)
 }
 
 // Adding an event after now does not change the status at now, except

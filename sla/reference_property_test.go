@@ -154,8 +154,9 @@ func TestStoppedClockWaitsForDayEnd(t *testing.T) {
 }
 
 // A resolution cancelled because its target was lost stays cancelled, with
-// its DoneAt, through a Resolve and a Reopen: Reopen makes only a met
-// resolution open again. Found by TestPropertyMatchesReference.
+// its DoneAt, through a Resolve and a Reopen while the policy in force sets
+// no resolution target (with one, the Reopen would track it again: see
+// TestLapsedResolutionReopened). Found by TestPropertyMatchesReference.
 func TestReopenKeepsCancelledResolution(t *testing.T) {
 	ps := sla.MustNewPolicySet(nil,
 		sla.Policy{Name: "urgent", Match: sla.Match{Priorities: []sla.Priority{sla.Urgent}}, Targets: map[sla.Metric]sla.Target{

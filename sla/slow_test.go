@@ -66,7 +66,14 @@ package sla_test
 //     the new one after); losing a target cancels it, or, if breached,
 //     freezes it; gaining one counts its clock from its own start in the new
 //     calendar (replayed from the recorded minutes of the clock's history).
-//     Levels that fired stay fired, by name.
+//     Levels that fired stay fired, by name. An obligation cancelled (or
+//     frozen) by the loss of its target lapses: its clock history goes on
+//     being recorded as if it were tracked, and a later target tracks it
+//     again, its business time being what it used before it lapsed plus
+//     the lapse replayed in the new calendar; a counting reply, a Held or
+//     the resolution that would have ended it ends the lapse for good,
+//     except that a Reopen makes a lapsed-then-resolved resolution lapse
+//     again.
 
 import (
 	"fmt"
@@ -108,6 +115,8 @@ type refOb struct {
 	escs      []sla.Escalation
 	nudges    int
 	held      bool
+	lapsed    bool // lost its target while still needed
+	lapsedAt  int  // len(history) when it lapsed
 }
 
 func (o *refOb) closed() bool { return o.met || o.cancelled || o.frozen }
@@ -320,11 +329,15 @@ func (s *refState) open(m sla.Metric, t, base time.Time) *refOb {
 // retarget gives o the current policy's target for its metric at t.
 func (s *refState) retarget(o *refOb, t time.Time) {
 	tgt := s.target(o.key.Metric)
+	if o.lapsed && tgt != nil {
+		s.revive(o, tgt)
+	}
 	if o.closed() || (tgt == nil && o.tgt == nil) {
 		return
 	}
 	if tgt == nil {
 		s.close(o, t)
+		o.lapsed, o.lapsedAt = true, len(o.history)
 		return
 	}
 	name := tgt.Calendar
@@ -363,9 +376,41 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 	}
 }
 
-// close ends o at t: cancelled, or frozen if already breached.
+// revive tracks lapsed o again under tgt: the minutes since it lapsed
+// count in tgt's calendar as used or stood still, as the clock's history
+// says.
+func (s *refState) revive(o *refOb, tgt *sla.Target) {
+	cal := s.calendarFor(tgt)
+	for i := o.lapsedAt; i < len(o.history); i++ {
+		if refOpen(cal, o.start.Add(time.Duration(i)*time.Minute)) {
+			if o.history[i] {
+				o.elapsed += time.Minute
+			} else {
+				o.paused += time.Minute
+			}
+		}
+	}
+	o.lapsed, o.cancelled, o.frozen = false, false, false
+	o.doneAt, o.dueAtDone = time.Time{}, time.Time{}
+}
+
+// calendarFor returns the calendar tgt counts in for the inquiry.
+func (s *refState) calendarFor(tgt *sla.Target) *calendar.Calendar {
+	name := tgt.Calendar
+	if tgt.CustomerCalendar && s.inq.Calendar != "" {
+		name = s.inq.Calendar
+	}
+	if name == "" {
+		return nil
+	}
+	return s.ps.Calendar(name)
+}
+
+// close ends o at t: cancelled, or frozen if already breached. A lapsed
+// obligation is no longer needed.
 func (s *refState) close(o *refOb, t time.Time) {
 	if o.closed() {
+		o.lapsed = false
 		return
 	}
 	if o.breached {
@@ -376,9 +421,14 @@ func (s *refState) close(o *refOb, t time.Time) {
 	o.dueAtDone = o.projectIfRunning(t)
 }
 
-// meet records that o was done at t.
+// meet records that o was done at t. A lapsed obligation is no longer
+// needed.
 func (s *refState) meet(o *refOb, t time.Time) {
-	if o == nil || o.closed() {
+	if o == nil {
+		return
+	}
+	if o.closed() {
+		o.lapsed = false
 		return
 	}
 	o.met, o.doneAt = true, t
@@ -433,7 +483,7 @@ func (o *refOb) fire(l sla.Level, t time.Time) {
 // step moves o's clock through the minute [t, t+1m), firing the
 // thresholds crossed strictly inside it.
 func (s *refState) step(o *refOb, t time.Time) {
-	o.history = append(o.history, !o.stopped && !o.closed())
+	o.history = append(o.history, !o.stopped && (!o.closed() || o.lapsed))
 	if o == s.res && o.met && s.resolved && refOpen(o.cal, t) {
 		o.resolvedP += time.Minute
 	}
@@ -546,9 +596,15 @@ func (s *refState) apply(i int, e sla.Event) {
 		s.keepPromises(t)
 	case sla.Reopen:
 		s.resolved = false
-		// A met resolution is open again; one no longer owed (its
-		// target lost before the Resolve) stays as it was.
-		if o := s.res; o.met {
+		// A met resolution is open again; one that lapsed (its target
+		// lost before the Resolve) lapses again, from where it first
+		// did (the resolved minutes are in its history as stood
+		// still), and takes a target if the policy in force has one.
+		if o := s.res; o.cancelled || o.frozen {
+			o.stopped = false
+			o.lapsed = true
+			s.retarget(o, t)
+		} else if o.met {
 			o.met, o.doneAt = false, time.Time{}
 			o.paused += o.resolvedP
 			o.resolvedP = 0
@@ -563,6 +619,8 @@ func (s *refState) apply(i int, e sla.Event) {
 				} else {
 					o.cancelled, o.doneAt = true, t
 				}
+				o.stopped = false
+				o.lapsed, o.lapsedAt = true, len(o.history)
 			} else {
 				o.dueAtDone = time.Time{}
 				o.stopped = false
