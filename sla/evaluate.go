@@ -40,6 +40,14 @@ import (
 // answered by e-mail. A CustomerMessage without a Channel offers no
 // channel.
 //
+// Which appointment a Held keeps: the one scheduled at the Held's Due if it
+// has one (the first logged of appointments scheduled at the same time; an
+// error wrapping ErrEventOutOfSequence if none scheduled then waits to be
+// held); otherwise, of the appointments not yet held, the earliest
+// scheduled whose deadline (its time plus the grace of the appointment
+// target in force, none without one) is not before the Held, and if every
+// one is past its deadline, the latest scheduled, held late.
+//
 // How a Reclassify works: the policy is selected again for the new class,
 // and every open obligation takes the new policy's target for its metric,
 // keeping its start and the business time it has used so far (counted in
@@ -678,18 +686,12 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		ev.open(AppointmentKept, t, e.Due)
 
 	case Held:
-		best := -1
-		for j := range ev.obs {
-			o := &ev.obs[j]
-			if o.key.Metric == AppointmentKept && !o.held && (best < 0 || o.base.Before(ev.obs[best].base)) {
-				best = j
-			}
+		j, err := ev.heldAppointment(e)
+		if err != nil {
+			return err
 		}
-		if best < 0 {
-			return fmt.Errorf("%w: no appointment to hold", ErrEventOutOfSequence)
-		}
-		ev.obs[best].held = true
-		ev.meet(best, t)
+		ev.obs[j].held = true
+		ev.meet(j, t)
 
 	case Wait:
 		if ev.waiting || ev.resolved {
@@ -770,6 +772,55 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		ev.owner = e.Owner
 	}
 	return nil
+}
+
+// heldAppointment returns the index of the appointment that Held event e
+// keeps, among those not yet held: the one scheduled at e.Due if e names
+// one (the first scheduled of equal ones); otherwise the earliest
+// scheduled whose deadline, its scheduled time plus the grace of the
+// policy in force, is not before e.Time; failing that, the latest
+// scheduled (held late).
+func (ev *evaluator) heldAppointment(e *Event) (int, error) {
+	onTime, late := -1, -1
+	for j := range ev.obs {
+		o := &ev.obs[j]
+		if o.key.Metric != AppointmentKept || o.held {
+			continue
+		}
+		switch {
+		case !e.Due.IsZero():
+			if o.base.Equal(e.Due) {
+				return j, nil
+			}
+		case !ev.deadline(o).Before(e.Time):
+			if onTime < 0 || o.base.Before(ev.obs[onTime].base) {
+				onTime = j
+			}
+		case late < 0 || o.base.After(ev.obs[late].base):
+			late = j
+		}
+	}
+	switch {
+	case !e.Due.IsZero():
+		return -1, fmt.Errorf("%w: no appointment scheduled at %v waits to be held", ErrEventOutOfSequence, e.Due)
+	case onTime >= 0:
+		return onTime, nil
+	case late >= 0:
+		return late, nil
+	}
+	return -1, fmt.Errorf("%w: no appointment to hold", ErrEventOutOfSequence)
+}
+
+// deadline returns the last instant at which appointment o is held on
+// time under the policy in force: its scheduled time plus the target's
+// grace, or its scheduled time if the policy sets no target.
+func (ev *evaluator) deadline(o *oblig) time.Time {
+	tgt := ev.target(o)
+	if tgt == nil {
+		return o.base
+	}
+	cal, _ := ev.calendarOf(tgt)
+	return tgt.Within.AddTo(cal, o.base)
 }
 
 // endWait ends waiting on the customer at t.

@@ -32,7 +32,11 @@ const (
 	// Appointment: a call or meeting is scheduled for Due. A Held event
 	// by Due plus the target's grace keeps it.
 	Appointment EventType = "appointment"
-	// Held: the earliest scheduled appointment not yet held took place.
+	// Held: an appointment took place. It keeps the one scheduled at Due
+	// if Due is set (an error if none scheduled then waits to be held);
+	// otherwise, of the appointments not yet held, the earliest scheduled
+	// whose time plus the target's grace is not before the Held, or if
+	// every one is past that, the latest scheduled (held late).
 	Held EventType = "held"
 	// Wait: we wait on the customer; the resolution and periodic update
 	// clocks stop until a Resume or a customer message.
@@ -66,7 +70,8 @@ type Event struct {
 	// Actor is who did it (an agent, a bot, the customer). Informational.
 	Actor string
 	// Due is the promised time of a Promise and the scheduled time of an
-	// Appointment; it must not be before Time.
+	// Appointment; it must not be before Time. On a Held it may name the
+	// appointment held, by its scheduled time.
 	Due time.Time
 	// Class holds the new party, kind and priority of a Reclassify; empty
 	// fields are unchanged.

@@ -121,7 +121,9 @@ func genLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
 // logState is what a log drawn so far allows next.
 type logState struct {
 	waiting, resolved bool
-	appointments      int // not yet held
+	appointments      int         // not yet held
+	naming            int         // 0 before the first Held, then 1 if Helds name their appointment (by Due), 2 if not
+	scheduled         []time.Time // while Helds name theirs: the Due of each appointment not yet held
 }
 
 // draw draws an event at instant at, with any due time (of a promise or an
@@ -146,11 +148,23 @@ func (s *logState) draw(t *rapid.T, at time.Time, maxDue time.Duration) (sla.Eve
 		s.waiting = false
 	case sla.Appointment:
 		s.appointments++
+		s.scheduled = append(s.scheduled, e.Due)
 	case sla.Held:
 		if s.appointments == 0 {
 			return e, false
 		}
 		s.appointments--
+		if s.naming == 0 {
+			s.naming = 2
+			if rapid.Bool().Draw(t, "naming") {
+				s.naming = 1
+			}
+		}
+		if s.naming == 1 {
+			k := rapid.IntRange(0, len(s.scheduled)-1).Draw(t, "held")
+			e.Due = s.scheduled[k]
+			s.scheduled = slices.Delete(s.scheduled, k, k+1)
+		}
 	case sla.Wait:
 		if s.waiting || s.resolved {
 			return e, false

@@ -184,6 +184,19 @@ func TestAppointmentNobodyAttends(t *testing.T) {
 	late := append(events, sla.Event{Time: at("2026-03-10 15:40"), Type: sla.Held})
 	st = evaluate(t, policies, inq, late, at("2026-03-10 16:00"))
 	assert.Equal(t, sla.MetLate, obligation(t, st, "appointment#1").State)
+
+	// Another call is scheduled the next morning for 14:00 and held:
+	// the Held keeps the second appointment, the first stays a no-show.
+	again := append(events,
+		sla.Event{Time: at("2026-03-11 09:00"), Type: sla.Appointment, Channel: sla.Meeting, Due: at("2026-03-11 14:00")},
+		sla.Event{Time: at("2026-03-11 14:02"), Type: sla.Held},
+	)
+	st = evaluate(t, policies, inq, again, at("2026-03-11 16:00"))
+	assert.Equal(t, sla.Breached, obligation(t, st, "appointment#1").State)
+	ap2 := obligation(t, st, "appointment#2")
+	assert.Equal(t, sla.Met, ap2.State)
+	assert.Equal(t, at("2026-03-11 14:02"), ap2.DoneAt)
+	assert.Empty(t, ap2.Escalations)
 }
 
 // A lead fills in a web form leaving only an e-mail address and is phoned

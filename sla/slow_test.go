@@ -47,9 +47,12 @@ package sla_test
 //     Reopen makes a met resolution open again (and a met-late one
 //     breached: lateness is final), the resolved span counting as paused.
 //   - A promise is kept by a later counting reply or the resolution, an
-//     appointment by a Held (the earliest scheduled one not yet held). Both
-//     are due at their Due plus the grace; their clock runs from the event,
-//     and the budget is what it reads at that instant.
+//     appointment by a Held: the one its Due names, or else, of those not
+//     yet held, the earliest scheduled whose Due plus the grace of the
+//     policy in force is not before the Held, or else the latest
+//     scheduled. Both are due at their Due plus the grace; their clock
+//     runs from the event, and the budget is what it reads at that
+//     instant.
 //   - Reply rules: a reply on a channel the customer never offered (the
 //     inquiry's ReplyTo, else its channel, and every channel a customer
 //     message named) is a violation unless any reply counts; under the
@@ -565,14 +568,9 @@ func (s *refState) apply(i int, e sla.Event) {
 	case sla.Appointment:
 		s.open(sla.AppointmentKept, t, e.Due)
 	case sla.Held:
-		var best *refOb
-		for _, o := range s.obs {
-			if o.key.Metric == sla.AppointmentKept && !o.held && (best == nil || o.base.Before(best.base)) {
-				best = o
-			}
-		}
-		best.held = true
-		s.meet(best, t)
+		o := s.heldAppointment(e)
+		o.held = true
+		s.meet(o, t)
 	case sla.Wait:
 		s.waiting = true
 		s.res.stopped = true
@@ -643,6 +641,40 @@ func (s *refState) apply(i int, e sla.Event) {
 			s.retarget(o, t)
 		}
 	}
+}
+
+// heldAppointment returns the appointment that Held e keeps; the log is
+// valid, so there is one.
+func (s *refState) heldAppointment(e sla.Event) *refOb {
+	var pending []*refOb // not yet held, in the order they were scheduled
+	for _, o := range s.obs {
+		if o.key.Metric == sla.AppointmentKept && !o.held {
+			pending = append(pending, o)
+		}
+	}
+	if !e.Due.IsZero() {
+		i := slices.IndexFunc(pending, func(o *refOb) bool { return o.base.Equal(e.Due) })
+		return pending[i]
+	}
+	slices.SortStableFunc(pending, func(a, b *refOb) int { return a.base.Compare(b.base) })
+	for _, o := range pending {
+		deadline := o.base
+		if tgt := s.target(sla.AppointmentKept); tgt != nil {
+			deadline = tgt.Within.AddTo(s.calendarFor(tgt), o.base)
+		}
+		if !e.Time.After(deadline) {
+			return o
+		}
+	}
+	// All are past their deadline: the latest scheduled, the first
+	// logged of equals.
+	last := pending[len(pending)-1]
+	for _, o := range pending {
+		if o.base.Equal(last.base) {
+			return o
+		}
+	}
+	panic("unreachable")
 }
 
 func (s *refState) endWait() {
