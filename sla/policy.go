@@ -23,7 +23,9 @@ const (
 	// default.
 	OfferedChannels ReplyRule = iota
 	// SameChannel: a reply counts if it is on the channel of the
-	// customer's latest message (the inquiry itself at first).
+	// customer's latest message (the inquiry itself at first) when the
+	// customer offered that channel; when they did not (a web form that
+	// left an e-mail address), on any channel they offered.
 	SameChannel
 	// AnyChannel: every reply counts.
 	AnyChannel

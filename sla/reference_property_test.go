@@ -111,14 +111,15 @@ func TestStoppedClockWaitsForDayEnd(t *testing.T) {
 		fired    []string
 		next     string
 	}{
-		// Received on Saturday at midnight: one business day ends on
-		// Monday at 09:00, with no business time in between.
-		{"zero budget, waiting", "2026-03-07 00:00", []sla.Event{{Time: at("2026-03-07 00:00"), Type: sla.Wait}},
-			"2026-03-07 00:00", sla.Paused, "", []string{"before@Sat 00:00"}, "2026-03-09 09:00"},
-		{"zero budget, waiting over the weekend", "2026-03-07 00:00", []sla.Event{{Time: at("2026-03-07 00:00"), Type: sla.Wait}},
-			"2026-03-08 12:00", sla.Paused, "", []string{"before@Sat 00:00"}, "2026-03-09 09:00"},
-		{"zero budget, waiting at the day's end", "2026-03-07 00:00", []sla.Event{{Time: at("2026-03-07 00:00"), Type: sla.Wait}},
-			"2026-03-09 09:00", sla.Breached, "2026-03-09 09:00", []string{"before@Sat 00:00", "due@Mon 09:00"}, ""},
+		// Received on Saturday at midnight: the day counts from Monday's
+		// opening and ends on Tuesday at 09:00; waiting from the start
+		// until Monday noon stops the clock for three business hours.
+		{"received on Saturday, waiting", "2026-03-07 00:00", []sla.Event{{Time: at("2026-03-07 00:00"), Type: sla.Wait}},
+			"2026-03-08 12:00", sla.Paused, "", nil, ""},
+		{"received on Saturday, resumed Monday noon", "2026-03-07 00:00", []sla.Event{
+			{Time: at("2026-03-07 00:00"), Type: sla.Wait},
+			{Time: at("2026-03-09 12:00"), Type: sla.Resume},
+		}, "2026-03-10 12:30", sla.Breached, "2026-03-10 12:00", []string{"before@Tue 11:00", "due@Tue 12:00"}, "2026-03-10 13:00"},
 		// Received on Friday evening: the day ends on Tuesday at
 		// 09:00, the eight business hours of Monday used by 17:00.
 		{"waiting after hours", "2026-03-06 18:00", []sla.Event{{Time: at("2026-03-09 20:00"), Type: sla.Wait}},

@@ -58,12 +58,14 @@ func TestOneBusinessDay(t *testing.T) {
 	fr := obligation(t, st, "first_reply")
 	assert.Equal(t, at("2026-03-09 16:55"), fr.Due)
 	assert.Equal(t, sla.Duration{Days: 1}, fr.Target)
-	// Received on Saturday: the next open day is Monday, 10:00 there is
-	// open, due Monday 10:00... no: the day counts from Saturday's date to
-	// Monday, at Saturday's wall-clock time.
+	// Received on Saturday: the day counts from Monday's opening, so it
+	// is all of Monday, due Tuesday at 09:00 — not Monday 10:00 (the
+	// same wall time on the next open day), which would leave an hour.
 	inq.Received = at("2026-03-07 10:00")
 	st = evaluate(t, policies, inq, nil, at("2026-03-07 11:00"))
-	assert.Equal(t, at("2026-03-09 10:00"), obligation(t, st, "first_reply").Due)
+	fr = obligation(t, st, "first_reply")
+	assert.Equal(t, at("2026-03-10 09:00"), fr.Due)
+	assert.Equal(t, 8*time.Hour, fr.Remaining)
 }
 
 // A complaint on social media has a one-hour target in plain time, any

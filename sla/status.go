@@ -122,7 +122,7 @@ const (
 	Met                    // done by the due time
 	MetLate                // done after the due time
 	Breached               // the due time passed and it is not done
-	Cancelled              // no longer owed, before its due time
+	Cancelled              // no longer owed, at or before its due instant
 )
 
 var stateNames = [...]string{"running", "paused", "met", "met_late", "breached", "cancelled"}

@@ -134,10 +134,16 @@ func (s *Scenario) Appointment(when string, ch sla.Channel, due string) *Scenari
 	return s.At(when, sla.Event{Type: sla.Appointment, Channel: ch, Due: s.Time(due)})
 }
 
-// Held records at when that the earliest pending appointment took place.
-func (s *Scenario) Held(when string) *Scenario {
+// Held records at when that an appointment took place: the one scheduled
+// at the optional scheduled instant, or else the one sla.Held's rule picks
+// (the earliest whose deadline has not passed, else the latest held late).
+func (s *Scenario) Held(when string, scheduled ...string) *Scenario {
 	s.t.Helper()
-	return s.At(when, sla.Event{Type: sla.Held})
+	e := sla.Event{Type: sla.Held}
+	if len(scheduled) > 0 {
+		e.Due = s.Time(scheduled[0])
+	}
+	return s.At(when, e)
 }
 
 // Wait adds, at when, that we wait on the customer.

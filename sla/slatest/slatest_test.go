@@ -239,3 +239,14 @@ func TestScenarioThatCannotBeEvaluatedStops(t *testing.T) {
 	f := record(func(ft slatest.T) { slatest.New(ft, policies, sla.Inquiry{}) })
 	assert.True(t, f.failedNow, "an inquiry without a Received time")
 }
+
+// A Held may name the appointment it keeps by its scheduled time.
+func TestHeldNamesItsAppointment(t *testing.T) {
+	s := slatest.New(t, policies, lead())
+	s.Appointment("2026-11-23T09:10", sla.Phone, "2026-11-24T10:00").
+		Appointment("2026-11-23T09:11", sla.Phone, "2026-11-24T14:00").
+		Held("2026-11-24T10:05", "2026-11-24T14:00") // the 14:00 call, moved up
+	assert.Equal(t, s.Time("2026-11-24T14:00"), s.Events()[2].Due)
+	s.AssertState("2026-11-24T10:30", "appointment#1", sla.Breached)
+	s.AssertState("2026-11-24T10:30", "appointment#2", sla.Met)
+}
