@@ -123,6 +123,9 @@ func decodeDocument(data []byte) (document, error) {
 	if err := dec.Decode(&raw); err != nil {
 		return document{}, decodeError(err, "")
 	}
+	if err := exactKeys(data, &raw, ""); err != nil {
+		return document{}, err
+	}
 	if len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) > 0 {
 		return document{}, &ConfigError{Err: fmt.Errorf("%w: data after the document", ErrBadPolicy)}
 	}
@@ -253,6 +256,36 @@ func decodeAt(data []byte, v any, path string) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err, path)
+	}
+	return exactKeys(data, v, path)
+}
+
+// exactKeys refuses, as unknown, a member of the JSON object data whose
+// name matches a field of the struct v points to only when case is
+// ignored: encoding/json would take "Within" for "within", a document
+// this package would never write.
+func exactKeys(data []byte, v any, path string) error {
+	t := reflect.TypeOf(v)
+	if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return nil
+	}
+	var members map[string]json.RawMessage
+	if json.Unmarshal(data, &members) != nil {
+		return nil // not an object (null): nothing to check
+	}
+	st := t.Elem()
+	for _, name := range slices.Sorted(maps.Keys(members)) {
+		known := false
+		for i := range st.NumField() {
+			tag, _, _ := strings.Cut(st.Field(i).Tag.Get("json"), ",")
+			if tag == name {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return &ConfigError{fieldPath(path, name), fmt.Errorf("%w: unknown field", ErrBadPolicy)}
+		}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/replyby/replyby/calendar"
 	"github.com/replyby/replyby/sla"
 )
 
@@ -55,6 +56,15 @@ func TestParsePoliciesDecodeErrorsNamePath(t *testing.T) {
 		{`{"calendars": ["x"], "policies": [{"name": "a"}]}`, `calendars: bad policy: a list where an object is expected`},
 		{`{"polices": [{"name": "a"}]}`, `polices: bad policy: unknown field`},
 		{`{"": []}`, `[""]: bad policy: unknown field`},
+		// Member names match exactly, not ignoring case as encoding/json.
+		{`{"Policies": [{"name": "a"}]}`, `Policies: bad policy: unknown field`},
+		{`{"policies": [{"Name": "a"}]}`, `policies[0].Name: bad policy: unknown field`},
+		{target(`{"Within": "1h"}`), `policies[1].targets.first_reply.Within: bad policy: unknown field`},
+		{target(`{"within": "1h", "escalation": [{"name": "w", "AT": "75%"}]}`),
+			`policies[1].targets.first_reply.escalation[0].AT: bad policy: unknown field`},
+		{`{"policies": [{"name": "a", "match": {"Channels": ["email"]}}, {"name": "b"}]}`,
+			`policies[0].match.Channels: bad policy: unknown field`},
+
 		// Not one JSON object: the document as a whole.
 		{`[]`, `sla: policy document: bad policy: a list where an object is expected`},
 		{`"policies"`, `sla: policy document: bad policy: a string where an object is expected`},
@@ -74,4 +84,11 @@ func TestParsePoliciesDecodeErrorsNamePath(t *testing.T) {
 			}
 		})
 	}
+}
+
+// Calendars are checked by calendar.Parse, as exactly, under their path.
+func TestParsePoliciesCalendarKeysExact(t *testing.T) {
+	_, err := sla.ParsePolicies([]byte(`{"calendars": {"c": {"Zone": "UTC", "week": {"mon": ["09:00-17:00"]}}}, "policies": [{"name": "a"}]}`))
+	require.ErrorIs(t, err, calendar.ErrBadJSON)
+	assert.EqualError(t, err, `calendars["c"]: Zone: unknown field`)
 }
