@@ -116,10 +116,15 @@ func newEntry(inq Inquiry, asOf time.Time) *entry {
 	return &entry{inq: inq, asOf: asOf, pos: -1, apos: -1, bpos: -1}
 }
 
-// A sentKey names an escalation level of an obligation.
+// A sentKey names an escalation level of an obligation, delivered or (for
+// a monitor) being delivered.
 type sentKey struct {
 	ob    Key
 	level string
+	// pending marks a level a monitor's sweep handed out and its host
+	// has not yet returned from: a snapshot leaves it out, so that a
+	// crash before the host's callback returns delivers it again.
+	pending bool
 }
 
 // NewLedger returns an empty ledger over ps.
@@ -303,7 +308,11 @@ type Alert struct {
 // recorded late or an inquiry was added late, is delivered by the first
 // sweep that sees it: Sweep delivers every level once, in instant order
 // within a sweep.
-func (l *Ledger) Sweep(now time.Time) []Alert {
+func (l *Ledger) Sweep(now time.Time) []Alert { return l.sweep(now, false) }
+
+// sweep is Sweep; with pending, the levels it returns stay out of
+// snapshots until ack.
+func (l *Ledger) sweep(now time.Time, pending bool) []Alert {
 	l.mu.Lock()
 	var batch []*entry
 	for len(l.due) > 0 && !l.due[0].next.After(now) {
@@ -326,7 +335,7 @@ func (l *Ledger) Sweep(now time.Time) []Alert {
 				if esc.At.After(now) || e.delivered(ob.Key, esc.Level) {
 					continue
 				}
-				e.sent = append(e.sent, sentKey{ob.Key, esc.Level})
+				e.sent = append(e.sent, sentKey{ob.Key, esc.Level, pending})
 				alerts = append(alerts, Alert{Inquiry: e.inq.ID, Escalation: esc})
 			}
 		}
@@ -340,6 +349,19 @@ func (l *Ledger) Sweep(now time.Time) []Alert {
 		l.changed()
 	}
 	return alerts
+}
+
+// ack marks a's level delivered for good: a snapshot records it.
+func (l *Ledger) ack(a Alert) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.byID[a.Inquiry]; ok {
+		for i := range e.sent {
+			if k := &e.sent[i]; k.ob == a.Obligation && k.level == a.Level {
+				k.pending = false
+			}
+		}
+	}
 }
 
 // Delivered reports whether Sweep has delivered the level named level of
@@ -936,7 +958,9 @@ func (l *Ledger) Snapshot(w io.Writer) error {
 			}
 		}
 		for _, k := range e.sent {
-			se.Sent = append(se.Sent, [2]string{k.ob.String(), k.level})
+			if !k.pending {
+				se.Sent = append(se.Sent, [2]string{k.ob.String(), k.level})
+			}
 		}
 		inquiries = append(inquiries, se)
 	}
@@ -1103,7 +1127,7 @@ func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*
 		if err != nil || s[1] == "" {
 			return nil, Status{}, fmt.Errorf("delivered[%d]: bad key %q", j, s)
 		}
-		e.sent = append(e.sent, sentKey{k, s[1]})
+		e.sent = append(e.sent, sentKey{k, s[1], false})
 	}
 	st, err := l.ps.Evaluate(e.inq, e.events, e.asOf)
 	if err != nil {

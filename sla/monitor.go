@@ -33,8 +33,12 @@ import (
 // Restart. The ledger remembers which levels it has delivered, and a
 // snapshot records them (see [Ledger.Snapshot]); a monitor over a ledger
 // restored from a snapshot delivers only the levels not delivered before
-// it was taken. A level delivered after the snapshot was taken is delivered
-// again after a restore from it: take a snapshot after the callbacks whose
+// it was taken. A level counts as delivered when the callback for it has
+// returned: a snapshot taken while it runs (from another goroutine, or
+// from the callback itself) leaves it out, so a crash before the callback
+// returns delivers it again. Delivery is thus at least once across
+// restarts: a level delivered after the snapshot was taken is delivered
+// again after a restore from it. Take a snapshot after the callbacks whose
 // work must not repeat, or make that work idempotent by its key.
 //
 // Sweeps do not overlap: if the timer fires while a sweep is delivering
@@ -136,7 +140,8 @@ func (m *Monitor) fire() {
 	}
 	defer m.rearm()
 	defer m.sweeping.Unlock()
-	for _, a := range m.l.Sweep(m.c.Now()) {
+	for _, a := range m.l.sweep(m.c.Now(), true) {
 		m.deliver(a)
+		m.l.ack(a)
 	}
 }

@@ -261,3 +261,39 @@ func TestMonitorSystemClockConcurrent(t *testing.T) {
 	}
 	assert.Len(t, seen, 2*writers*each)
 }
+
+// A snapshot taken while the host's callback runs leaves that level out:
+// a crash before the callback returns delivers it again after a restore
+// (at least once), and levels whose callbacks returned are not repeated.
+func TestMonitorSnapshotDuringDelivery(t *testing.T) {
+	c := clock.NewManual(at("2026-03-09 10:00"))
+	l := sla.NewLedger(policies)
+	require.NoError(t, l.Add(socialComplaint("c1")))
+	var during bytes.Buffer
+	var got []string
+	m, err := sla.NewMonitor(l, c, func(a sla.Alert) {
+		got = append(got, a.Level)
+		if a.Level == "breach" {
+			require.NoError(t, l.Snapshot(&during)) // then the process dies
+		}
+	})
+	require.NoError(t, err)
+	c.Set(at("2026-03-09 12:00"))
+	m.Stop()
+	require.Equal(t, []string{"warn", "breach"}, got)
+	assert.Contains(t, during.String(), `["first_reply","warn"]`)
+	assert.NotContains(t, during.String(), `["first_reply","breach"]`)
+
+	// After the callback returned, a snapshot records it.
+	assert.Contains(t, snapshot(t, l), `["first_reply","breach"]`)
+
+	restored := sla.NewLedger(policies)
+	require.NoError(t, restored.Restore(&during))
+	c2 := clock.NewManual(at("2026-03-09 12:00"))
+	var again []string
+	m2, err := sla.NewMonitor(restored, c2, func(a sla.Alert) { again = append(again, a.Level) })
+	require.NoError(t, err)
+	defer m2.Stop()
+	c2.Advance(time.Minute)
+	assert.Equal(t, []string{"breach"}, again, "the level whose callback never returned, and only it")
+}
