@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -286,7 +288,39 @@ func (a *app) handler() http.Handler {
 		}
 		writeJSON(w, http.StatusOK, list)
 	})
-	return mux
+	return jsonErrors(mux)
+}
+
+// jsonErrors answers the mux's own errors (404 for an unknown path, 405
+// for a wrong method) in JSON like every other error, keeping its status
+// and headers (Allow).
+func jsonErrors(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, pattern := mux.Handler(r); pattern == "" {
+			rec := &statusOnly{ResponseWriter: w}
+			mux.ServeHTTP(rec, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// statusOnly writes a mux's plain-text error as {"error": ...} with the
+// same status.
+type statusOnly struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusOnly) WriteHeader(code int) { s.code = code }
+
+func (s *statusOnly) Write(p []byte) (int, error) {
+	if s.code == 0 {
+		s.code = http.StatusOK
+	}
+	s.Header().Del("X-Content-Type-Options")
+	writeJSON(s.ResponseWriter, s.code, map[string]string{"error": strings.TrimSpace(string(p))})
+	return len(p), nil
 }
 
 // writeStatus evaluates the inquiry at the clock's time and writes it. A
@@ -328,14 +362,25 @@ func (a *app) fail(w http.ResponseWriter, err error) {
 	}
 }
 
+// decode reads the request body as exactly one JSON value into v, or
+// answers 413 (over 1 MB) or 400 (anything else wrong) and returns false.
 func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-		return false
+	err := dec.Decode(v)
+	if err == nil {
+		if _, extra := dec.Token(); extra != io.EOF {
+			err = errors.New("data after the JSON value")
+		}
 	}
-	return true
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": err.Error()})
+	case err != nil:
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
+	}
+	return err == nil
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

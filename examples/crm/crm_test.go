@@ -2,10 +2,12 @@ package main
 
 import (
 	"database/sql"
+	"encoding/json"
 	"io"
 	"log"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -154,3 +156,35 @@ func TestDemo(t *testing.T) {
 type testWriter []byte
 
 func (w *testWriter) Write(p []byte) (int, error) { *w = append(*w, p...); return len(p), nil }
+
+// Every error is JSON with the right status: trailing data, a body over
+// 1 MB, a wrong method, an unknown path.
+func TestHTTPErrorsAreJSON(t *testing.T) {
+	s, err := start(filepath.Join(t.TempDir(), "crm.db"), policies, clock.NewManual(ny(23, 9, 0)), log.New(io.Discard, "", 0))
+	require.NoError(t, err)
+	defer s.kill()
+	send := func(method, path, body string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
+		require.NoError(t, err)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var e struct{ Error string }
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&e), "%s %s: not JSON", method, path)
+		assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
+		return res.StatusCode, e.Error
+	}
+	code, msg := send("POST", "/inquiries", `{"id":"a","channel":"email"} {"id":"b"}`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, msg, "data after the JSON value")
+	code, _ = send("POST", "/inquiries", `{"id":"`+strings.Repeat("x", 2<<20)+`"}`)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
+	code, msg = send("DELETE", "/inquiries/a", "")
+	assert.Equal(t, http.StatusMethodNotAllowed, code)
+	assert.Contains(t, msg, "Method Not Allowed")
+	code, _ = send("GET", "/nowhere", "")
+	assert.Equal(t, http.StatusNotFound, code)
+	code, _ = send("GET", "/inquiries/a", "")
+	assert.Equal(t, http.StatusNotFound, code, "not stored: the bad create left nothing")
+}
