@@ -37,12 +37,11 @@
 // Calendars are exact for local dates from 1970 through 2099 (the supported
 // range) and closed outside it; a budget that does not run out inside the
 // range gives the range's end. Always is the exception: open at every
-// instant, with no range. One known inexactness: where a zone set its clock
-// back across midnight, so that a date began twice (America/St_Johns and
-// America/Goose_Bay 1987-2010, America/Moncton 1993-2006,
-// Antarctica/Casey 2010), business time in the hour around that change
-// can be off, as the engine takes each date's time to come after the
-// previous date's; no zone does this today.
+// instant, with no range. Zone history is followed exactly, including its
+// oddities: where a zone set its clock back across midnight, so that a
+// date began twice (America/St_Johns until 2011), each instant is open or
+// closed by its own wall clock and date, and business time still adds up
+// in real time.
 //
 // A calendar that could leave a search unbounded — an empty weekly template,
 // or overrides that close a whole year — is refused when built with

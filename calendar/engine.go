@@ -72,6 +72,12 @@ type exception struct {
 	open        int64 // open seconds that day
 	gStart      int64 // open seconds in the range before that day
 	deltaBefore int64 // Σ (open − template open) over earlier exceptions
+	// begin is the Unix second from which on the local date stays at or
+	// after day. An instant of the date before it — possible only where
+	// the clock was set back across midnight, so that the date began
+	// twice — belongs with the previous date's, which it interleaves in
+	// real time.
+	begin int64
 }
 
 // base is the engine of a calendar built from a weekly template and
@@ -185,6 +191,9 @@ func (e *base) cumHint(t time.Time) (int64, int, int) {
 	}
 	i := e.findExc(d)
 	if i < len(e.exc) && e.exc[i].day == d {
+		if u < e.exc[i].begin && i > 0 {
+			i-- // the date began twice: see exception.begin
+		}
 		x := &e.exc[i]
 		return x.gStart*nsPerSec + within(e.real[x.first:x.first+x.n], u, t.Nanosecond()), i, j
 	}
@@ -320,6 +329,9 @@ func (e *base) isOpen(t time.Time) bool {
 	}
 	i := e.findExc(d)
 	if i < len(e.exc) && e.exc[i].day == d {
+		if u < e.exc[i].begin && i > 0 {
+			i-- // the date began twice: see exception.begin
+		}
 		x := &e.exc[i]
 		return contains(e.real[x.first:x.first+x.n], u)
 	}
@@ -483,16 +495,29 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 		}
 	}
 	slices.Sort(days)
-	e.exc = make([]exception, 0, len(days))
-	var deltaSum int64
-	for _, d := range days {
+	// Each exception's real pieces, then those of a date that began twice
+	// moved to the previous date's (see exception.begin), so that the
+	// dates' pieces follow each other in real time.
+	dayReal := make([][]piece, len(days))
+	begins := make([]int64, len(days))
+	for k, d := range days {
 		wall := normalize(append(inDay(program(d)), tails(program(d-1))...))
 		if c := closures[d]; len(c) > 0 {
 			wall = subtract(wall, normalize(c))
 		}
+		dayReal[k] = e.realPieces(d, wall, nil)
+		begins[k] = e.dayBegin(d)
+		for k > 0 && days[k-1] == d-1 && len(dayReal[k]) > 0 && dayReal[k][0].start < begins[k] {
+			dayReal[k-1] = normalize(append(dayReal[k-1], dayReal[k][0]))
+			dayReal[k] = dayReal[k][1:]
+		}
+	}
+	e.exc = make([]exception, 0, len(days))
+	var deltaSum int64
+	for k, d := range days {
 		first := len(e.real)
-		e.real = e.realPieces(d, wall, e.real)
-		x := exception{day: d, first: int32(first), n: int32(len(e.real) - first), deltaBefore: deltaSum}
+		e.real = append(e.real, dayReal[k]...)
+		x := exception{day: d, first: int32(first), n: int32(len(e.real) - first), deltaBefore: deltaSum, begin: begins[k]}
 		for _, p := range e.real[first:] {
 			x.open += p.len()
 		}
@@ -510,6 +535,33 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	e.first = wallInstant(loc, windowFirst, 0)
 	e.last = wallInstant(loc, windowLast, 0)
 	return e, nil
+}
+
+// dayBegin returns the Unix second from which on the local date is d or
+// later: the last time the wall clock reaches d's midnight (or jumps past
+// it). It is the first such time except where the clock was set back
+// across midnight.
+func (e *base) dayBegin(d date.Date) int64 {
+	dayL := dayStart(d)
+	lo, hi := dayL-30*3600, dayL+30*3600
+	begin := lo
+	prevEnd := int64(-1 << 62) // local second at the end of the previous segment
+	for u := lo; u < hi; {
+		segEnd := hi
+		if i := e.transAt.search(u + 1); i < len(e.trans) && e.trans[i].at < hi {
+			segEnd = e.trans[i].at
+		}
+		off := e.offsetAt(u)
+		switch {
+		case u+off >= dayL && prevEnd < dayL:
+			begin = u // jumped to or past midnight at u
+		case u+off < dayL && dayL < segEnd+off:
+			begin = dayL - off
+		}
+		prevEnd = segEnd + off
+		u = segEnd
+	}
+	return begin
 }
 
 // realPieces appends the real instants, in Unix seconds, whose wall clock
