@@ -391,6 +391,10 @@ func TestComposeTooLarge(t *testing.T) {
 	}
 	dense, err := New(time.UTC, Weekdays(slots...), Hours(time.Saturday, slots...), Hours(time.Sunday, slots...))
 	require.NoError(t, err)
+	_, err = Union(dense, nil)
+	assert.ErrorIs(t, err, ErrBadZone, "nil is not taken for Always")
+	_, err = Intersect(&Calendar{}, dense)
+	assert.ErrorContains(t, err, "Intersect[0]: a nil or zero Calendar")
 	_, err = Union(dense, dense)
 	assert.ErrorIs(t, err, ErrTooLarge)
 	_, err = Intersect(dense, mustParse(t, nineToFive))

@@ -12,9 +12,10 @@ import (
 // Union returns the calendar open whenever any of cals is open. Calendars
 // in different zones compose over real instants. The result reports the
 // first calendar's zone (used by AddDays) and has no JSON form. A union
-// with Always is Always. A composition holds every open span of the
-// supported range; one of more than about a million spans is refused with
-// ErrTooLarge.
+// with Always is Always; a nil or zero Calendar among cals is refused
+// (ErrBadZone), not taken for Always. A composition holds every open span
+// of the supported range; one of more than about a million spans is
+// refused with ErrTooLarge.
 func Union(cals ...*Calendar) (*Calendar, error) {
 	return compose("Union", cals, false)
 }
@@ -23,7 +24,7 @@ func Union(cals ...*Calendar) (*Calendar, error) {
 // as a New York office's hours within a London customer's. The result
 // reports the first calendar's zone (used by AddDays) and has no JSON form.
 // An intersection that some year is never open is refused with
-// ErrNeverOpen.
+// ErrNeverOpen; nil, zero and too large calendars as for Union.
 func Intersect(cals ...*Calendar) (*Calendar, error) {
 	return compose("Intersect", cals, true)
 }
@@ -39,9 +40,15 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	}
 	var members []*Calendar
 	names := make([]string, 0, len(cals))
-	for _, c := range cals {
+	for i, c := range cals {
+		if c == nil || (c.eng == nil && c.loc == nil) {
+			// Alone, a nil or zero Calendar counts plain time; in a
+			// composition it is almost surely a mistake that would
+			// open a union at every instant.
+			return nil, fieldErr(op+"["+itoa(i)+"]", "", "a nil or zero Calendar: use Always() for one open at every instant", ErrBadZone)
+		}
 		names = append(names, c.Name())
-		if c == nil || c.eng == nil {
+		if c.eng == nil {
 			if !intersect {
 				return Always(), nil
 			}
