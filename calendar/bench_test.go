@@ -94,3 +94,21 @@ func BenchmarkNew(b *testing.B) {
 		benchCalendar(b)
 	}
 }
+
+// BenchmarkNextClose: on the office calendar the open stretch ends the
+// same day; on a 24×7 calendar in a zone, it ends only at the range's end.
+func BenchmarkNextClose(b *testing.B) {
+	t := time.Date(2026, 11, 20, 15, 55, 0, 0, time.UTC)
+	allWeek := mustParse(b, `{"zone":"Europe/London","week":{"mon":["00:00-24:00"],"tue":["00:00-24:00"],"wed":["00:00-24:00"],"thu":["00:00-24:00"],"fri":["00:00-24:00"],"sat":["00:00-24:00"],"sun":["00:00-24:00"]}}`)
+	for _, bc := range []struct {
+		name string
+		c    *Calendar
+	}{{"office", benchCalendar(b)}, {"24x7", allWeek}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkT = bc.c.NextClose(t)
+			}
+		})
+	}
+}

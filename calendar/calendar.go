@@ -323,8 +323,17 @@ func (c *Calendar) NextClose(t time.Time) time.Time {
 	if !c.eng.isOpen(t) {
 		return t
 	}
-	for p := range c.eng.pieces(t) {
-		return time.Unix(p.end, 0).In(c.eng.location())
+	if b, ok := c.eng.(*base); ok {
+		return b.nextClose(t)
+	}
+	return firstPieceEnd(c.eng, t)
+}
+
+// firstPieceEnd returns the end of the first open piece of e after t (t
+// if none): NextClose of a composed calendar, whose pieces are merged.
+func firstPieceEnd(e engine, t time.Time) time.Time {
+	for p := range e.pieces(t) {
+		return time.Unix(p.end, 0).In(e.location())
 	}
 	return t
 }

@@ -414,3 +414,16 @@ func TestOpeningOverridesRule(t *testing.T) {
 	assert.False(t, c.IsOpen(at(ny, 2026, 12, 28, 11, 0)), "other years keep the holiday (observed Monday)")
 	assert.Equal(t, 3*time.Hour, c.Between(at(ny, 2027, 12, 27, 0, 0), at(ny, 2027, 12, 28, 0, 0)), "an opened observed day, less its closure")
 }
+
+// On a calendar open around the clock, NextClose finds a closure weeks
+// away, or the range's end, without walking the days in between.
+func TestNextCloseAroundTheClock(t *testing.T) {
+	lon := mustLoad(t, "Europe/London")
+	const week = `"week":{"mon":["00:00-24:00"],"tue":["00:00-24:00"],"wed":["00:00-24:00"],"thu":["00:00-24:00"],"fri":["00:00-24:00"],"sat":["00:00-24:00"],"sun":["00:00-24:00"]}`
+	open := mustParse(t, `{"zone":"Europe/London",`+week+`}`)
+	from := time.Date(2026, 3, 1, 12, 0, 0, 500, lon)
+	assert.Equal(t, time.Date(2100, 1, 1, 0, 0, 0, 0, lon), open.NextClose(from))
+	stocktake := mustParse(t, `{"zone":"Europe/London",`+week+`,"closed":[{"date":"2026-04-14","hours":["13:17-14:00"]}]}`)
+	assert.Equal(t, time.Date(2026, 4, 14, 13, 17, 0, 0, lon), stocktake.NextClose(from), "across the March DST change")
+	assert.Equal(t, time.Date(2026, 4, 14, 14, 0, 0, 0, lon), stocktake.NextOpen(time.Date(2026, 4, 14, 13, 17, 0, 0, lon)))
+}

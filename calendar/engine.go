@@ -402,6 +402,77 @@ func (e *base) pieces(from time.Time) iter.Seq[piece] {
 	}
 }
 
+// pieceAt returns the open piece of local date d, in Unix seconds, that
+// holds Unix second u, if any.
+func (e *base) pieceAt(d date.Date, u int64) (piece, bool) {
+	if d < windowFirst || d >= windowLast {
+		return piece{}, false
+	}
+	var ps []piece
+	shift := int64(0)
+	if i := e.findExc(d); i < len(e.exc) && e.exc[i].day == d {
+		x := &e.exc[i]
+		ps = e.real[x.first : x.first+x.n]
+	} else {
+		ps, shift = e.dayPhase(d), dayStart(d)-e.dayOffset(d)
+	}
+	for _, p := range ps {
+		if p.start+shift <= u && u < p.end+shift {
+			return piece{p.start + shift, p.end + shift}, true
+		}
+	}
+	return piece{}, false
+}
+
+// nextClose returns the first instant at or after t, which is open, at
+// which the calendar is closed. Usually the open piece holding t ends the
+// stretch; when it runs on across midnight (a 24×7 calendar), a galloping
+// search over F finds the end in a few dozen lookups instead of walking
+// every date: the stretch [t, u) is all open exactly when F(u) − F(t)
+// equals u − t, and pieces end on whole seconds.
+func (e *base) nextClose(t time.Time) time.Time {
+	u := t.Unix()
+	d, _ := e.local(u)
+	for dd := d - 1; dd <= d; dd++ {
+		if p, ok := e.pieceAt(dd, u); ok {
+			if c := time.Unix(p.end, 0); !e.isOpen(c) {
+				return c.In(e.loc)
+			}
+			break
+		}
+	}
+	x0 := e.cum(t)
+	allOpen := func(s int64) bool { // is [t, s) open throughout?
+		v := time.Unix(s, 0)
+		return e.cum(v)-x0 == int64(v.Sub(t))
+	}
+	_, last := e.bounds()
+	end := last.Unix()
+	lo, step := u+1, int64(1) // [t, lo) is open: t is open, pieces are whole seconds
+	hi := lo
+	for {
+		hi = min(lo+step, end)
+		if hi >= end || !allOpen(hi) {
+			break
+		}
+		lo, step = hi, step*2
+	}
+	if hi >= end && allOpen(end) {
+		return last
+	}
+	// [t, lo) open, [t, hi) not: the first closed second s has
+	// lo-1 <= s < hi; find the smallest hi with [t, hi) not all open.
+	for hi-lo > 0 {
+		mid := lo + (hi-lo)/2
+		if allOpen(mid) {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return time.Unix(hi-1, 0).In(e.loc)
+}
+
 // newBase compiles a validated definition into an engine.
 func newBase(loc *time.Location, week *[7][]interval, closed, open []override, rules []compiledRule) (*base, error) {
 	e := &base{loc: loc}

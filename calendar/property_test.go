@@ -3,7 +3,6 @@ package calendar
 import (
 	"encoding/json"
 	"fmt"
-	"slices"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -329,12 +328,20 @@ func refAddDays(r *refCal, t time.Time, n int) time.Time {
 		return s
 	}
 	d := date.NewAt(s)
+	// A date is open if some real instant of it is: open wall minutes
+	// that a spring-forward gap skips do not count.
+	openDate := func(d date.Date) bool {
+		y, m, dd := d.Date()
+		for u := time.Date(y, m, dd, 0, 0, 0, 0, r.loc).Add(-3 * time.Hour); u.Before(time.Date(y, m, dd, 0, 0, 0, 0, r.loc).Add(30 * time.Hour)); u = u.Add(time.Minute) {
+			if date.NewAt(u.In(r.loc)) == d && r.isOpen(u) {
+				return true
+			}
+		}
+		return false
+	}
 	for ; n > 0; n-- {
 		d++
-		for {
-			if mins := r.minutes(d); slices.Contains(mins[:], true) {
-				break
-			}
+		for !openDate(d) {
 			d++
 		}
 	}
