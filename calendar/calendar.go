@@ -10,8 +10,9 @@ import (
 // Calendar says when a business is open and counts business time. It is
 // immutable and safe for concurrent use.
 //
-// Build one with New, Parse, Always, Union or Intersect. The zero Calendar,
-// and a nil *Calendar, count plain elapsed time like Always.
+// Build one with New, Parse, Always, Union or Intersect. The zero Calendar
+// and a nil *Calendar are Always: open at every instant, counting plain
+// elapsed time, everywhere a *Calendar is taken.
 type Calendar struct {
 	name string
 	loc  *time.Location

@@ -190,16 +190,54 @@ func TestTraps(t *testing.T) {
 		_, err = json.Marshal(either)
 		assert.ErrorIs(t, err, ErrNoJSON)
 	})
-	t.Run("the zero Calendar counts plain time", func(t *testing.T) {
+	t.Run("the zero and nil Calendar are Always, everywhere", func(t *testing.T) {
 		var zero Calendar
 		var nilCal *Calendar
 		a := at(ny, 2026, 11, 21, 10, 0)
+		far := time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)
 		for _, c := range []*Calendar{&zero, nilCal, Always()} {
 			assert.True(t, c.IsOpen(a))
 			assert.Equal(t, a.Add(time.Hour), c.Add(a, time.Hour))
 			assert.Equal(t, time.Hour, c.Between(a, a.Add(time.Hour)))
 			assert.True(t, c.NextClose(a).IsZero())
+			assert.Equal(t, far.Add(time.Hour), c.Add(far, time.Hour), "no range limits")
+			assert.Equal(t, time.UTC, c.Location())
+
+			u, err := Union(office, c)
+			require.NoError(t, err)
+			assert.True(t, u.IsOpen(at(ny, 2026, 11, 22, 3, 0)), "a union with Always is open at every instant")
+			assert.True(t, u.NextClose(a).IsZero())
+			in, err := Intersect(c, office)
+			require.NoError(t, err)
+			sunday := at(ny, 2026, 11, 22, 10, 0)
+			assert.Equal(t, office.IsOpen(sunday), in.IsOpen(sunday), "an intersection with Always is the other calendar")
+			assert.Equal(t, office.Between(a, a.Add(72*time.Hour)), in.Between(a, a.Add(72*time.Hour)))
+			alone, err := Intersect(c)
+			require.NoError(t, err)
+			assert.True(t, alone.Add(far, time.Hour).Equal(far.Add(time.Hour)))
+
+			// Always round-trips through JSON as Always, with no range.
+			js, err := c.MarshalJSON() // json.Marshal writes a nil pointer as null
+			require.NoError(t, err)
+			back, err := Parse(js)
+			require.NoError(t, err, "%s", js)
+			assert.Equal(t, far.Add(time.Hour), back.Add(far, time.Hour), "%s", js)
+			assert.Equal(t, c.Name(), back.Name())
+			js2, err := back.MarshalJSON()
+			require.NoError(t, err)
+			assert.Equal(t, string(js), string(js2))
 		}
+		named, err := Parse([]byte(`{"name": "plain", "always": true}`))
+		require.NoError(t, err)
+		assert.Equal(t, "plain", named.Name())
+		assert.True(t, named.IsOpen(far))
+		_, err = Parse([]byte(`{"always": true, "zone": "UTC"}`))
+		assert.ErrorIs(t, err, ErrBadJSON)
+		assert.ErrorContains(t, err, "always: an always-open calendar takes no zone")
+		_, err = Parse([]byte(`{"always": true, "week": {"mon": ["09:00-17:00"]}}`))
+		assert.ErrorIs(t, err, ErrBadJSON)
+		_, err = Parse([]byte(`{"always": false, "zone": "UTC", "week": {"mon": ["09:00-17:00"]}}`))
+		assert.NoError(t, err, "always false is the ordinary form")
 	})
 	t.Run("outside the supported range", func(t *testing.T) {
 		old := time.Date(1960, 1, 4, 10, 0, 0, 0, ny)
@@ -253,9 +291,9 @@ func TestErrorsNameTheField(t *testing.T) {
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":5,"day":1,"observed":"sometimes"}]}`, `rules[0].observed: "sometimes"`, ErrBadRule},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"easter":1,"month":4}]}`, `rules[0]: easter takes no month`, ErrBadRule},
 		{`{"zone":"UTC","wek":{}}`, `wek: unknown field`, ErrBadJSON},
-		{`{"zone":"UTC","week":{"mon":"09:00-17:00"}}`, `week.mon: want an array, not a string`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":"09:00-17:00"}}`, `week.mon: want a list, not a string`, ErrBadJSON},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-12-24"},{"date":5}]}`, `closed[1].date: want a string, not a number`, ErrBadJSON},
-		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":1,"day":1},{"month":1.5,"day":1}]}`, `rules[1].month: "1.5": want an integer`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":1,"day":1},{"month":1.5,"day":1}]}`, `rules[1].month: want an integer, not 1.5`, ErrBadJSON},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"rules":[{"month":1,"day":1,"nme":"x"}]}`, `rules[0].nme: unknown field`, ErrBadJSON},
 		{`{"Zone":"UTC","week":{"mon":["09:00-17:00"]}}`, `Zone: unknown field`, ErrBadJSON},
 		{`{"zone":"UTC","week":{"MON":["09:00-17:00"]}}`, `week.MON: unknown field`, ErrBadJSON},
@@ -264,8 +302,8 @@ func TestErrorsNameTheField(t *testing.T) {
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"open":[{"date":"2026-13-01","hours":["10:00-12:00"]}]}`, `open[0].date: "2026-13-01"`, ErrBadDate},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-04-31"}]}`, `closed[0].date: "2026-04-31": no such date`, ErrBadDate},
 		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-01-00"}]}`, `closed[0].date: "2026-01-00"`, ErrBadDate},
-		{`{"zone":"UTC"`, `unexpected EOF`, ErrBadJSON},
-		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]}} {}`, `data after the calendar object`, ErrBadJSON},
+		{`{"zone":"UTC"`, `unexpected end of the document`, ErrBadJSON},
+		{`{"zone":"UTC","week":{"mon":["09:00-17:00"]}} {}`, `data after the document`, ErrBadJSON},
 	}
 	for _, c := range cases {
 		t.Run(c.msg, func(t *testing.T) {
@@ -391,10 +429,6 @@ func TestComposeTooLarge(t *testing.T) {
 	}
 	dense, err := New(time.UTC, Weekdays(slots...), Hours(time.Saturday, slots...), Hours(time.Sunday, slots...))
 	require.NoError(t, err)
-	_, err = Union(dense, nil)
-	assert.ErrorIs(t, err, ErrBadZone, "nil is not taken for Always")
-	_, err = Intersect(&Calendar{}, dense)
-	assert.ErrorContains(t, err, "Intersect[0]: a nil or zero Calendar")
 	_, err = Union(dense, dense)
 	assert.ErrorIs(t, err, ErrTooLarge)
 	_, err = Intersect(dense, mustParse(t, nineToFive))

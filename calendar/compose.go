@@ -12,10 +12,9 @@ import (
 // Union returns the calendar open whenever any of cals is open. Calendars
 // in different zones compose over real instants. The result reports the
 // first calendar's zone (used by AddDays) and has no JSON form. A union
-// with Always is Always; a nil or zero Calendar among cals is refused
-// (ErrBadZone), not taken for Always. A composition holds every open span
-// of the supported range; one of more than about a million spans is
-// refused with ErrTooLarge.
+// with Always (or with a nil or zero Calendar, which is Always) is Always.
+// A composition holds every open span of the supported range; one of more
+// than about a million spans is refused with ErrTooLarge.
 func Union(cals ...*Calendar) (*Calendar, error) {
 	return compose("Union", cals, false)
 }
@@ -23,8 +22,10 @@ func Union(cals ...*Calendar) (*Calendar, error) {
 // Intersect returns the calendar open whenever all of cals are open, such
 // as a New York office's hours within a London customer's. The result
 // reports the first calendar's zone (used by AddDays) and has no JSON form.
-// An intersection that some year is never open is refused with
-// ErrNeverOpen; nil, zero and too large calendars as for Union.
+// Always (and a nil or zero Calendar) leaves the others as they are; the
+// intersection of Always alone is Always. An intersection that some year
+// is never open is refused with ErrNeverOpen, and one too large as for
+// Union.
 func Intersect(cals ...*Calendar) (*Calendar, error) {
 	return compose("Intersect", cals, true)
 }
@@ -40,15 +41,9 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	}
 	var members []*Calendar
 	names := make([]string, 0, len(cals))
-	for i, c := range cals {
-		if c == nil || (c.eng == nil && c.loc == nil) {
-			// Alone, a nil or zero Calendar counts plain time; in a
-			// composition it is almost surely a mistake that would
-			// open a union at every instant.
-			return nil, fieldErr(op+"["+itoa(i)+"]", "", "a nil or zero Calendar: use Always() for one open at every instant", ErrBadZone)
-		}
+	for _, c := range cals {
 		names = append(names, c.Name())
-		if c.eng == nil {
+		if c == nil || c.eng == nil {
 			if !intersect {
 				return Always(), nil
 			}

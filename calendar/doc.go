@@ -37,7 +37,10 @@
 // Calendars are exact for local dates from 1970 through 2099 (the supported
 // range) and closed outside it; a budget that does not run out inside the
 // range gives the range's end. Always is the exception: open at every
-// instant, with no range. Zone history is followed exactly, including its
+// instant, with no range. The zero Calendar and a nil *Calendar are
+// Always, wherever a calendar is taken (in Union and Intersect too).
+//
+// Zone history is followed exactly, including its
 // oddities: where a zone set its clock back across midnight, so that a
 // date began twice (America/St_Johns until 2011), each instant is open or
 // closed by its own wall clock and date, and business time still adds up
@@ -79,15 +82,20 @@
 // date (month, day), an nth weekday (month, weekday, nth 1…5 or -1…-5 from
 // the end) or an Easter offset (easter, -180…180 days); it may add
 // "observed" (friday-before, monday-after, nearest-weekday) and closed
-// "hours". Unknown fields are refused. Limits: 48 intervals a day, 10,000
-// closed and 10,000 open entries, 100 rules.
+// "hours". Member names match exactly; unknown and repeated members are
+// refused. Limits: 48 intervals a day, 10,000 closed and 10,000 open
+// entries, 100 rules.
+//
+// Always is written {"name": "always", "always": true}: a calendar with
+// "always" true takes only a name, and Parse reads it back as Always.
 //
 // # Errors
 //
 // Every error from New, Parse, Union and Intersect is an *Error that names
-// the field at fault in the JSON form and wraps a sentinel, for example
+// the field at fault in the JSON form (its Path), the offending input and
+// the reason, and wraps a sentinel, for example
 //
-//	week.mon[1]: "25:00-26:00": hour out of range
+//	calendar: week.mon[1]: "25:00-26:00": hour out of range
 //
 // wraps ErrBadInterval.
 package calendar

@@ -20,7 +20,7 @@ var (
 	// ErrBadRule reports a yearly rule that names no date or an impossible one.
 	ErrBadRule = errors.New("bad rule")
 	// ErrBadJSON reports a document that is not the calendar JSON form:
-	// a syntax error, a wrong type, or an unknown field.
+	// a syntax error, a wrong type, an unknown or repeated field.
 	ErrBadJSON = errors.New("bad calendar JSON")
 	// ErrTooLarge reports a calendar with more overrides or rules than the
 	// documented limits.
@@ -29,27 +29,29 @@ var (
 	ErrNoJSON = errors.New("no JSON form")
 )
 
-// Error describes a problem with one field of a calendar definition. Field is
-// the path of the field in the JSON form (for example "week.mon[1]"), Value
-// the offending text, and Err the sentinel it wraps.
+// Error describes a problem with a calendar definition: where it is, the
+// offending input and what is wrong. Every error of New, Parse, Union and
+// Intersect is an *Error.
 type Error struct {
-	Field  string // path in the JSON form, such as "rules[2].nth"
-	Value  string // the offending input, if any
-	Reason string // what is wrong, in a few words
-	Err    error  // the sentinel: ErrBadInterval, ErrBadDate, …
+	// Path names the field of the JSON form at fault, such as
+	// "week.mon[1]" or "rules[2].nth"; "" for the definition as a whole.
+	Path string
+	// Input is the offending text, if any.
+	Input string
+	// Reason says what is wrong, in a few words.
+	Reason string
+	// Err is the sentinel the error wraps: ErrBadInterval, ErrBadDate, ….
+	Err error
 }
 
-// Error formats the problem as `field: "value": reason`.
+// Error formats the problem as `calendar: path: "input": reason`.
 func (e *Error) Error() string {
-	s := e.Field
-	if e.Value != "" {
-		if s != "" {
-			s += ": "
-		}
-		s += strconv.Quote(e.Value)
+	s := "calendar: "
+	if e.Path != "" {
+		s += e.Path + ": "
 	}
-	if s != "" {
-		s += ": "
+	if e.Input != "" {
+		s += strconv.Quote(e.Input) + ": "
 	}
 	if e.Reason != "" {
 		return s + e.Reason
@@ -60,6 +62,6 @@ func (e *Error) Error() string {
 // Unwrap returns the sentinel error.
 func (e *Error) Unwrap() error { return e.Err }
 
-func fieldErr(field, value, reason string, sentinel error) error {
-	return &Error{Field: field, Value: value, Reason: reason, Err: sentinel}
+func fieldErr(path, input, reason string, sentinel error) error {
+	return &Error{Path: path, Input: input, Reason: reason, Err: sentinel}
 }

@@ -99,5 +99,5 @@ func ExampleIntersect() {
 func ExampleParse_error() {
 	_, err := calendar.Parse([]byte(`{"zone": "UTC", "week": {"mon": ["09:00-12:00", "25:00-26:00"]}}`))
 	fmt.Println(err)
-	// Output: week.mon[1]: "25:00-26:00": hour out of range
+	// Output: calendar: week.mon[1]: "25:00-26:00": hour out of range
 }

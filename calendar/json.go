@@ -1,14 +1,12 @@
 package calendar
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/replyby/replyby/internal/strictjson"
 	"github.com/rickb777/date/v2"
 )
 
@@ -23,8 +21,9 @@ const (
 // doc is the JSON form of a calendar; see the package documentation.
 type doc struct {
 	Name   string    `json:"name,omitempty"`
-	Zone   string    `json:"zone"`
-	Week   docWeek   `json:"week"`
+	Always bool      `json:"always,omitempty"`
+	Zone   string    `json:"zone,omitempty"`
+	Week   docWeek   `json:"week,omitzero"`
 	Closed []docDay  `json:"closed,omitempty"`
 	Open   []docDay  `json:"open,omitempty"`
 	Rules  []docRule `json:"rules,omitempty"`
@@ -38,6 +37,11 @@ type docWeek struct {
 	Fri []string `json:"fri,omitempty"`
 	Sat []string `json:"sat,omitempty"`
 	Sun []string `json:"sun,omitempty"`
+}
+
+// empty reports whether w has no hours on any day.
+func (w *docWeek) empty() bool {
+	return w.Mon == nil && w.Tue == nil && w.Wed == nil && w.Thu == nil && w.Fri == nil && w.Sat == nil && w.Sun == nil
 }
 
 func (w *docWeek) day(d time.Weekday) *[]string {
@@ -62,20 +66,25 @@ type docRule struct {
 }
 
 // Parse reads a calendar from its JSON form (see the package documentation).
-// Unknown fields are refused, and every error names the field at fault and
-// wraps one of the package's sentinel errors.
+// Member names match exactly, unknown and repeated members are refused, and
+// every error is an *Error that names the field at fault and wraps one of
+// the package's sentinel errors.
 func Parse(data []byte) (*Calendar, error) {
-	if err := checkShape(data); err != nil {
-		return nil, err
-	}
 	var d doc
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return nil, jsonErr(err)
+	if err := strictjson.Decode(data, &d); err != nil {
+		var je *strictjson.Error
+		if !errors.As(err, &je) || je.Reason == "" {
+			return nil, fieldErr("", "", err.Error(), ErrBadJSON)
+		}
+		return nil, fieldErr(je.Path, "", je.Reason, ErrBadJSON)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, fieldErr("", "", "data after the calendar object", ErrBadJSON)
+	if d.Always {
+		if d.Zone != "" || !d.Week.empty() || d.Closed != nil || d.Open != nil || d.Rules != nil {
+			return nil, fieldErr("always", "", "an always-open calendar takes no zone, week, closed, open or rules", ErrBadJSON)
+		}
+		c := Always()
+		c.name = d.Name
+		return c, nil
 	}
 	if d.Zone == "" {
 		return nil, fieldErr("zone", "", "missing: name an IANA time zone such as \"Europe/London\"", ErrBadZone)
@@ -91,18 +100,6 @@ func Parse(data []byte) (*Calendar, error) {
 		}
 	}
 	return build(&d, loc, rules)
-}
-
-func jsonErr(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fieldErr(te.Field, "", "want "+te.Type.String()+", not "+te.Value, ErrBadJSON)
-	}
-	msg := err.Error()
-	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return fieldErr(strings.Trim(f, `"`), "", "unknown field", ErrBadJSON)
-	}
-	return fieldErr("", "", strings.TrimPrefix(msg, "json: "), ErrBadJSON)
 }
 
 func (r docRule) rule(field string) (Rule, error) {
@@ -143,13 +140,14 @@ func (r Rule) doc() docRule {
 }
 
 // MarshalJSON writes the calendar's JSON form, which Parse reads back into
-// the same calendar. Always writes a 24×7 UTC calendar. A Union or
+// the same calendar. Always (and the zero or nil Calendar, which are the
+// same calendar) is written {"name": "always", "always": true}. A Union or
 // Intersect has no JSON form (ErrNoJSON), nor has a calendar whose zone has
 // no IANA name.
 func (c *Calendar) MarshalJSON() ([]byte, error) {
 	switch {
 	case c == nil || c.eng == nil:
-		return alwaysJSON, nil
+		return json.Marshal(doc{Name: c.Name(), Always: true})
 	case c.doc == nil:
 		return nil, fieldErr("", c.name, "a Union or Intersect", ErrNoJSON)
 	}
@@ -188,8 +186,6 @@ func (c *Calendar) UnmarshalJSON(data []byte) error {
 	*c = *p
 	return nil
 }
-
-var alwaysJSON = []byte(`{"name":"always","zone":"UTC","week":{"mon":["00:00-24:00"],"tue":["00:00-24:00"],"wed":["00:00-24:00"],"thu":["00:00-24:00"],"fri":["00:00-24:00"],"sat":["00:00-24:00"],"sun":["00:00-24:00"]}}`)
 
 // parseDate reads an ISO 8601 calendar date ("2026-12-24").
 func parseDate(field, s string) (date.Date, error) {

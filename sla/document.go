@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/replyby/replyby/calendar"
+	"github.com/replyby/replyby/internal/strictjson"
 )
 
 // The policy document: what ParsePolicies reads and MarshalJSON writes.
@@ -87,6 +88,10 @@ func ParsePolicies(data []byte) (*PolicySet, error) {
 		}
 		c, err := calendar.Parse(doc.Calendars[name])
 		if err != nil {
+			var ce *calendar.Error
+			if errors.As(err, &ce) {
+				return nil, &ConfigError{strictjson.JoinPath(path, ce.Path), &calendar.Error{Input: ce.Input, Reason: ce.Reason, Err: ce.Err}}
+			}
 			return nil, &ConfigError{path, err}
 		}
 		cals[name] = c

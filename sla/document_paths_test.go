@@ -90,5 +90,5 @@ func TestParsePoliciesDecodeErrorsNamePath(t *testing.T) {
 func TestParsePoliciesCalendarKeysExact(t *testing.T) {
 	_, err := sla.ParsePolicies([]byte(`{"calendars": {"c": {"Zone": "UTC", "week": {"mon": ["09:00-17:00"]}}}, "policies": [{"name": "a"}]}`))
 	require.ErrorIs(t, err, calendar.ErrBadJSON)
-	assert.EqualError(t, err, `calendars["c"]: Zone: unknown field`)
+	assert.EqualError(t, err, `calendars["c"].Zone: calendar: unknown field`)
 }

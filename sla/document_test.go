@@ -136,7 +136,7 @@ func TestParsePoliciesErrors(t *testing.T) {
 				assert.EqualError(t, err, tt.msg)
 			}
 			if tt.name == "bad calendar" {
-				assert.True(t, strings.HasPrefix(err.Error(), `calendars["x"]: `), err.Error())
+				assert.True(t, strings.HasPrefix(err.Error(), `calendars["x"].zone: `), err.Error())
 			}
 		})
 	}
