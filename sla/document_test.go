@@ -3,7 +3,6 @@ package sla_test
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -48,14 +47,6 @@ func TestParsePolicies(t *testing.T) {
 	assert.Equal(t, "default", ps.Select(sla.Fax, nil, sla.Class{}))
 }
 
-func TestMatchLabels(t *testing.T) {
-	ps := sla.MustNewPolicySet(nil,
-		sla.Policy{Name: "vip-eu", Match: sla.Match{Labels: []string{"vip", "eu"}}},
-		sla.Policy{Name: "rest"})
-	assert.Equal(t, "vip-eu", ps.Select(sla.Email, []string{"eu", "new", "vip"}, sla.Class{}))
-	assert.Equal(t, "rest", ps.Select(sla.Email, []string{"vip"}, sla.Class{}))
-}
-
 // Durations compare by value, not by how they are written.
 func TestPolicyDurationsCompareByValue(t *testing.T) {
 	doc := func(within string) string {
@@ -88,35 +79,37 @@ func TestParsePoliciesErrors(t *testing.T) {
 	}{
 		{"bad duration", `{"policies": [{"name": "a", "match": {"kinds": ["x"]}}, {"name": "b", "match": {"kinds": ["y"]}},
 			{"name": "c", "match": {"kinds": ["z"]}, "targets": {"first_reply": {"within": "4x"}}}, ` + fallback + `]}`,
-			sla.ErrBadDuration, `policies[2].targets.first_reply.within: bad duration "4x"`},
+			sla.ErrBadDuration, `policies[2].targets.first_reply.within: "4x": want a Go duration such as "4h30m" or ISO 8601 such as "PT4H30M"`},
 		{"years", `{"policies": [{"name": "a", "targets": {"resolution": {"within": "P1Y"}}}]}`,
-			sla.ErrBadDuration, `policies[0].targets.resolution.within: bad duration "P1Y": years and months are not allowed`},
+			sla.ErrBadDuration, `policies[0].targets.resolution.within: "P1Y": years, months and weeks are not allowed: write days`},
 		{"months", `{"policies": [{"name": "a", "targets": {"resolution": {"within": "P1M"}}}]}`, sla.ErrBadDuration, ""},
 		{"weeks", `{"policies": [{"name": "a", "targets": {"resolution": {"within": "P1W"}}}]}`, sla.ErrBadDuration, ""},
 		{"negative period", `{"policies": [{"name": "a", "targets": {"resolution": {"within": "-P1D"}}}]}`, sla.ErrBadDuration, ""},
 		{"negative duration", `{"policies": [{"name": "a", "targets": {"resolution": {"within": "-4h"}}}]}`, sla.ErrBadDuration, ""},
 		{"zero", `{"policies": [{"name": "a", "targets": {"first_reply": {"within": "0"}}}]}`,
-			sla.ErrBadDuration, `policies[0].targets.first_reply.within: bad duration "0": must be positive`},
+			sla.ErrBadDuration, `policies[0].targets.first_reply.within: missing or zero: a first_reply target needs a positive duration`},
 		{"missing within", `{"policies": [{"name": "a", "targets": {"first_reply": {}}}]}`,
-			sla.ErrBadDuration, `policies[0].targets.first_reply.within: bad duration: missing`},
+			sla.ErrBadDuration, `policies[0].targets.first_reply.within: missing or zero: a first_reply target needs a positive duration`},
 		{"unknown metric", `{"policies": [{"name": "a", "targets": {"first_kiss": {"within": "1h"}}}]}`,
-			sla.ErrBadPolicy, `policies[0].targets.first_kiss: bad policy: unknown metric "first_kiss"`},
+			sla.ErrBadPolicy, `policies[0].targets.first_kiss: unknown metric: want one of first_reply, next_reply, update, resolution, promise_kept, appointment_kept`},
 		{"unknown calendar", `{"policies": [{"name": "a", "targets": {"first_reply": {"within": "1h", "calendar": "mars"}}}]}`,
-			sla.ErrUnknownCalendar, `policies[0].targets.first_reply.calendar: unknown calendar "mars"`},
+			sla.ErrUnknownCalendar, `policies[0].targets.first_reply.calendar: "mars": no calendar of that name in the set`},
 		{"bad level", `{"policies": [{"name": "a", "targets": {"first_reply": {"within": "1h", "escalation": [{"name": "x", "at": "1h"}]}}}]}`,
 			sla.ErrBadLevel, ""},
 		{"level offset in days", `{"policies": [{"name": "a", "targets": {"first_reply": {"within": "1h", "escalation": [{"name": "x", "at": "+P1D"}]}}}]}`,
-			sla.ErrBadLevel, `policies[0].targets.first_reply.escalation[0].at: bad escalation level "+P1D": an offset may not hold days`},
+			sla.ErrBadLevel, `policies[0].targets.first_reply.escalation[0].at: "+P1D": an offset may not hold days`},
 		{"duplicate level", `{"policies": [{"name": "a", "targets": {"first_reply": {"within": "1h", "escalation": [{"name": "x", "at": "0"}, {"name": "x", "at": "50%"}]}}}]}`,
-			sla.ErrBadLevel, `policies[0].targets.first_reply.escalation[1].name: bad escalation level: duplicate name "x"`},
+			sla.ErrBadLevel, `policies[0].targets.first_reply.escalation[1].name: "x": given to two levels of the ladder`},
 		{"no policies", `{"policies": []}`, sla.ErrNoFallback, ""},
 		{"no fallback", `{"policies": [{"name": "a", "match": {"kinds": ["x"]}}]}`, sla.ErrNoFallback, ""},
 		{"fallback not last", `{"policies": [` + fallback + `, {"name": "a", "match": {"kinds": ["x"]}}]}`,
-			sla.ErrNoFallback, "policies[0].match: the last policy must match every inquiry, and only the last"},
+			sla.ErrNoFallback, "policies[0].match: matches every inquiry, but only the last policy may"},
 		{"duplicate name", `{"policies": [{"name": "rest", "match": {"kinds": ["x"]}}, ` + fallback + `]}`, sla.ErrBadPolicy, ""},
-		{"no name", `{"policies": [{}]}`, sla.ErrBadPolicy, "policies[0].name: bad policy: missing"},
+		{"no name", `{"policies": [{}]}`, sla.ErrBadPolicy, "policies[0].name: missing"},
 		{"bad party", `{"policies": [{"name": "a", "match": {"parties": ["vip"]}}, ` + fallback + `]}`, sla.ErrBadPolicy, ""},
-		{"bad reply rule", `{"policies": [{"name": "a", "reply": "fax-only"}]}`, sla.ErrBadPolicy, ""},
+		{"bad reply rule", `{"policies": [{"name": "a", "reply": "fax-only"}]}`, sla.ErrBadPolicy,
+			`policies[0].reply: "fax-only": want offered_channels, same_channel or any_channel`},
+		{"old reply rule", `{"policies": [{"name": "a", "reply": "same"}]}`, sla.ErrBadPolicy, ""},
 		{"unknown field", `{"policies": [{"name": "a", "tragets": {}}]}`, sla.ErrBadPolicy, ""},
 		{"not json", `{"policies": [`, sla.ErrBadPolicy, ""},
 		{"trailing data", `{"policies": [{"name": "a"}]} {}`, sla.ErrBadPolicy, ""},
@@ -127,57 +120,113 @@ func TestParsePoliciesErrors(t *testing.T) {
 			ps, err := sla.ParsePolicies([]byte(tt.doc))
 			require.Error(t, err)
 			assert.Nil(t, ps)
-			var ce *sla.ConfigError
-			require.True(t, errors.As(err, &ce), "%T %v", err, err)
+			var e *sla.Error
+			require.True(t, errors.As(err, &e), "%T %v", err, err)
 			if tt.sentinel != nil {
 				assert.ErrorIs(t, err, tt.sentinel)
 			}
 			if tt.msg != "" {
-				assert.EqualError(t, err, tt.msg)
+				assert.EqualError(t, err, "sla: "+tt.msg)
 			}
 			if tt.name == "bad calendar" {
-				assert.True(t, strings.HasPrefix(err.Error(), `calendars["x"].zone: `), err.Error())
+				assert.True(t, strings.HasPrefix(err.Error(), `sla: calendars.x.zone: "Mars/Olympus": unknown time zone`), err.Error())
+				assert.ErrorIs(t, err, calendar.ErrBadZone)
 			}
 		})
 	}
 }
 
-// Policies built in Go are checked as documents are.
-func TestNewPolicySetErrors(t *testing.T) {
-	_, err := sla.NewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
-		sla.Resolution: {Within: sla.Duration{Time: -time.Hour}},
-	}})
-	assert.ErrorIs(t, err, sla.ErrBadDuration)
-	assert.ErrorContains(t, err, "policies[0].targets.resolution.within")
-
-	_, err = sla.NewPolicySet(map[string]*calendar.Calendar{"x": nil}, sla.Policy{Name: "a"})
-	assert.ErrorIs(t, err, sla.ErrBadPolicy)
-
-	_, err = sla.NewPolicySet(nil, sla.Policy{Name: "a", Reply: 9})
-	assert.ErrorIs(t, err, sla.ErrBadPolicy)
-
-	_, err = sla.NewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
-		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "x", At: sla.AtShare(1e9)}}},
-	}})
-	assert.ErrorIs(t, err, sla.ErrBadLevel)
-
-	many := make([]sla.Level, sla.MaxLevels+1)
-	for i := range many {
-		many[i] = sla.Level{Name: fmt.Sprint(i)}
+// A value of the wrong JSON type, or an unknown field, anywhere in a policy
+// document is reported at its full path, with the indices of the lists it
+// is in; only data that is not one JSON object has no path.
+func TestParsePoliciesNamesThePath(t *testing.T) {
+	const first = `{"name": "a", "match": {"channels": ["x"]}}, `
+	target := func(body string) string {
+		return `{"policies": [` + first + `{"name": "b", "targets": {"first_reply": ` + body + `}}]}`
 	}
-	_, err = sla.NewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
-		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: many},
-	}})
-	assert.ErrorIs(t, err, sla.ErrBadLevel)
+	tests := []struct{ doc, msg string }{
+		{target(`{"within": 4}`), `policies[1].targets.first_reply.within: want a string, not a number`},
+		{target(`{"within": "1h", "escalation": [{"name": "w", "at": "75%", "notifyy": ["x"]}]}`),
+			`policies[1].targets.first_reply.escalation[0].notifyy: unknown field`},
+		{target(`{"within": "1h", "escalation": [{"name": "w", "at": "75%"}, {"name": "x", "at": 0}]}`),
+			`policies[1].targets.first_reply.escalation[1].at: want a string, not a number`},
+		{target(`{"within": "1h", "escalation": [{"name": "w", "at": "75%", "notify": ["ann", false]}]}`),
+			`policies[1].targets.first_reply.escalation[0].notify[1]: want a string, not a boolean`},
+		{target(`{"within": "1h", "escalation": {"name": "w"}}`),
+			`policies[1].targets.first_reply.escalation: want a list, not an object`},
+		{target(`{"within": "1h", "escalation": ["w"]}`),
+			`policies[1].targets.first_reply.escalation[0]: want an object, not a string`},
+		{target(`{"within": "1h", "customer_calendar": "yes"}`),
+			`policies[1].targets.first_reply.customer_calendar: want true or false, not a string`},
+		{target(`{"within": "1h", "calender": "x"}`), `policies[1].targets.first_reply.calender: unknown field`},
+		{target(`"1h"`), `policies[1].targets.first_reply: want an object, not a string`},
+		{target(`{"within": "1h", "escalation": [{"name": "w", "at": "1e2%"}]}`),
+			`policies[1].targets.first_reply.escalation[0].at: "1e2%": a share is written with digits and at most two decimals, as in "75%" or "12.25%"`},
+		{`{"policies": [{"name": "a", "match": {"channels": "email"}}, {"name": "b"}]}`,
+			`policies[0].match.channels: want a list, not a string`},
+		{`{"policies": [{"name": "a", "match": {"kinds": ["x", 3]}}, {"name": "b"}]}`,
+			`policies[0].match.kinds[1]: want a string, not a number`},
+		{`{"policies": [{"name": "a", "match": {"labels": [["vip"]]}}, {"name": "b"}]}`,
+			`policies[0].match.labels[0]: want a string, not a list`},
+		{`{"policies": [{"name": "a", "match": {"party": ["customer"]}}, {"name": "b"}]}`,
+			`policies[0].match.party: unknown field`},
+		{`{"policies": [{"name": "a", "match": []}]}`, `policies[0].match: want an object, not a list`},
+		{`{"policies": [{"name": 7}]}`, `policies[0].name: want a string, not a number`},
+		{`{"policies": [{"name": "a", "reply": true}]}`, `policies[0].reply: want a string, not a boolean`},
+		{`{"policies": [{"name": "a", "targets": []}]}`, `policies[0].targets: want an object, not a list`},
+		{`{"policies": [{"name": "a", "tragets": {}}]}`, `policies[0].tragets: unknown field`},
+		{`{"policies": [{"name": "a", "two words": {}}]}`, `policies[0]["two words"]: unknown field`},
+		{`{"policies": [` + first + `"b"]}`, `policies[1]: want an object, not a string`},
+		{`{"policies": {"name": "a"}}`, `policies: want a list, not an object`},
+		{`{"calendars": ["x"], "policies": [{"name": "a"}]}`, `calendars: want an object, not a list`},
+		{`{"polices": [{"name": "a"}]}`, `polices: unknown field`},
+		{`{"": []}`, `[""]: unknown field`},
+		{`{"policies": [{"name": "a"}], "policies": []}`, `policies: given twice`},
+		{target(`{"within": "1h", "within": "2h"}`), `policies[1].targets.first_reply.within: given twice`},
+		{`{"calendars": {"c": {"zone": "UTC", "zone": "UTC"}}, "policies": [{"name": "a"}]}`, `calendars.c.zone: given twice`},
+		// Member names match exactly, not ignoring case as encoding/json.
+		{`{"Policies": [{"name": "a"}]}`, `Policies: unknown field`},
+		{`{"policies": [{"Name": "a"}]}`, `policies[0].Name: unknown field`},
+		{target(`{"Within": "1h"}`), `policies[1].targets.first_reply.Within: unknown field`},
+		{target(`{"within": "1h", "escalation": [{"name": "w", "AT": "75%"}]}`),
+			`policies[1].targets.first_reply.escalation[0].AT: unknown field`},
+		{`{"policies": [{"name": "a", "match": {"Channels": ["email"]}}, {"name": "b"}]}`,
+			`policies[0].match.Channels: unknown field`},
 
-	_, err = new(sla.PolicySet).Evaluate(sla.Inquiry{Channel: sla.Email, Received: at("2026-03-09 09:00")}, nil, at("2026-03-09 10:00"))
-	assert.ErrorIs(t, err, sla.ErrNoFallback, "the zero set is refused, not a panic")
+		// Not one JSON object: the document as a whole.
+		{`[]`, `want an object, not a list`},
+		{`"policies"`, `want an object, not a string`},
+		{`{"policies": [`, `policies: unexpected end of the document`},
+		{`{"policies": [{"name": "a"}]} ]`, `data after the document`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.msg, func(t *testing.T) {
+			ps, err := sla.ParsePolicies([]byte(tt.doc))
+			require.Error(t, err)
+			assert.Nil(t, ps)
+			var e *sla.Error
+			require.True(t, errors.As(err, &e), "%T %v", err, err)
+			assert.EqualError(t, err, "sla: "+tt.msg)
+			switch {
+			case strings.HasPrefix(tt.msg, "calendars."):
+				assert.ErrorIs(t, err, calendar.ErrBadJSON)
+			case !errors.Is(err, sla.ErrBadLevel):
+				assert.ErrorIs(t, err, sla.ErrBadPolicy)
+			}
+		})
+	}
+}
 
-	// The set copies what it is given.
-	levels := []sla.Level{{Name: "x", At: sla.AtShare(50), Notify: []string{"ann"}}}
-	ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
-		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: levels},
-	}})
-	levels[0].Notify[0] = "mallory"
-	assert.Equal(t, "ann", ps.Policies()[0].Targets[sla.FirstReply].Escalation[0].Notify[0])
+// Calendars are checked by calendar.Parse, as exactly, under their path.
+func TestParsePoliciesCalendarKeysExact(t *testing.T) {
+	_, err := sla.ParsePolicies([]byte(`{"calendars": {"c": {"Zone": "UTC", "week": {"mon": ["09:00-17:00"]}}}, "policies": [{"name": "a"}]}`))
+	require.ErrorIs(t, err, calendar.ErrBadJSON)
+	assert.EqualError(t, err, `sla: calendars.c.Zone: unknown field`)
+	var e *sla.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "calendars.c.Zone", e.Path)
+
+	_, err = sla.ParsePolicies([]byte(`{"calendars": {"support-nyc": {"zone": "UTC", "week": {"mon": ["09:00-12:00", "25:00-26:00"]}}}, "policies": [{"name": "a"}]}`))
+	require.ErrorIs(t, err, calendar.ErrBadInterval)
+	assert.EqualError(t, err, `sla: calendars["support-nyc"].week.mon[1]: "25:00-26:00": hour out of range`)
 }

@@ -1,13 +1,11 @@
 package sla
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/replyby/replyby/calendar"
-	"github.com/rickb777/period"
 )
 
 // MaxDays is the largest number of days a Duration may hold.
@@ -47,75 +45,164 @@ type Duration struct {
 }
 
 // ParseDuration reads a duration written as a Go duration ("4h", "90m",
-// "1h30m", "0") or in ISO 8601 ("PT4H", "P1D", "P2DT4H30M"). It refuses
-// negative durations and ISO years, months and weeks, whose length in
-// business time is ambiguous: write days instead.
+// "1h30m", "0"; see time.ParseDuration) or in ISO 8601 ("PT4H", "P1D",
+// "P2DT4H30M", "PT1.5H"). Of ISO 8601 it reads the form P[nD][T[nH][nM][nS]]
+// with at least one part: whole days; hours, minutes and seconds, of which
+// the last may have a fraction (written with "." or ","), to the
+// nanosecond. It refuses negative durations, durations over MaxDays days,
+// and ISO years, months and weeks, whose length in business time is
+// ambiguous: write days instead. Errors wrap ErrBadDuration.
 func ParseDuration(s string) (Duration, error) {
 	bad := func(why string) (Duration, error) {
-		if why == "" {
-			return Duration{}, fmt.Errorf("%w %q", ErrBadDuration, s)
-		}
-		return Duration{}, fmt.Errorf("%w %q: %s", ErrBadDuration, s, why)
+		return Duration{}, errAt("", s, why, ErrBadDuration)
 	}
-	if s == "" {
-		return bad("empty")
-	}
-	if strings.HasPrefix(s, "-") {
+	switch {
+	case s == "":
+		return bad("empty: want a duration such as \"4h\" or \"P1D\"")
+	case strings.HasPrefix(s, "-"):
 		return bad("negative")
-	}
-	if !strings.HasPrefix(s, "P") {
+	case !strings.HasPrefix(s, "P"):
 		d, err := time.ParseDuration(s)
-		if err != nil {
-			return bad("")
-		}
-		if d < 0 {
+		switch {
+		case err != nil:
+			return bad("want a Go duration such as \"4h30m\" or ISO 8601 such as \"PT4H30M\"")
+		case d < 0:
 			return bad("negative")
-		}
-		if d > maxTime {
+		case d > maxTime:
 			return bad("too long")
 		}
 		return Duration{Time: d}, nil
 	}
-	p, err := parsePeriod(s)
-	if err != nil {
-		return bad("")
+	d, why := parseISO(s[1:])
+	if why != "" {
+		return bad(why)
 	}
-	if p.IsNegative() {
-		return bad("negative")
-	}
-	if p.Years() != 0 || p.Months() != 0 || !p.YearsDecimal().IsZero() || !p.MonthsDecimal().IsZero() {
-		return bad("years and months are not allowed")
-	}
-	if !p.WeeksDecimal().IsZero() {
-		return bad("weeks are not allowed; write days")
-	}
-	days := p.DaysDecimal()
-	if !days.IsInt() {
-		return bad("days must be whole")
-	}
-	n, _, ok := days.Int64(0)
-	if !ok || n > MaxDays {
-		return bad("too long")
-	}
-	t, exact := p.OnlyHMS().Duration()
-	if !exact && !p.OnlyHMS().IsZero() {
-		return bad("not a whole number of nanoseconds, or too long")
-	}
-	if t < 0 || t > maxTime {
-		return bad("too long")
-	}
-	return Duration{Days: int(n), Time: t}, nil
+	return d, nil
 }
 
-// parsePeriod calls period.Parse, turning any panic of the library on odd
-// input into an error.
-func parsePeriod(s string) (p period.Period, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("period: %v", r)
+// Reasons ParseDuration gives for an ISO 8601 duration it refuses.
+const (
+	isoMalformed = "want ISO 8601 as P[nD][T[nH][nM][nS]], such as \"P1DT4H\" or \"PT1.5H\""
+	isoCalendar  = "years, months and weeks are not allowed: write days"
+	isoTooLong   = "too long"
+)
+
+// parseISO reads an ISO 8601 duration after its "P"; on failure it says
+// why.
+func parseISO(s string) (Duration, string) {
+	var d Duration
+	datePart, timePart, hasT := strings.Cut(s, "T")
+	if strings.ContainsAny(datePart, "YMW") {
+		return d, isoCalendar
+	}
+	if datePart == "" && !hasT {
+		return d, isoMalformed
+	}
+	if datePart != "" {
+		n, unit, rest, ok := isoNumber(datePart)
+		switch {
+		case !ok || unit != 'D' || rest != "":
+			return d, isoMalformed
+		case strings.Trim(n.frac, "0") != "":
+			return d, "days must be whole"
 		}
-	}()
-	return period.Parse(s)
+		days, ok := n.value(MaxDays)
+		if !ok {
+			return d, isoTooLong
+		}
+		d.Days = int(days)
+	}
+	if !hasT {
+		return d, ""
+	}
+	if timePart == "" {
+		return d, isoMalformed
+	}
+	// Hours, minutes and seconds, in that order and each at most once;
+	// only the last may have a fraction.
+	units := "HMS"
+	for timePart != "" {
+		n, unit, rest, ok := isoNumber(timePart)
+		i := strings.IndexByte(units, unit)
+		if !ok || i < 0 || n.frac != "" && rest != "" {
+			return d, isoMalformed
+		}
+		unitLen := [...]time.Duration{'H': time.Hour, 'M': time.Minute, 'S': time.Second}[unit]
+		units, timePart = units[i+1:], rest
+		part, ok := n.times(unitLen)
+		if !ok {
+			return d, "not a whole number of nanoseconds, or too long"
+		}
+		if part > maxTime-d.Time {
+			return d, isoTooLong
+		}
+		d.Time += part
+	}
+	return d, ""
+}
+
+// An isoNum is a decimal number of an ISO 8601 duration: the digits of
+// its whole part and of its fraction.
+type isoNum struct{ whole, frac string }
+
+// isoNumber reads a number and the designator after it from the front of
+// s: digits, optionally a "." or "," and more digits, then one byte.
+func isoNumber(s string) (n isoNum, unit byte, rest string, ok bool) {
+	i := 0
+	for i < len(s) && '0' <= s[i] && s[i] <= '9' {
+		i++
+	}
+	if i == 0 {
+		return n, 0, s, false
+	}
+	n.whole = s[:i]
+	if i < len(s) && (s[i] == '.' || s[i] == ',') {
+		j := i + 1
+		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+			j++
+		}
+		if j == i+1 {
+			return n, 0, s, false
+		}
+		n.frac, i = s[i+1:j], j
+	}
+	if i == len(s) {
+		return n, 0, s, false
+	}
+	return n, s[i], s[i+1:], true
+}
+
+// value returns the whole part of n if it is at most limit.
+func (n isoNum) value(limit int64) (int64, bool) {
+	v := int64(0)
+	for i := 0; i < len(n.whole); i++ {
+		if v = v*10 + int64(n.whole[i]-'0'); v > limit {
+			return 0, false
+		}
+	}
+	return v, true
+}
+
+// times returns n units exactly, if that is a whole number of nanoseconds
+// of at most maxTime.
+func (n isoNum) times(unit time.Duration) (time.Duration, bool) {
+	w, ok := n.value(int64(maxTime / unit))
+	if !ok {
+		return 0, false
+	}
+	d := time.Duration(w) * unit
+	// Each fraction digit k places after the point is worth unit/10^k,
+	// which must be whole where the digit is not 0.
+	place := unit
+	for i := 0; i < len(n.frac); i++ {
+		c := n.frac[i]
+		if c != '0' && (place < 10 || place%10 != 0) {
+			return 0, false
+		}
+		place /= 10
+		d += time.Duration(c-'0') * place
+	}
+	return d, d <= maxTime
 }
 
 // MustParseDuration is like ParseDuration but panics if s cannot be parsed.

@@ -3,28 +3,31 @@ package sla
 import (
 	"errors"
 	"strconv"
+
+	"github.com/replyby/replyby/internal/strictjson"
 )
 
-// Sentinel errors. The errors this package returns about malformed or
-// inconsistent input wrap one of them, or one of the Ledger's
-// (ErrDuplicateInquiry, ErrUnknownInquiry, ErrBadSnapshot, ErrMonitored), so
-// callers can test with errors.Is. Errors of an io.Writer given to the
-// package are passed on, wrapped; a nil writer or callback, a programming
-// error, gives a plain error.
+// Sentinel errors. Every error this package returns is an *Error that
+// wraps one of them (or, for a calendar of a policy document, one of
+// package calendar's), so callers can test the kind of problem with
+// errors.Is.
 var (
-	// ErrBadDuration means a duration is malformed, negative, or written
-	// with years, months or weeks.
+	// ErrBadDuration means a duration is malformed, negative, too long,
+	// or written with years, months or weeks.
 	ErrBadDuration = errors.New("bad duration")
-	// ErrBadLevel means an escalation level's trigger is malformed.
+	// ErrBadLevel means an escalation level is malformed: its trigger,
+	// name or notify list.
 	ErrBadLevel = errors.New("bad escalation level")
 	// ErrBadPolicy means a policy or policy document is malformed.
 	ErrBadPolicy = errors.New("bad policy")
 	// ErrNoFallback means the last policy of a set does not match every
-	// inquiry, or a policy that does is not the last.
+	// inquiry, or a policy that does is not the last, or the set is
+	// empty.
 	ErrNoFallback = errors.New("the last policy must match every inquiry, and only the last")
 	// ErrUnknownCalendar means a name refers to no calendar of the set.
 	ErrUnknownCalendar = errors.New("unknown calendar")
-	// ErrBadInquiry means an inquiry lacks its arrival time or channel.
+	// ErrBadInquiry means an inquiry lacks its arrival time or channel,
+	// or has a party that is neither prospect nor customer.
 	ErrBadInquiry = errors.New("bad inquiry")
 	// ErrBadEvent means an event is malformed: an unknown type, a zero
 	// time, a missing field.
@@ -39,48 +42,59 @@ var (
 	ErrEventOutOfSequence = errors.New("event out of sequence")
 	// ErrBadKey means a text is not an obligation key (see ParseKey).
 	ErrBadKey = errors.New("bad obligation key")
-	// ErrBadState means a text is not the name of a State, or a State
-	// is none of the constants.
+	// ErrBadState means a text is not the name of a State.
 	ErrBadState = errors.New("bad obligation state")
 )
 
-// ConfigError reports where in a policy document, or in policies built in
-// Go, something is wrong. Path is written as in the JSON document,
-// policies[2].targets.first_reply.within, and is empty only when the
-// document as a whole is malformed: not JSON, not an object, or followed
-// by more data.
-type ConfigError struct {
+// An Error says what is wrong with an input of this package, and where.
+type Error struct {
+	// Path names the place at fault as in the JSON form of the input:
+	// "policies[1].targets.first_reply.within" in a policy document,
+	// `calendars["nyc"].week.mon[0]` in one of its calendars,
+	// "events[3].channel" in an event log (the index in the slice given
+	// to Evaluate), "inquiry.channel" for the inquiry; "" for the input
+	// as a whole.
 	Path string
-	Err  error
+	// Input is the offending text, if any.
+	Input string
+	// Reason says what is wrong, in a few words.
+	Reason string
+	// Err is the sentinel the error wraps.
+	Err error
 }
 
-// Error returns the path, if any, and what is wrong there.
-func (e *ConfigError) Error() string {
-	if e.Path == "" {
-		return "sla: policy document: " + e.Err.Error()
+// Error formats the problem as `sla: path: "input": reason`, leaving out
+// what is empty; without a reason it gives the sentinel's text.
+func (e *Error) Error() string {
+	s := "sla: "
+	if e.Path != "" {
+		s += e.Path + ": "
 	}
-	return e.Path + ": " + e.Err.Error()
-}
-
-// Unwrap returns the underlying error.
-func (e *ConfigError) Unwrap() error { return e.Err }
-
-// EventError reports which event of a log is wrong. Index is the event's
-// position in the slice given to Evaluate, before any sorting.
-type EventError struct {
-	Index int
-	Type  EventType
-	Err   error
-}
-
-// Error formats the problem as "event N (type): reason".
-func (e *EventError) Error() string {
-	s := "event " + strconv.Itoa(e.Index)
-	if e.Type != "" {
-		s += " (" + string(e.Type) + ")"
+	if e.Input != "" {
+		s += strconv.Quote(e.Input) + ": "
 	}
-	return s + ": " + e.Err.Error()
+	if e.Reason != "" {
+		return s + e.Reason
+	}
+	return s + e.Err.Error()
 }
 
-// Unwrap returns the underlying error.
-func (e *EventError) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// errAt returns an *Error at path.
+func errAt(path, input, reason string, sentinel error) *Error {
+	return &Error{Path: path, Input: input, Reason: reason, Err: sentinel}
+}
+
+// errUnder returns err placed under path: an *Error of this package with path
+// in front of its own, or a new *Error at path wrapping err.
+func errUnder(path string, err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		c := *e
+		c.Path = strictjson.JoinPath(path, e.Path)
+		return &c
+	}
+	return &Error{Path: path, Reason: err.Error(), Err: err}
+}

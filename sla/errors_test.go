@@ -2,6 +2,8 @@ package sla_test
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,9 +28,10 @@ func TestEvaluateErrors(t *testing.T) {
 		msg      string
 	}{
 		{"before arrival", []sla.Event{ev(5, sla.Reply), ev(-1, sla.Reply)}, 1, sla.ErrEventBeforeInquiry,
-			"event 1 (reply): event before the inquiry was received"},
+			`sla: events[1].time: "2026-03-09 08:59:00 -0400 EDT": before the inquiry arrived at 2026-03-09 09:00:00 -0400 EDT`},
 		{"unknown type", []sla.Event{ev(5, "telepathy")}, 0, sla.ErrBadEvent,
-			`event 0 (telepathy): bad event: unknown type "telepathy"`},
+			`sla: events[0].type: "telepathy": unknown event type`},
+		{"no type", []sla.Event{ev(5, "")}, 0, sla.ErrBadEvent, `sla: events[0].type: missing`},
 		{"no time", []sla.Event{{Type: sla.Reply, Channel: sla.Email}}, 0, sla.ErrBadEvent, ""},
 		{"reply without channel", []sla.Event{{Time: received, Type: sla.Reply}}, 0, sla.ErrBadEvent, ""},
 		{"promise without due", []sla.Event{ev(5, sla.Promise)}, 0, sla.ErrBadEvent, ""},
@@ -36,7 +39,7 @@ func TestEvaluateErrors(t *testing.T) {
 		{"reclassify to an unknown party", []sla.Event{{Time: received, Type: sla.Reclassify, Class: sla.Class{Party: "martian"}}}, 0, sla.ErrBadEvent, ""},
 		// Indices are those of the input, before sorting.
 		{"resume without wait", []sla.Event{ev(30, sla.Resume), ev(10, sla.Reply)}, 0, sla.ErrEventOutOfSequence,
-			"event 0 (resume): event out of sequence: resume without wait"},
+			`sla: events[0]: "resume": a resume without a wait`},
 		{"wait twice", []sla.Event{ev(10, sla.Wait), ev(20, sla.Wait)}, 1, sla.ErrEventOutOfSequence, ""},
 		{"wait while resolved", []sla.Event{ev(10, sla.Resolve), ev(20, sla.Wait)}, 1, sla.ErrEventOutOfSequence, ""},
 		{"resolve twice", []sla.Event{ev(10, sla.Resolve), ev(20, sla.Resolve)}, 1, sla.ErrEventOutOfSequence, ""},
@@ -52,9 +55,9 @@ func TestEvaluateErrors(t *testing.T) {
 			require.Error(t, err)
 			assert.Zero(t, st.Obligations)
 			assert.ErrorIs(t, err, tt.sentinel)
-			var ee *sla.EventError
-			require.True(t, errors.As(err, &ee), "%T", err)
-			assert.Equal(t, tt.index, ee.Index)
+			var e *sla.Error
+			require.True(t, errors.As(err, &e), "%T", err)
+			assert.True(t, strings.HasPrefix(e.Path, fmt.Sprintf("events[%d]", tt.index)), e.Path)
 			if tt.msg != "" {
 				assert.EqualError(t, err, tt.msg)
 			}
@@ -74,12 +77,17 @@ func TestEvaluateBadInquiry(t *testing.T) {
 		mod      func(*sla.Inquiry)
 		now      time.Time
 		sentinel error
+		msg      string
 	}{
-		{"no arrival", func(q *sla.Inquiry) { q.Received = time.Time{} }, at("2026-03-09 10:00"), sla.ErrBadInquiry},
-		{"no channel", func(q *sla.Inquiry) { q.Channel = "" }, at("2026-03-09 10:00"), sla.ErrBadInquiry},
-		{"bad party", func(q *sla.Inquiry) { q.Party = "vip" }, at("2026-03-09 10:00"), sla.ErrBadInquiry},
-		{"now before arrival", func(q *sla.Inquiry) {}, at("2026-03-09 08:00"), sla.ErrBadInquiry},
-		{"unknown calendar", func(q *sla.Inquiry) { q.Calendar = "mars" }, at("2026-03-09 10:00"), sla.ErrUnknownCalendar},
+		{"no arrival", func(q *sla.Inquiry) { q.Received = time.Time{} }, at("2026-03-09 10:00"), sla.ErrBadInquiry,
+			"sla: inquiry.received: missing"},
+		{"no channel", func(q *sla.Inquiry) { q.Channel = "" }, at("2026-03-09 10:00"), sla.ErrBadInquiry,
+			"sla: inquiry.channel: missing"},
+		{"bad party", func(q *sla.Inquiry) { q.Party = "vip" }, at("2026-03-09 10:00"), sla.ErrBadInquiry,
+			`sla: inquiry.party: "vip": want prospect or customer`},
+		{"now before arrival", func(q *sla.Inquiry) {}, at("2026-03-09 08:00"), sla.ErrBadInquiry, ""},
+		{"unknown calendar", func(q *sla.Inquiry) { q.Calendar = "mars" }, at("2026-03-09 10:00"), sla.ErrUnknownCalendar,
+			`sla: inquiry.calendar: "mars": no calendar of that name in the policy set`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -87,6 +95,9 @@ func TestEvaluateBadInquiry(t *testing.T) {
 			tt.mod(&inq)
 			_, err := policies.Evaluate(inq, nil, tt.now)
 			assert.ErrorIs(t, err, tt.sentinel)
+			if tt.msg != "" {
+				assert.EqualError(t, err, tt.msg)
+			}
 		})
 	}
 }

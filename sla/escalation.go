@@ -1,7 +1,6 @@
 package sla
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 	"strconv"
@@ -55,10 +54,7 @@ func AtShare(percent float64) Trigger {
 // more digits, then "%", at most "10000%". Offsets may not hold days.
 func ParseTrigger(s string) (Trigger, error) {
 	bad := func(why string) (Trigger, error) {
-		if why == "" {
-			return Trigger{}, fmt.Errorf("%w %q", ErrBadLevel, s)
-		}
-		return Trigger{}, fmt.Errorf("%w %q: %s", ErrBadLevel, s, why)
+		return Trigger{}, errAt("", s, why, ErrBadLevel)
 	}
 	if pct, ok := strings.CutSuffix(s, "%"); ok {
 		bp, why := parseShare(pct)
@@ -98,15 +94,16 @@ func parseShare(s string) (bp int32, why string) {
 }
 
 func offsetTrigger(s, abs string, neg bool) (Trigger, error) {
+	const want = `want a signed Go or ISO 8601 duration ("-1h", "+PT30M"), "0", or a share ("75%")`
 	if abs == "" || abs[0] == '-' || abs[0] == '+' {
-		return Trigger{}, fmt.Errorf("%w %q", ErrBadLevel, s)
+		return Trigger{}, errAt("", s, want, ErrBadLevel)
 	}
 	d, err := ParseDuration(abs)
 	if err != nil {
-		return Trigger{}, fmt.Errorf("%w %q", ErrBadLevel, s)
+		return Trigger{}, errAt("", s, want, ErrBadLevel)
 	}
 	if d.Days != 0 {
-		return Trigger{}, fmt.Errorf("%w %q: an offset may not hold days", ErrBadLevel, s)
+		return Trigger{}, errAt("", s, "an offset may not hold days", ErrBadLevel)
 	}
 	if neg {
 		return Trigger{offset: -d.Time}, nil

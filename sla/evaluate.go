@@ -1,12 +1,11 @@
 package sla
 
 import (
-	"cmp"
-	"fmt"
 	"slices"
 	"time"
 
 	"github.com/replyby/replyby/calendar"
+	"github.com/replyby/replyby/internal/strictjson"
 )
 
 // Evaluate says what an inquiry's log means at now: the policy in force,
@@ -75,20 +74,15 @@ import (
 // resolution target.
 func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Status, error) {
 	if ps == nil || len(ps.policies) == 0 {
-		return Status{}, fmt.Errorf("sla: evaluate: %w: empty policy set", ErrNoFallback)
+		return Status{}, errAt("", "", "the policy set has no policy", ErrNoFallback)
 	}
 	var ev evaluator
 	if err := ev.init(ps, inq, events, now); err != nil {
 		return Status{}, err
 	}
 	for i := range events {
-		e := &events[i]
-		err := e.check(inq.Received)
-		if err == nil && e.Type == Reclassify && !validParty(e.Class.Party) {
-			err = fmt.Errorf("%w: party %q (want prospect or customer)", ErrBadEvent, e.Class.Party)
-		}
-		if err != nil {
-			return Status{}, &EventError{Index: i, Type: e.Type, Err: err}
+		if err := events[i].check(inq.Received); err != nil {
+			return Status{}, errUnder(strictjson.Index("events", i), err)
 		}
 	}
 	order := sortedOrder(events)
@@ -106,7 +100,7 @@ func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Statu
 			break
 		}
 		if err := ev.apply(i, e); err != nil {
-			return Status{}, &EventError{Index: i, Type: e.Type, Err: err}
+			return Status{}, errUnder(strictjson.Index("events", i), err)
 		}
 	}
 	ev.advance(ev.cur, true)
@@ -117,10 +111,6 @@ func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Statu
 	}
 	return ev.status(k, next), nil
 }
-
-// validParty reports whether p is a party an inquiry may have ("" for
-// unknown).
-func validParty(p Party) bool { return p == "" || p == Prospect || p == Customer }
 
 // sortedOrder returns the indices of events stably sorted by time, or nil
 // if they already are.
@@ -174,86 +164,19 @@ type evaluator struct {
 	links  []link // which obligations each violation concerns
 }
 
-// A stop is a span in which the resolution clock stood still: waiting on
-// the customer, or resolved. to is zero while it lasts.
-type stop struct {
-	from, to time.Time
-	resolved bool
-}
-
-// fired is an escalation level that fired for obligation ob.
-type fired struct {
-	ob    int
-	level *Level
-	at    time.Time
-}
-
-// link ties violation v to obligation ob.
-type link struct{ ob, v int }
-
-// An oblig is an obligation being replayed. Obligations are created for
-// every metric whether or not the policy in force has a target for it
-// (tgt nil), so that one can gain a target on Reclassify.
-type oblig struct {
-	key     Key
-	start   time.Time
-	base    time.Time // the event's Due, for promises and appointments
-	tgt     *compiledTarget
-	cal     *calendar.Calendar
-	calName string
-	tracked bool          // it has had a target
-	budget  time.Duration // business time allowed
-	floor   time.Time     // due no earlier: the promised or appointed time plus grace, or a day-based target's end
-
-	running   bool
-	segStart  time.Time     // when the clock last started, if running
-	e0        time.Duration // business time used before segStart
-	stoppedAt time.Time     // when the clock last stopped
-	paused    time.Duration // business time stood still, up to stoppedAt
-
-	done      bool // met (a resolution may be reopened)
-	cancelled bool
-	halted    bool // breached, then no longer owed
-	lapsed    bool // cancelled or halted by the loss of its target, and still needed: a target tracks it again
-	doneAt    time.Time
-	breached  bool
-	due       time.Time
-	firedBits uint64 // levels of tgt's ladder that fired
-	next      time.Time
-	nextLevel int // -1: the breach
-	nudges    int
-	held      bool // an appointment that a Held event took place for
-}
-
-func (o *oblig) closed() bool { return o.done || o.cancelled || o.halted }
-
-// live reports whether o has a target and can still change with time.
-func (o *oblig) live() bool { return o.tgt != nil && !o.closed() }
-
-func (o *oblig) elapsedAt(t time.Time) time.Duration {
-	if o.running {
-		return o.e0 + between(o.cal, o.segStart, t)
-	}
-	return o.e0
-}
-
 // init checks the inquiry and sets up the obligations that start on its
 // arrival.
 func (ev *evaluator) init(ps *PolicySet, inq Inquiry, events []Event, now time.Time) error {
-	switch {
-	case inq.Received.IsZero():
-		return fmt.Errorf("sla: inquiry %q: %w: no arrival time", inq.ID, ErrBadInquiry)
-	case inq.Channel == "":
-		return fmt.Errorf("sla: inquiry %q: %w: no channel", inq.ID, ErrBadInquiry)
-	case !validParty(inq.Party):
-		return fmt.Errorf("sla: inquiry %q: %w: party %q (want prospect or customer)", inq.ID, ErrBadInquiry, inq.Party)
-	case now.Before(inq.Received):
-		return fmt.Errorf("sla: inquiry %q: %w: evaluated at %v, before its arrival at %v", inq.ID, ErrBadInquiry, now, inq.Received)
+	if err := inq.check(); err != nil {
+		return err
+	}
+	if now.Before(inq.Received) {
+		return errAt("now", now.String(), "before the inquiry arrived at "+inq.Received.String(), ErrBadInquiry)
 	}
 	if inq.Calendar != "" {
-		ev.custCal = ps.calendars[inq.Calendar]
-		if ev.custCal == nil {
-			return fmt.Errorf("sla: inquiry %q: %w %q", inq.ID, ErrUnknownCalendar, inq.Calendar)
+		var ok bool
+		if ev.custCal, ok = ps.calendars[inq.Calendar]; !ok {
+			return errAt("inquiry.calendar", inq.Calendar, "no calendar of that name in the policy set", ErrUnknownCalendar)
 		}
 	}
 	ev.ps, ev.inq, ev.now = ps, inq, now
@@ -268,7 +191,7 @@ func (ev *evaluator) init(ps *PolicySet, inq Inquiry, events []Event, now time.T
 		case CustomerMessage:
 			n += b2i(tg[NextReply.index()])
 		case Reply, Reopen:
-			n += b2i(tg[PeriodicUpdate.index()])
+			n += b2i(tg[Update.index()])
 		case Promise:
 			n += b2i(tg[PromiseKept.index()])
 		case Appointment:
@@ -278,7 +201,7 @@ func (ev *evaluator) init(ps *PolicySet, inq Inquiry, events []Event, now time.T
 	ev.obs = make([]oblig, 0, n)
 	ev.owing = true
 	ev.owed = ev.open(FirstReply, inq.Received, time.Time{})
-	ev.update = ev.open(PeriodicUpdate, inq.Received, time.Time{})
+	ev.update = ev.open(Update, inq.Received, time.Time{})
 	ev.res = ev.open(Resolution, inq.Received, time.Time{})
 	return nil
 }
@@ -298,7 +221,7 @@ func (ev *evaluator) open(m Metric, t, base time.Time) int {
 	}
 	ev.obs = append(ev.obs, oblig{key: key, start: t, base: base, running: true, segStart: t, nextLevel: -1})
 	i := len(ev.obs) - 1
-	if m == PeriodicUpdate && ev.waiting {
+	if m == Update && ev.waiting {
 		o := &ev.obs[i]
 		o.running, o.stoppedAt = false, t
 	}
@@ -317,295 +240,6 @@ func (ev *evaluator) calendarOf(t *compiledTarget) (*calendar.Calendar, string) 
 		return ev.custCal, ev.inq.Calendar
 	}
 	return t.cal, t.Calendar
-}
-
-// retarget gives obligation i the target of the policy in force at r.
-func (ev *evaluator) retarget(i int, r time.Time) {
-	o := &ev.obs[i]
-	tgt := ev.target(o)
-	revive := o.lapsed && tgt != nil
-	if !revive && (o.closed() || tgt == o.tgt) {
-		return
-	}
-	if tgt == nil {
-		ev.close(o, r)
-		o.lapsed = true
-		return
-	}
-	cal, name := ev.calendarOf(tgt)
-	switch {
-	case revive:
-		// Its clock went on as if it had been tracked since it
-		// lapsed (it stopped when o.stoppedAt was set), counted in
-		// the new calendar.
-		used, stood := ev.usedBetween(o, cal, o.stoppedAt, r)
-		o.e0 += used
-		o.paused += stood
-		o.cancelled, o.halted, o.lapsed, o.doneAt = false, false, false, time.Time{}
-		o.running = ev.clockRuns(o)
-		o.stoppedAt = r
-	case o.tracked:
-		o.e0 = o.elapsedAt(r)
-		if !o.running {
-			o.paused += between(o.cal, o.stoppedAt, r)
-			o.stoppedAt = r
-		}
-	default:
-		o.e0, o.paused = ev.usedBetween(o, cal, o.start, r)
-		o.stoppedAt = r
-	}
-	o.segStart = r
-	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
-	switch {
-	case o.key.Metric.fixedDue():
-		o.floor = tgt.Within.AddTo(cal, o.base)
-		o.budget = o.e0 + between(cal, r, o.floor)
-	case tgt.Within.Days > 0:
-		// One business day ends at the same wall-clock time on the
-		// next open day, not at the close of the day before, though
-		// the business time between is the same.
-		o.floor = tgt.Within.AddTo(cal, o.start)
-		o.budget = between(cal, o.start, o.floor)
-	default:
-		o.floor = time.Time{}
-		o.budget = tgt.Within.Time
-	}
-	o.firedBits = 0
-	for j := range tgt.Escalation {
-		if ev.hasFired(i, tgt.Escalation[j].Name) {
-			o.firedBits |= 1 << j
-		}
-	}
-	ev.schedule(o)
-}
-
-// usedBetween returns the business time in cal that obligation o's clock
-// would have used and stood still from `from` to r, had it been tracked
-// then: it stands still while we wait on the customer (resolution and
-// updates) and while the inquiry is resolved (resolution).
-func (ev *evaluator) usedBetween(o *oblig, cal *calendar.Calendar, from, r time.Time) (used, paused time.Duration) {
-	if m := o.key.Metric; m == Resolution || m == PeriodicUpdate {
-		for _, s := range ev.stops {
-			if s.resolved && m != Resolution {
-				continue
-			}
-			a, b := s.from, s.to
-			if a.Before(from) {
-				a = from
-			}
-			if b.IsZero() || b.After(r) {
-				b = r
-			}
-			if a.Before(b) {
-				paused += between(cal, a, b)
-			}
-		}
-	}
-	return between(cal, from, r) - paused, paused
-}
-
-// clockRuns reports whether o's clock runs now, as the log stands:
-// resolution and update clocks stand still while we wait on the customer,
-// the resolution's also while the inquiry is resolved.
-func (ev *evaluator) clockRuns(o *oblig) bool {
-	switch o.key.Metric {
-	case Resolution:
-		return !ev.waiting && !ev.resolved
-	case PeriodicUpdate:
-		return !ev.waiting
-	}
-	return true
-}
-
-func (ev *evaluator) hasFired(i int, name string) bool {
-	for _, f := range ev.fired {
-		if f.ob == i && f.level.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// schedule computes when o's clock next crosses a threshold: its due time
-// or an escalation level not yet fired.
-func (ev *evaluator) schedule(o *oblig) {
-	o.next = time.Time{}
-	if !o.running || !o.live() {
-		if !o.breached {
-			o.due = time.Time{}
-		}
-		if o.live() && o.floor.After(o.stoppedAt) && o.reachedPending() {
-			// A stopped clock has reached a threshold at or past
-			// the budget, which waits for the floor.
-			o.next = o.floor
-		}
-		return
-	}
-	if !o.breached {
-		o.due = o.cross(o.budget, true)
-		o.next, o.nextLevel = o.due, -1
-	}
-	for j := range o.tgt.Escalation {
-		if o.firedBits&(1<<j) != 0 {
-			continue
-		}
-		x := o.cross(o.tgt.Escalation[j].At.threshold(o.budget))
-		if o.next.IsZero() || x.Before(o.next) {
-			o.next, o.nextLevel = x, j
-		}
-	}
-}
-
-// cross returns when o's running clock reaches thr of business time;
-// atOrPast says thr is at or past the budget, so not before o's floor.
-func (o *oblig) cross(thr time.Duration, atOrPast bool) time.Time {
-	x := o.segStart
-	if thr > o.e0 {
-		x = add(o.cal, o.segStart, thr-o.e0)
-	}
-	if atOrPast && x.Before(o.floor) {
-		x = o.floor
-	}
-	return x
-}
-
-// advance fires the thresholds that running clocks cross before t, or at
-// or before t if inclusive, and those that stopped clocks reached but that
-// waited for the floor, if it comes before t (or at t if inclusive). If
-// inclusive, it also fires at t the thresholds that stopped clocks have
-// reached: those of clocks that stopped, or whose targets changed, at t.
-func (ev *evaluator) advance(t time.Time, inclusive bool) {
-	for i := range ev.obs {
-		o := &ev.obs[i]
-		if !o.live() {
-			continue
-		}
-		if o.running {
-			for !o.next.IsZero() && (o.next.Before(t) || inclusive && o.next.Equal(t)) {
-				ev.fire(i, o.nextLevel, o.next)
-				ev.schedule(o)
-			}
-			continue
-		}
-		if x := o.next; !x.IsZero() && (x.Before(t) || inclusive && x.Equal(t)) {
-			ev.fireReached(i, x)
-			ev.schedule(o)
-		}
-		if inclusive {
-			ev.fireReached(i, t)
-		}
-	}
-}
-
-// fireReached fires at t the thresholds that o's stopped clock has
-// reached, those at or past the budget only if t is not before o's floor.
-func (ev *evaluator) fireReached(i int, t time.Time) {
-	o := &ev.obs[i]
-	early := t.Before(o.floor)
-	if !o.breached && o.budget <= o.e0 && !early {
-		ev.fire(i, -1, t)
-	}
-	for j := range o.tgt.Escalation {
-		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr <= o.e0 && !(past && early) {
-			ev.fire(i, j, t)
-		}
-	}
-}
-
-// reachedPending reports whether o's clock has reached a threshold at or
-// past the budget that has not fired.
-func (o *oblig) reachedPending() bool {
-	if !o.breached && o.budget <= o.e0 {
-		return true
-	}
-	for j := range o.tgt.Escalation {
-		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && past && thr <= o.e0 {
-			return true
-		}
-	}
-	return false
-}
-
-// fire records that obligation i crossed its due time (level -1) or
-// escalation level j at t.
-func (ev *evaluator) fire(i, j int, t time.Time) {
-	o := &ev.obs[i]
-	if j < 0 {
-		o.breached, o.due = true, t
-		return
-	}
-	o.firedBits |= 1 << j
-	ev.fired = append(ev.fired, fired{ob: i, level: &o.tgt.Escalation[j], at: t})
-}
-
-// halt stops o's clock at t, counting the time it stood still so far.
-func (o *oblig) halt(t time.Time) {
-	if o.running {
-		o.e0 += between(o.cal, o.segStart, t)
-		o.running = false
-	} else {
-		o.paused += between(o.cal, o.stoppedAt, t)
-	}
-	o.stoppedAt = t
-	o.next = time.Time{}
-}
-
-// pause stops an open obligation's clock at t.
-func (ev *evaluator) pause(i int, t time.Time) {
-	if i < 0 {
-		return
-	}
-	o := &ev.obs[i]
-	if o.closed() || !o.running {
-		return
-	}
-	o.halt(t)
-	ev.schedule(o)
-}
-
-// resume restarts a paused obligation's clock at t.
-func (ev *evaluator) resume(i int, t time.Time) {
-	if i < 0 {
-		return
-	}
-	o := &ev.obs[i]
-	if o.closed() || o.running {
-		return
-	}
-	o.paused += between(o.cal, o.stoppedAt, t)
-	o.running, o.segStart = true, t
-	ev.schedule(o)
-}
-
-// meet records that obligation i was done at t. One that lapsed when its
-// target was lost stays as it is, and is no longer needed.
-func (ev *evaluator) meet(i int, t time.Time) {
-	if i < 0 {
-		return
-	}
-	o := &ev.obs[i]
-	if o.closed() {
-		o.lapsed = false
-		return
-	}
-	o.halt(t)
-	o.done, o.doneAt = true, t
-}
-
-// close records that o is no longer owed from t: cancelled, or if it is
-// already breached, halted. One that lapsed when its target was lost
-// stays as it is, and is no longer needed.
-func (ev *evaluator) close(o *oblig, t time.Time) {
-	if o.closed() {
-		o.lapsed = false
-		return
-	}
-	o.halt(t)
-	if o.breached {
-		o.halted = true
-	} else {
-		o.cancelled, o.doneAt = true, t
-	}
 }
 
 // offered reports whether the customer offered ch for an answer.
@@ -672,7 +306,7 @@ func (ev *evaluator) apply(i int, e *Event) error {
 			if ev.update >= 0 {
 				ev.meet(ev.update, t)
 			}
-			ev.update = ev.open(PeriodicUpdate, t, time.Time{})
+			ev.update = ev.open(Update, t, time.Time{})
 		}
 		ev.keepPromises(t)
 
@@ -695,7 +329,7 @@ func (ev *evaluator) apply(i int, e *Event) error {
 
 	case Wait:
 		if ev.waiting || ev.resolved {
-			return fmt.Errorf("%w: already waiting or resolved", ErrEventOutOfSequence)
+			return errAt("", string(e.Type), "already waiting or resolved", ErrEventOutOfSequence)
 		}
 		ev.waiting = true
 		ev.stops = append(ev.stops, stop{from: t})
@@ -706,19 +340,20 @@ func (ev *evaluator) apply(i int, e *Event) error {
 
 	case Resume:
 		if !ev.waiting {
-			return fmt.Errorf("%w: resume without wait", ErrEventOutOfSequence)
+			return errAt("", string(e.Type), "a resume without a wait", ErrEventOutOfSequence)
 		}
 		ev.endWait(t)
 
 	case Resolve:
 		if ev.resolved {
-			return fmt.Errorf("%w: already resolved", ErrEventOutOfSequence)
+			return errAt("", string(e.Type), "already resolved", ErrEventOutOfSequence)
 		}
 		if ev.waiting {
 			ev.waiting = false
 			ev.stops[len(ev.stops)-1].to = t
 		}
 		ev.resolved = true
+		ev.counts.TouchesToResolve = ev.counts.Touches
 		ev.stops = append(ev.stops, stop{from: t, resolved: true})
 		ev.meet(ev.res, t)
 		if ev.owed >= 0 {
@@ -733,7 +368,7 @@ func (ev *evaluator) apply(i int, e *Event) error {
 
 	case Reopen:
 		if !ev.resolved {
-			return fmt.Errorf("%w: reopen of an unresolved inquiry", ErrEventOutOfSequence)
+			return errAt("", string(e.Type), "a reopen of an inquiry that is not resolved", ErrEventOutOfSequence)
 		}
 		ev.resolved = false
 		ev.stops[len(ev.stops)-1].to = t
@@ -751,7 +386,7 @@ func (ev *evaluator) apply(i int, e *Event) error {
 			ev.retarget(ev.res, t)
 			ev.resume(ev.res, t)
 		}
-		ev.update = ev.open(PeriodicUpdate, t, time.Time{})
+		ev.update = ev.open(Update, t, time.Time{})
 
 	case Reclassify:
 		if e.Class.Party != "" {
@@ -802,13 +437,13 @@ func (ev *evaluator) heldAppointment(e *Event) (int, error) {
 	}
 	switch {
 	case !e.Due.IsZero():
-		return -1, fmt.Errorf("%w: no appointment scheduled at %v waits to be held", ErrEventOutOfSequence, e.Due)
+		return -1, errAt("due", e.Due.String(), "no appointment scheduled then waits to be held", ErrEventOutOfSequence)
 	case onTime >= 0:
 		return onTime, nil
 	case late >= 0:
 		return late, nil
 	}
-	return -1, fmt.Errorf("%w: no appointment to hold", ErrEventOutOfSequence)
+	return -1, errAt("", string(e.Type), "no appointment waits to be held", ErrEventOutOfSequence)
 }
 
 // deadline returns the last instant at which appointment o is held on
@@ -852,143 +487,10 @@ func (ev *evaluator) violation(i int, e *Event) {
 			continue
 		}
 		switch o.key.Metric {
-		case FirstReply, NextReply, PeriodicUpdate, PromiseKept:
+		case FirstReply, NextReply, Update, PromiseKept:
 			ev.links = append(ev.links, link{ob: j, v: v})
 		}
 	}
-}
-
-// in returns t in the location of the inquiry's arrival time, as every
-// instant of a Status is; calendars compute in their own.
-func (ev *evaluator) in(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	return t.In(ev.inq.Received.Location())
-}
-
-// status builds the Status after replaying the first n events.
-func (ev *evaluator) status(n int, next time.Time) Status {
-	st := Status{
-		Inquiry:    ev.inq.ID,
-		At:         ev.now,
-		Policy:     ev.ps.policies[ev.pol].Name,
-		Class:      ev.class,
-		Owner:      ev.owner,
-		Resolved:   ev.resolved,
-		Waiting:    ev.waiting,
-		Violations: ev.vios,
-		Counts:     ev.counts,
-		Events:     n,
-		Next:       next,
-	}
-	tracked := 0
-	for i := range ev.obs {
-		o := &ev.obs[i]
-		if !o.tracked {
-			continue
-		}
-		tracked++
-		if o.live() && !o.next.IsZero() && (st.Next.IsZero() || o.next.Before(st.Next)) {
-			st.Next = o.next
-		}
-	}
-	st.Next = ev.in(st.Next)
-	if tracked == 0 {
-		return st
-	}
-
-	// Escalations and violations, grouped by obligation in one backing
-	// array each.
-	slices.SortStableFunc(ev.fired, func(a, b fired) int {
-		return cmp.Or(cmp.Compare(a.ob, b.ob), a.at.Compare(b.at))
-	})
-	var escs []Escalation
-	var notify []string
-	if len(ev.fired) > 0 {
-		escs = make([]Escalation, len(ev.fired))
-		n := 0
-		for _, f := range ev.fired {
-			n += len(f.level.Notify)
-		}
-		notify = make([]string, 0, n)
-		for k, f := range ev.fired {
-			from := len(notify)
-			notify = append(notify, f.level.Notify...)
-			escs[k] = Escalation{Obligation: ev.obs[f.ob].key, Level: f.level.Name, At: ev.in(f.at)}
-			if len(f.level.Notify) > 0 {
-				escs[k].Notify = notify[from:len(notify):len(notify)]
-			}
-		}
-	}
-	var vios []Violation
-	if len(ev.links) > 0 {
-		slices.SortStableFunc(ev.links, func(a, b link) int { return cmp.Compare(a.ob, b.ob) })
-		vios = make([]Violation, len(ev.links))
-		for k, l := range ev.links {
-			vios[k] = ev.vios[l.v]
-		}
-	}
-
-	st.Obligations = make([]Obligation, 0, tracked)
-	fi, li := 0, 0
-	for i := range ev.obs {
-		o := &ev.obs[i]
-		f0 := fi
-		for fi < len(ev.fired) && ev.fired[fi].ob == i {
-			fi++
-		}
-		l0 := li
-		for li < len(ev.links) && ev.links[li].ob == i {
-			li++
-		}
-		if !o.tracked {
-			continue
-		}
-		ob := Obligation{
-			Key:      o.key,
-			Start:    o.start,
-			Due:      ev.in(o.due),
-			DoneAt:   o.doneAt,
-			Calendar: o.calName,
-			Nudges:   o.nudges,
-		}
-		if o.tgt != nil {
-			ob.Target = o.tgt.Within
-		}
-		end := ev.now
-		if o.closed() {
-			end = o.stoppedAt
-		}
-		ob.Elapsed = o.elapsedAt(end)
-		ob.Remaining = o.budget - ob.Elapsed
-		ob.Paused = o.paused
-		if !o.closed() && !o.running {
-			ob.Paused += between(o.cal, o.stoppedAt, ev.now)
-		}
-		switch {
-		case o.cancelled:
-			ob.State = Cancelled
-		case o.done && o.breached:
-			ob.State = MetLate
-		case o.done:
-			ob.State = Met
-		case o.breached:
-			ob.State = Breached
-		case o.running:
-			ob.State = Running
-		default:
-			ob.State = Paused
-		}
-		if fi > f0 {
-			ob.Escalations = escs[f0:fi:fi]
-		}
-		if li > l0 {
-			ob.Violations = vios[l0:li:li]
-		}
-		st.Obligations = append(st.Obligations, ob)
-	}
-	return st
 }
 
 func b2i(b bool) int {

@@ -1,7 +1,6 @@
 package sla
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -81,29 +80,35 @@ type Event struct {
 }
 
 // check reports whether e is well-formed on its own, for an inquiry
-// received at received.
+// received at received; the error's path is relative to the event.
 func (e *Event) check(received time.Time) error {
-	if e.Time.IsZero() {
-		return fmt.Errorf("%w: no time", ErrBadEvent)
-	}
-	if e.Time.Before(received) {
-		return ErrEventBeforeInquiry
+	switch {
+	case e.Time.IsZero():
+		return errAt("time", "", "missing", ErrBadEvent)
+	case e.Time.Before(received):
+		return errAt("time", e.Time.String(), "before the inquiry arrived at "+received.String(), ErrEventBeforeInquiry)
 	}
 	switch e.Type {
-	case CustomerMessage, AutoReply, Held, Wait, Resume, Resolve, Reopen, Reclassify, Assign:
+	case CustomerMessage, AutoReply, Held, Wait, Resume, Resolve, Reopen, Assign:
+	case Reclassify:
+		if !e.Class.Party.valid() {
+			return errAt("class.party", string(e.Class.Party), "want prospect or customer", ErrBadEvent)
+		}
 	case Reply:
 		if e.Channel == "" {
-			return fmt.Errorf("%w: a reply needs a channel", ErrBadEvent)
+			return errAt("channel", "", "a reply needs a channel", ErrBadEvent)
 		}
 	case Promise, Appointment:
 		if e.Due.IsZero() {
-			return fmt.Errorf("%w: %s needs a due time", ErrBadEvent, e.Type)
+			return errAt("due", "", "a "+string(e.Type)+" needs a due time", ErrBadEvent)
 		}
 		if e.Due.Before(e.Time) {
-			return fmt.Errorf("%w: %s due before it was made", ErrBadEvent, e.Type)
+			return errAt("due", e.Due.String(), "a "+string(e.Type)+" due before it was made", ErrBadEvent)
 		}
+	case "":
+		return errAt("type", "", "missing", ErrBadEvent)
 	default:
-		return fmt.Errorf("%w: unknown type %q", ErrBadEvent, e.Type)
+		return errAt("type", string(e.Type), "unknown event type", ErrBadEvent)
 	}
 	return nil
 }

@@ -119,7 +119,7 @@ func ExampleParsePolicies_error() {
 	]}`))
 	fmt.Println(err)
 	// Output:
-	// policies[1].targets.first_reply.within: bad duration "4x"
+	// sla: policies[1].targets.first_reply.within: "4x": want a Go duration such as "4h30m" or ISO 8601 such as "PT4H30M"
 }
 
 func ExampleParseDuration() {
@@ -136,5 +136,5 @@ func ExampleParseDuration() {
 	// PT90M: 0 day(s) and 1h30m0s, written 1h30m
 	// P1D: 1 day(s) and 0s, written P1D
 	// P1DT4H: 1 day(s) and 4h0m0s, written P1DT4H
-	// bad duration "P1M": years and months are not allowed
+	// sla: "P1M": years, months and weeks are not allowed: write days
 }

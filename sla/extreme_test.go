@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
 )
 
 // Any inquiry, log and instant, however far from today or out of order:
@@ -25,8 +26,8 @@ func TestPropertyEvaluateNeverPanics(t *testing.T) {
 	var evaluated struct{ ok, errs int }
 	defer func() { t.Logf("%d statuses, %d errors", evaluated.ok, evaluated.errs) }()
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		inq := genInquiry(t)
+		ps := fixture.PolicySet(t)
+		inq := fixture.Inquiry(t)
 		inq.Received = instant(t, "received")
 		// Mostly after arrival, at any distance (up to about 290 years), so
 		// that most logs evaluate; sometimes anywhere at all.
@@ -38,12 +39,12 @@ func TestPropertyEvaluateNeverPanics(t *testing.T) {
 		}
 		var log []sla.Event
 		for range rapid.IntRange(0, 8).Draw(t, "n") {
-			types := eventTypes
+			types := fixture.EventTypes
 			if rapid.IntRange(0, 19).Draw(t, "bogus") == 0 {
 				types = []sla.EventType{"bogus"}
 			}
 			e := sla.Event{Time: after("at"), Type: rapid.SampledFrom(types).Draw(t, "type")}
-			e.Channel = genChannel.Draw(t, "ch")
+			e.Channel = fixture.GenChannel.Draw(t, "ch")
 			e.Due = after("due")
 			log = append(log, e)
 		}

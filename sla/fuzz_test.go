@@ -3,28 +3,188 @@ package sla_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/rickb777/period"
+
 	"github.com/replyby/replyby/sla"
 )
+
+// FuzzParseDuration: any string parses to a duration that prints and parses
+// back to itself, or fails with ErrBadDuration; never a panic. An ISO 8601
+// duration it accepts has the value rickb777/period gives it, and one it
+// refuses that period accepts is refused for a documented reason.
+func FuzzParseDuration(f *testing.F) {
+	for _, s := range []string{"4h", "90m", "PT4H", "P1D", "P1DT4H30M", "PT0.5S", "P1M", "P1W", "-1h", "P-1D", "4x", "", "P", "PT", "1.5h",
+		"P3660D", "P3661D", "PT1,5H", "PT1M1H", "P1DT", "PT.5H", "PT1.0000000001S", "PT1.000000001S", "P0Y1D", "PT87840H", "PT87840.5H", "+P1D"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := sla.ParseDuration(s)
+		if strings.HasPrefix(s, "P") {
+			comparePeriod(t, s, d, err)
+		}
+		if err != nil {
+			if !errors.Is(err, sla.ErrBadDuration) {
+				t.Fatalf("ParseDuration(%q): %v does not wrap ErrBadDuration", s, err)
+			}
+			return
+		}
+		again, err := sla.ParseDuration(d.String())
+		if err != nil || again != d {
+			t.Fatalf("ParseDuration(%q) = %v, printed %q, parsed back %v, %v", s, d, d.String(), again, err)
+		}
+	})
+}
+
+// comparePeriod checks ParseDuration's reading of the ISO 8601 duration s
+// (d, err) against rickb777/period's, which ParseDuration no longer uses.
+func comparePeriod(t *testing.T, s string, d sla.Duration, err error) {
+	p, perr := parsePeriod(s)
+	if err == nil {
+		if perr != nil {
+			if longNumber.MatchString(s) {
+				return // period takes at most 18 digits ("PT0000…0001H")
+			}
+			t.Fatalf("ParseDuration(%q) = %v, but period refuses it: %v", s, d, perr)
+		}
+		hms, exact := p.OnlyHMS().Duration()
+		days, _, _ := p.DaysDecimal().Int64(0)
+		if !exact {
+			return // period gives no exact value for zeros past nanoseconds ("PT1.0000000000S")
+		}
+		if hms != d.Time || days != int64(d.Days) {
+			t.Fatalf("ParseDuration(%q) = %v, period reads %v (%d days, %v)", s, d, p, days, hms)
+		}
+		return
+	}
+	if perr != nil {
+		return
+	}
+	// Refused here, read by period: for one of the documented reasons.
+	var e *sla.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("ParseDuration(%q): %T", s, err)
+	}
+	switch {
+	case strings.ContainsAny(s, "YMW") && !strings.Contains(s, "T"),
+		strings.ContainsAny(s[:max(strings.Index(s, "T"), 0)], "YMW"),
+		strings.ContainsAny(s, "+-"), p.IsNegative(),
+		e.Reason == "days must be whole", e.Reason == "too long", e.Reason == "not a whole number of nanoseconds, or too long":
+	case strings.HasSuffix(s, "T"), looseFraction.MatchString(s), earlyFraction.MatchString(s):
+		// period reads "P1DT", ".5", "5." and "PT0.0M0S" too; ISO 8601
+		// does not (only the last part may have a fraction).
+	case !hmsInOrder(s):
+		// period reads "PT1M1H" as PT1H1M; ISO 8601 orders them.
+	default:
+		t.Fatalf("ParseDuration(%q) refuses what period reads as %v: %v", s, p, err)
+	}
+}
+
+// looseFraction matches a decimal separator without a digit on each side.
+var looseFraction = regexp.MustCompile(`(^|[^0-9])[.,]|[.,]($|[^0-9])`)
+
+// earlyFraction matches a fraction in a part that is not the last.
+var earlyFraction = regexp.MustCompile(`[.,][0-9]+[DHMS].*[0-9]`)
+
+// longNumber matches a run of more than 18 digits.
+var longNumber = regexp.MustCompile(`[0-9]{19}`)
+
+// hmsInOrder reports whether the designators after T of s come in the
+// order H, M, S.
+func hmsInOrder(s string) bool {
+	_, tp, _ := strings.Cut(s, "T")
+	last := -1
+	for _, c := range tp {
+		if i := strings.IndexRune("HMS", c); i >= 0 {
+			if i <= last {
+				return false
+			}
+			last = i
+		}
+	}
+	return true
+}
+
+// parsePeriod calls period.Parse, which panics on some inputs.
+func parsePeriod(s string) (p period.Period, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("period panics: %v", r)
+		}
+	}()
+	return period.Parse(s)
+}
+
+// FuzzParseTrigger: any string parses to a trigger that prints and parses
+// back to itself, or fails with ErrBadLevel; never a panic. A share parses
+// only if written as plain decimal digits with at most two decimals.
+func FuzzParseTrigger(f *testing.F) {
+	for _, s := range []string{"-1h", "0", "+4h", "75%", "100%", "150%", "0.5%", "-PT30M", "+P1D", "%", "-", "1e9%", "NaN%", "x",
+		"0.07%", "4.35%", "10000%", "10000.01%", "1e2%", "0x1p4%", "7_5%", "0.125%", ".5%", "5.%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tr, err := sla.ParseTrigger(s)
+		if err != nil {
+			if !errors.Is(err, sla.ErrBadLevel) {
+				t.Fatalf("ParseTrigger(%q): %v does not wrap ErrBadLevel", s, err)
+			}
+			return
+		}
+		if pct, ok := strings.CutSuffix(s, "%"); ok && !plainShare.MatchString(pct) {
+			t.Fatalf("ParseTrigger(%q) accepts a share that is not plain decimal digits with at most two decimals", s)
+		}
+		again, err := sla.ParseTrigger(tr.String())
+		if err != nil || again != tr {
+			t.Fatalf("ParseTrigger(%q) = %v, printed %q, parsed back %v, %v", s, tr, tr.String(), again, err)
+		}
+	})
+}
+
+// plainShare is the form of a share's number.
+var plainShare = regexp.MustCompile(`^[0-9]+(\.[0-9]{1,2})?$`)
+
+// FuzzParseKey: any string parses to a key that prints and parses back to
+// itself, or fails with ErrBadKey; never a panic.
+func FuzzParseKey(f *testing.F) {
+	for _, s := range []string{"first_reply", "next_reply#2", "promise_kept#1", "update#3", "resolution", "next_reply#0", "next_reply#-1", "x#1", "#", "promise_kept#99999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := sla.ParseKey(s)
+		if err != nil {
+			if !errors.Is(err, sla.ErrBadKey) {
+				t.Fatalf("ParseKey(%q): %v does not wrap ErrBadKey", s, err)
+			}
+			return
+		}
+		again, err := sla.ParseKey(k.String())
+		if err != nil || again != k {
+			t.Fatalf("ParseKey(%q) = %v, printed %q, parsed back %v, %v", s, k, k.String(), again, err)
+		}
+	})
+}
 
 // sentinels are the errors a policy document's errors wrap, but for those
 // of calendars.
 var sentinels = []error{sla.ErrBadPolicy, sla.ErrBadDuration, sla.ErrBadLevel, sla.ErrNoFallback, sla.ErrUnknownCalendar}
 
 // FuzzParsePolicies checks that any document either parses into a set that
-// writes back to a document parsing to an equal set, or fails with a
-// *ConfigError wrapping a sentinel of package sla (or, for a calendar, at
-// its path); never a panic. An error about a JSON object names a path: only
+// writes back to a document parsing to an equal set, or fails with an
+// *Error wrapping a sentinel of package sla (or, for a calendar, at its
+// path); never a panic. An error about a JSON object names a path: only
 // data that is not one JSON object is wrong as a whole.
 func FuzzParsePolicies(f *testing.F) {
 	for _, seed := range []string{
 		`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "4h"}}}]}`,
-		`{"policies": [{"name": "a", "match": {"kinds": ["x"], "labels": ["vip"]}, "reply": "same",
+		`{"policies": [{"name": "a", "match": {"kinds": ["x"], "labels": ["vip"]}, "reply": "same_channel",
 		  "targets": {"resolution": {"within": "P2DT4H", "escalation": [{"name": "w", "at": "75%"}, {"name": "b", "at": "0"}, {"name": "m", "at": "+4h", "notify": ["boss"]}]}}},
-		  {"name": "rest", "reply": "any", "targets": {"promise": {}, "appointment": {"within": "PT15M"}}}]}`,
+		  {"name": "rest", "reply": "any_channel", "targets": {"promise_kept": {}, "appointment_kept": {"within": "PT15M"}}}]}`,
 		`{"policies": [{"name": "c", "targets": {"first_reply": {"within": "4x"}}}]}`,
 		`{"policies": [{"name": "c", "targets": {"first_reply": {"within": "P1Y"}}}]}`,
 		`{"policies": [{"name": "c", "targets": {"first_reply": {"within": "1h", "escalation": [{"name": "x", "at": "-PT30M"}]}}}]}`,
@@ -52,14 +212,14 @@ func FuzzParsePolicies(f *testing.F) {
 		}
 		ps, err := sla.ParsePolicies([]byte(doc))
 		if err != nil {
-			var ce *sla.ConfigError
+			var ce *sla.Error
 			if !errors.As(err, &ce) {
-				t.Fatalf("error %v is a %T, not a *ConfigError", err, err)
+				t.Fatalf("error %v is a %T, not an *sla.Error", err, err)
 			}
 			if ps != nil {
 				t.Fatal("a set and an error")
 			}
-			if !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }) && !strings.HasPrefix(ce.Path, "calendars[") {
+			if !slices.ContainsFunc(sentinels, func(s error) bool { return errors.Is(err, s) }) && !strings.HasPrefix(ce.Path, "calendars") {
 				t.Fatalf("error %v wraps no sentinel", err)
 			}
 			trimmed := strings.TrimLeft(doc, " \t\r\n")

@@ -3,115 +3,19 @@ package sla_test
 import (
 	"testing"
 	"time"
-	_ "time/tzdata"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
 )
 
-// nyc is the time zone of the support desk in the tests.
-var nyc = mustLoad("America/New_York")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
-
-// at reads a New York wall-clock time "2006-01-02 15:04".
-func at(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, nyc)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-// supportNYC is a 9-to-5 weekday desk in New York. 2026-03-06 is a Friday;
-// clocks go forward on Sunday 2026-03-08.
-const supportNYC = `{
-  "name": "support-nyc",
-  "zone": "America/New_York",
-  "week": {
-    "mon": ["09:00-17:00"], "tue": ["09:00-17:00"], "wed": ["09:00-17:00"],
-    "thu": ["09:00-17:00"], "fri": ["09:00-17:00"]
-  }
-}`
-
-// londonCustomer is a customer's own 9-to-5 in London.
-const londonCustomer = `{
-  "name": "acme-london",
-  "zone": "Europe/London",
-  "week": {
-    "mon": ["09:00-17:00"], "tue": ["09:00-17:00"], "wed": ["09:00-17:00"],
-    "thu": ["09:00-17:00"], "fri": ["09:00-17:00"]
-  }
-}`
-
-// policyDoc is the policy document most tests use.
-const policyDoc = `{
-  "calendars": {"support-nyc": ` + supportNYC + `, "acme-london": ` + londonCustomer + `},
-  "policies": [
-    {
-      "name": "social-complaints",
-      "match": {"channels": ["social"], "kinds": ["complaint"]},
-      "reply": "any",
-      "targets": {
-        "first_reply": {"within": "1h", "escalation": [
-          {"name": "warn", "at": "75%", "notify": ["social-team"]},
-          {"name": "breach", "at": "0", "notify": ["social-team", "pr"]}
-        ]},
-        "next_reply": {"within": "1h"}
-      }
-    },
-    {
-      "name": "urgent",
-      "match": {"priorities": ["urgent"]},
-      "targets": {
-        "first_reply": {"within": "30m"},
-        "next_reply": {"within": "30m"},
-        "resolution": {"within": "PT4H"}
-      }
-    },
-    {
-      "name": "prospects",
-      "match": {"parties": ["prospect"]},
-      "reply": "offered",
-      "targets": {
-        "first_reply": {"within": "4h", "calendar": "support-nyc"},
-        "next_reply": {"within": "4h", "calendar": "support-nyc"}
-      }
-    },
-    {
-      "name": "customers",
-      "match": {"parties": ["customer"]},
-      "targets": {
-        "first_reply": {"within": "4h", "calendar": "support-nyc"},
-        "next_reply": {"within": "4h", "calendar": "support-nyc"},
-        "update": {"within": "P1D", "calendar": "support-nyc"},
-        "resolution": {"within": "P2D", "calendar": "support-nyc", "escalation": [
-          {"name": "at-risk", "at": "-1h", "notify": ["team-lead"]},
-          {"name": "breach", "at": "0", "notify": ["team-lead"]},
-          {"name": "manager", "at": "+4h", "notify": ["support-manager"]}
-        ]},
-        "promise": {"within": "0"},
-        "appointment": {"within": "15m", "escalation": [
-          {"name": "no-show", "at": "0", "notify": ["account-manager"]}
-        ]}
-      }
-    },
-    {
-      "name": "default",
-      "targets": {"first_reply": {"within": "P1D", "calendar": "support-nyc"}}
-    }
-  ]
-}`
-
-// policies is policyDoc parsed.
-var policies = sla.MustParsePolicies([]byte(policyDoc))
+// nyc, at and policies are the shared fixture's; see package fixture.
+var (
+	nyc      = fixture.NYC
+	at       = fixture.At
+	policies = fixture.Policies
+)
 
 // evaluate evaluates and requires no error.
 func evaluate(t testing.TB, ps *sla.PolicySet, inq sla.Inquiry, events []sla.Event, now time.Time) sla.Status {

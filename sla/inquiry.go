@@ -17,7 +17,7 @@ const (
 	SMS       Channel = "sms"
 	Chat      Channel = "chat"
 	Social    Channel = "social"
-	WebForm   Channel = "web-form"
+	WebForm   Channel = "web_form"
 	Meeting   Channel = "meeting"
 	Mail      Channel = "mail"
 	Fax       Channel = "fax"
@@ -87,6 +87,23 @@ type Inquiry struct {
 	// customer's own business hours or time zone. Targets that ask for
 	// the customer's calendar count in it when it is set.
 	Calendar string
+}
+
+// valid reports whether p is a party an inquiry may have ("" for
+// unknown).
+func (p Party) valid() bool { return p == "" || p == Prospect || p == Customer }
+
+// check reports whether inq is well-formed.
+func (inq *Inquiry) check() error {
+	switch {
+	case inq.Received.IsZero():
+		return errAt("inquiry.received", "", "missing", ErrBadInquiry)
+	case inq.Channel == "":
+		return errAt("inquiry.channel", "", "missing", ErrBadInquiry)
+	case !inq.Party.valid():
+		return errAt("inquiry.party", string(inq.Party), "want prospect or customer", ErrBadInquiry)
+	}
+	return nil
 }
 
 // offered reports whether the customer offered ch for an answer when

@@ -1,68 +1,43 @@
 package sla
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
 
 	"github.com/replyby/replyby/calendar"
+	"github.com/replyby/replyby/internal/strictjson"
 )
 
 // MaxLevels is the most levels an escalation ladder may have.
 const MaxLevels = 64
 
-// A ReplyRule says which replies count towards reply targets.
-type ReplyRule uint8
+// A ReplyRule says which replies count towards reply targets. Whatever the
+// rule, an AutoReply never counts, and a reply that does not count meets
+// nothing.
+type ReplyRule string
 
-// Reply rules. Whatever the rule, an AutoReply never counts.
+// Reply rules.
 const (
 	// OfferedChannels: a reply counts if it is on a channel the customer
 	// offered: the inquiry's ReplyTo (or its channel if ReplyTo is
-	// empty), or a channel the customer has since written on. The
-	// default.
-	OfferedChannels ReplyRule = iota
+	// empty), or a channel the customer has since written on. A reply on
+	// any other channel is a Violation. The default, also written "".
+	OfferedChannels ReplyRule = "offered_channels"
 	// SameChannel: a reply counts if it is on the channel of the
-	// customer's latest message (the inquiry itself at first) when the
-	// customer offered that channel; when they did not (a web form that
-	// left an e-mail address), on any channel they offered.
-	SameChannel
-	// AnyChannel: every reply counts.
-	AnyChannel
+	// customer's latest message (the inquiry itself at first; a message
+	// without a channel is on the inquiry's) when the customer offered
+	// that channel; when they did not (a web form that left an e-mail
+	// address), on any channel they offered. A reply on a channel never
+	// offered is a Violation.
+	SameChannel ReplyRule = "same_channel"
+	// AnyChannel: every reply counts, and none is a Violation.
+	AnyChannel ReplyRule = "any_channel"
 )
 
-var replyRuleNames = [...]string{"offered", "same", "any"}
-
-// String returns "offered", "same" or "any".
-func (r ReplyRule) String() string {
-	if int(r) < len(replyRuleNames) {
-		return replyRuleNames[r]
-	}
-	return "ReplyRule(" + strconv.Itoa(int(r)) + ")"
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (r ReplyRule) MarshalText() ([]byte, error) {
-	if int(r) >= len(replyRuleNames) {
-		return nil, fmt.Errorf("%w: reply rule %d", ErrBadPolicy, r)
-	}
-	return []byte(r.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler; the empty string is
-// OfferedChannels.
-func (r *ReplyRule) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*r = OfferedChannels
-		return nil
-	}
-	for i, n := range replyRuleNames {
-		if n == string(b) {
-			*r = ReplyRule(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("%w: reply rule %q (want offered, same or any)", ErrBadPolicy, b)
+// valid reports whether r is one of the rules or "".
+func (r ReplyRule) valid() bool {
+	return r == "" || r == OfferedChannels || r == SameChannel || r == AnyChannel
 }
 
 // A Match says which inquiries a policy applies to. An inquiry matches if,
@@ -99,13 +74,14 @@ func (m *Match) Matches(ch Channel, labels []string, c Class) bool {
 	return true
 }
 
-// A Target is what a policy asks of one metric.
+// A Target is what a policy asks of one metric. Its fields are its JSON
+// form in a policy document.
 type Target struct {
 	// Within is the time allowed: from the obligation's start for reply,
 	// update and resolution targets (which must be positive); a grace
 	// after the promised or appointed time for promise and appointment
 	// targets (often zero).
-	Within Duration `json:"within"`
+	Within Duration `json:"within,omitzero"`
 	// Calendar names the calendar of the policy set whose business time
 	// Within counts in; "" means plain time.
 	Calendar string `json:"calendar,omitempty"`
@@ -116,22 +92,26 @@ type Target struct {
 	Escalation []Level `json:"escalation,omitempty"`
 }
 
-// A Policy is a named set of targets for the inquiries it matches.
+// A Policy is a named set of targets for the inquiries it matches. Its
+// fields are its JSON form in a policy document.
 type Policy struct {
 	// Name identifies the policy within its set.
 	Name string `json:"name"`
 	// Match says which inquiries it applies to.
-	Match Match `json:"match"`
-	// Reply says which replies count.
-	Reply ReplyRule `json:"reply"`
+	Match Match `json:"match,omitzero"`
+	// Reply says which replies count; "" is OfferedChannels.
+	Reply ReplyRule `json:"reply,omitempty"`
 	// Targets holds a target per metric; metrics without one are not
 	// tracked.
-	Targets map[Metric]Target `json:"targets"`
+	Targets map[Metric]Target `json:"targets,omitempty"`
 }
 
-// clone returns a deep copy of p.
+// clone returns a deep copy of p, with Reply set.
 func (p *Policy) clone() Policy {
 	q := *p
+	if q.Reply == "" {
+		q.Reply = OfferedChannels
+	}
 	q.Match = Match{
 		Channels:   slices.Clone(p.Match.Channels),
 		Parties:    slices.Clone(p.Match.Parties),
@@ -180,7 +160,7 @@ type compiledTarget struct {
 
 // NewPolicySet returns a policy set of policies, whose targets may name
 // the calendars of calendars (by key). It copies its arguments. Errors are
-// *ConfigError naming the offending field as in the JSON form
+// *Error naming the offending field as in the JSON form
 // ("policies[2].targets.first_reply.within").
 func NewPolicySet(calendars map[string]*calendar.Calendar, policies ...Policy) (*PolicySet, error) {
 	ps := &PolicySet{
@@ -189,17 +169,17 @@ func NewPolicySet(calendars map[string]*calendar.Calendar, policies ...Policy) (
 		calendars: maps.Clone(calendars),
 	}
 	for _, name := range slices.Sorted(maps.Keys(calendars)) {
-		if name == "" || calendars[name] == nil {
-			return nil, &ConfigError{"calendars[" + strconv.Quote(name) + "]", fmt.Errorf("%w: empty name or nil calendar", ErrBadPolicy)}
+		if name == "" {
+			return nil, errAt(`calendars[""]`, "", "a calendar needs a name", ErrBadPolicy)
 		}
 	}
 	if len(policies) == 0 {
-		return nil, &ConfigError{"policies", ErrNoFallback}
+		return nil, errAt("policies", "", "a policy set needs at least one policy, the last matching every inquiry", ErrNoFallback)
 	}
 	seen := make(map[string]bool, len(policies))
 	for i := range policies {
 		p := policies[i].clone()
-		path := "policies[" + strconv.Itoa(i) + "]"
+		path := strictjson.Index("policies", i)
 		if err := ps.check(&p, path, i == len(policies)-1, seen); err != nil {
 			return nil, err
 		}
@@ -218,22 +198,23 @@ func NewPolicySet(calendars map[string]*calendar.Calendar, policies ...Policy) (
 
 // check validates policy p found at path.
 func (ps *PolicySet) check(p *Policy, path string, last bool, seen map[string]bool) error {
-	if p.Name == "" {
-		return &ConfigError{path + ".name", fmt.Errorf("%w: missing", ErrBadPolicy)}
-	}
-	if seen[p.Name] {
-		return &ConfigError{path + ".name", fmt.Errorf("%w: duplicate name %q", ErrBadPolicy, p.Name)}
+	switch {
+	case p.Name == "":
+		return errAt(path+".name", "", "missing", ErrBadPolicy)
+	case seen[p.Name]:
+		return errAt(path+".name", p.Name, "given to two policies", ErrBadPolicy)
+	case p.Match.IsZero() && !last:
+		return errAt(path+".match", "", "matches every inquiry, but only the last policy may", ErrNoFallback)
+	case !p.Match.IsZero() && last:
+		return errAt(path+".match", "", "the last policy is the fallback and must match every inquiry", ErrNoFallback)
 	}
 	seen[p.Name] = true
-	if p.Match.IsZero() != last {
-		return &ConfigError{path + ".match", ErrNoFallback}
-	}
 	if err := checkNames(path+".match.channels", p.Match.Channels); err != nil {
 		return err
 	}
 	for j, party := range p.Match.Parties {
-		if party != Prospect && party != Customer {
-			return &ConfigError{path + ".match.parties[" + strconv.Itoa(j) + "]", fmt.Errorf("%w: party %q (want prospect or customer)", ErrBadPolicy, party)}
+		if !party.valid() || party == "" {
+			return errAt(strictjson.Index(path+".match.parties", j), string(party), "want prospect or customer", ErrBadPolicy)
 		}
 	}
 	for _, err := range []error{
@@ -245,11 +226,11 @@ func (ps *PolicySet) check(p *Policy, path string, last bool, seen map[string]bo
 			return err
 		}
 	}
-	if int(p.Reply) >= len(replyRuleNames) {
-		return &ConfigError{path + ".reply", fmt.Errorf("%w: reply rule %d", ErrBadPolicy, p.Reply)}
+	if !p.Reply.valid() {
+		return errAt(path+".reply", string(p.Reply), "want offered_channels, same_channel or any_channel", ErrBadPolicy)
 	}
 	for _, m := range slices.Sorted(maps.Keys(p.Targets)) {
-		if err := ps.checkTarget(m, p.Targets[m], path+".targets."+string(m)); err != nil {
+		if err := ps.checkTarget(m, p.Targets[m], strictjson.Join(path+".targets", string(m))); err != nil {
 			return err
 		}
 	}
@@ -260,7 +241,7 @@ func (ps *PolicySet) check(p *Policy, path string, last bool, seen map[string]bo
 func checkNames[S ~string](path string, list []S) error {
 	for j, s := range list {
 		if s == "" {
-			return &ConfigError{path + "[" + strconv.Itoa(j) + "]", fmt.Errorf("%w: empty", ErrBadPolicy)}
+			return errAt(strictjson.Index(path, j), "", "empty", ErrBadPolicy)
 		}
 	}
 	return nil
@@ -269,33 +250,30 @@ func checkNames[S ~string](path string, list []S) error {
 // checkTarget validates target t of metric m found at path.
 func (ps *PolicySet) checkTarget(m Metric, t Target, path string) error {
 	if m.index() < 0 {
-		return &ConfigError{path, fmt.Errorf("%w: unknown metric %q", ErrBadPolicy, m)}
+		return errAt(path, "", "unknown metric: want one of "+metricList(), ErrBadPolicy)
 	}
-	if t.Within.Days < 0 || t.Within.Days > MaxDays || t.Within.Time < 0 || t.Within.Time > maxTime {
-		return &ConfigError{path + ".within", fmt.Errorf("%w %q: negative or too long", ErrBadDuration, t.Within)}
-	}
-	if t.Within.IsZero() && !m.fixedDue() {
-		return &ConfigError{path + ".within", fmt.Errorf("%w %q: must be positive", ErrBadDuration, t.Within)}
-	}
-	if t.Calendar != "" && ps.calendars[t.Calendar] == nil {
-		return &ConfigError{path + ".calendar", fmt.Errorf("%w %q", ErrUnknownCalendar, t.Calendar)}
-	}
-	if len(t.Escalation) > MaxLevels {
-		return &ConfigError{path + ".escalation", fmt.Errorf("%w: more than %d levels", ErrBadLevel, MaxLevels)}
+	switch {
+	case t.Within.Days < 0 || t.Within.Days > MaxDays || t.Within.Time < 0 || t.Within.Time > maxTime:
+		return errAt(path+".within", t.Within.String(), "negative or too long", ErrBadDuration)
+	case t.Within.IsZero() && !m.fixedDue():
+		return errAt(path+".within", "", "missing or zero: a "+string(m)+" target needs a positive duration", ErrBadDuration)
+	case t.Calendar != "" && !ps.hasCalendar(t.Calendar):
+		return errAt(path+".calendar", t.Calendar, "no calendar of that name in the set", ErrUnknownCalendar)
+	case len(t.Escalation) > MaxLevels:
+		return errAt(path+".escalation", "", "more than "+strconv.Itoa(MaxLevels)+" levels", ErrBadLevel)
 	}
 	names := make(map[string]bool, len(t.Escalation))
 	for j, l := range t.Escalation {
-		lp := path + ".escalation[" + strconv.Itoa(j) + "]"
-		if l.Name == "" {
-			return &ConfigError{lp + ".name", fmt.Errorf("%w: missing name", ErrBadLevel)}
-		}
-		if names[l.Name] {
-			return &ConfigError{lp + ".name", fmt.Errorf("%w: duplicate name %q", ErrBadLevel, l.Name)}
+		lp := strictjson.Index(path+".escalation", j)
+		switch {
+		case l.Name == "":
+			return errAt(lp+".name", "", "missing", ErrBadLevel)
+		case names[l.Name]:
+			return errAt(lp+".name", l.Name, "given to two levels of the ladder", ErrBadLevel)
+		case !l.At.valid():
+			return errAt(lp+".at", l.At.String(), "out of range", ErrBadLevel)
 		}
 		names[l.Name] = true
-		if !l.At.valid() {
-			return &ConfigError{lp + ".at", fmt.Errorf("%w %q: out of range", ErrBadLevel, l.At)}
-		}
 		if err := checkNames(lp+".notify", l.Notify); err != nil {
 			return err
 		}
@@ -322,6 +300,27 @@ func (ps *PolicySet) Policies() []Policy {
 		out[i] = ps.policies[i].clone()
 	}
 	return out
+}
+
+// Policy returns a copy of the set's policy named name, and whether there
+// is one.
+func (ps *PolicySet) Policy(name string) (Policy, bool) {
+	if ps == nil {
+		return Policy{}, false
+	}
+	for i := range ps.policies {
+		if ps.policies[i].Name == name {
+			return ps.policies[i].clone(), true
+		}
+	}
+	return Policy{}, false
+}
+
+// hasCalendar reports whether the set has a calendar named name (which
+// may be nil: Always).
+func (ps *PolicySet) hasCalendar(name string) bool {
+	_, ok := ps.calendars[name]
+	return ok
 }
 
 // Calendar returns the set's calendar named name, or nil.

@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -10,184 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
-	"github.com/replyby/replyby/calendar"
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
 )
-
-// genPolicySet draws a small policy set over the test calendars: a policy
-// for urgent inquiries and a fallback, with random targets and ladders.
-func genPolicySet(t *rapid.T) *sla.PolicySet {
-	cals := map[string]*calendar.Calendar{"support-nyc": policies.Calendar("support-nyc")}
-	target := func(label string, m sla.Metric) (sla.Target, bool) {
-		if !rapid.Bool().Draw(t, label+".has") {
-			return sla.Target{}, false
-		}
-		var tg sla.Target
-		if rapid.Bool().Draw(t, label+".business") {
-			tg.Calendar = "support-nyc"
-		}
-		switch rapid.IntRange(0, 2).Draw(t, label+".form") {
-		case 0:
-			tg.Within.Time = time.Duration(rapid.IntRange(1, 48*60).Draw(t, label+".minutes")) * time.Minute
-		case 1:
-			tg.Within.Days = rapid.IntRange(1, 2).Draw(t, label+".days")
-		default:
-			tg.Within = sla.Duration{Days: 1, Time: time.Duration(rapid.IntRange(0, 8*60).Draw(t, label+".minutes")) * time.Minute}
-		}
-		if m == sla.PromiseKept || m == sla.AppointmentKept {
-			tg.Within = sla.Duration{Time: time.Duration(rapid.IntRange(0, 60).Draw(t, label+".grace")) * time.Minute}
-		}
-		n := rapid.IntRange(0, 3).Draw(t, label+".levels")
-		for j := range n {
-			var at sla.Trigger
-			if rapid.Bool().Draw(t, label+".share") {
-				at = sla.AtShare(float64(rapid.IntRange(0, 150).Draw(t, label+".pct")))
-			} else {
-				at = sla.AtOffset(time.Duration(rapid.IntRange(-240, 240).Draw(t, label+".offset")) * time.Minute)
-			}
-			tg.Escalation = append(tg.Escalation, sla.Level{Name: string(rune('a' + j)), At: at, Notify: []string{"x"}})
-		}
-		return tg, true
-	}
-	return policySetOf(t, cals, target)
-}
-
-// policySetOf builds a policy set over cals of a policy for urgent
-// inquiries and a fallback, each with the targets target draws for it.
-func policySetOf(t *rapid.T, cals map[string]*calendar.Calendar, target func(label string, m sla.Metric) (sla.Target, bool)) *sla.PolicySet {
-	policy := func(name string, match sla.Match) sla.Policy {
-		p := sla.Policy{Name: name, Match: match, Reply: sla.ReplyRule(rapid.IntRange(0, 2).Draw(t, name+".reply")), Targets: map[sla.Metric]sla.Target{}}
-		for _, m := range sla.Metrics() {
-			if tg, ok := target(name+"."+string(m), m); ok {
-				p.Targets[m] = tg
-			}
-		}
-		return p
-	}
-	ps, err := sla.NewPolicySet(cals,
-		policy("urgent", sla.Match{Priorities: []sla.Priority{sla.Urgent}}),
-		policy("rest", sla.Match{}))
-	require.NoError(t, err)
-	return ps
-}
-
-var (
-	genChannel  = rapid.SampledFrom([]sla.Channel{sla.Email, sla.Phone, sla.Chat, sla.SMS})
-	genPriority = rapid.SampledFrom([]sla.Priority{sla.Normal, sla.Urgent})
-)
-
-// genInquiry draws an inquiry arriving in the week around the 2026 spring
-// DST change in New York.
-func genInquiry(t *rapid.T) sla.Inquiry {
-	return sla.Inquiry{
-		ID:       "q",
-		Channel:  genChannel.Draw(t, "channel"),
-		ReplyTo:  rapid.SliceOfNDistinct(genChannel, 0, 2, rapid.ID).Draw(t, "replyTo"),
-		Class:    sla.Class{Party: sla.Customer, Priority: genPriority.Draw(t, "priority")},
-		Received: at("2026-03-05 00:00").Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "received")) * time.Minute),
-	}
-}
-
-var eventTypes = []sla.EventType{
-	sla.CustomerMessage, sla.Reply, sla.AutoReply, sla.Promise, sla.Appointment, sla.Held,
-	sla.Wait, sla.Resume, sla.Resolve, sla.Reopen, sla.Reclassify, sla.Assign,
-}
-
-// genScenario draws a policy set, an inquiry, a valid log for it and an
-// instant within five days of its arrival.
-func genScenario(t *rapid.T) (*sla.PolicySet, sla.Inquiry, []sla.Event, time.Time) {
-	ps := genPolicySet(t)
-	inq := genInquiry(t)
-	log := genLog(t, inq)
-	now := inq.Received.Add(time.Duration(rapid.IntRange(0, 5*24*60).Draw(t, "now")) * time.Minute)
-	return ps, inq, log, now
-}
-
-// genLog draws a valid log for inq, in time order, with distinct times
-// (whole minutes within four days of arrival).
-func genLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
-	offsets := rapid.SliceOfNDistinct(rapid.IntRange(0, 4*24*60), 0, 14, rapid.ID).Draw(t, "offsets")
-	slices.Sort(offsets)
-	var log []sla.Event
-	var s logState
-	for _, off := range offsets {
-		if e, ok := s.draw(t, inq.Received.Add(time.Duration(off)*time.Minute), 3*24*time.Hour); ok {
-			log = append(log, e)
-		}
-	}
-	return log
-}
-
-// logState is what a log drawn so far allows next.
-type logState struct {
-	waiting, resolved bool
-	appointments      int         // not yet held
-	naming            int         // 0 before the first Held, then 1 if Helds name their appointment (by Due), 2 if not
-	scheduled         []time.Time // while Helds name theirs: the Due of each appointment not yet held
-}
-
-// draw draws an event at instant at, with any due time (of a promise or an
-// appointment) within maxDue of it, and reports whether the log so far
-// allows it; if so, s then accounts for it.
-func (s *logState) draw(t *rapid.T, at time.Time, maxDue time.Duration) (sla.Event, bool) {
-	e := sla.Event{Time: at, Type: rapid.SampledFrom(eventTypes).Draw(t, "type")}
-	switch e.Type {
-	case sla.CustomerMessage:
-		e.Channel = rapid.SampledFrom([]sla.Channel{"", sla.Email, sla.Phone, sla.Chat, sla.SMS}).Draw(t, "ch")
-	case sla.Reply, sla.AutoReply:
-		e.Channel = genChannel.Draw(t, "ch")
-	case sla.Promise, sla.Appointment:
-		e.Due = e.Time.Add(time.Duration(rapid.IntRange(0, int(maxDue/time.Minute)).Draw(t, "due")) * time.Minute)
-	case sla.Reclassify:
-		e.Class.Priority = genPriority.Draw(t, "priority")
-	case sla.Assign:
-		e.Owner = rapid.SampledFrom([]string{"", "ann", "bob"}).Draw(t, "owner")
-	}
-	switch e.Type {
-	case sla.CustomerMessage:
-		s.waiting = false
-	case sla.Appointment:
-		s.appointments++
-		s.scheduled = append(s.scheduled, e.Due)
-	case sla.Held:
-		if s.appointments == 0 {
-			return e, false
-		}
-		s.appointments--
-		if s.naming == 0 {
-			s.naming = 2
-			if rapid.Bool().Draw(t, "naming") {
-				s.naming = 1
-			}
-		}
-		if s.naming == 1 {
-			k := rapid.IntRange(0, len(s.scheduled)-1).Draw(t, "held")
-			e.Due = s.scheduled[k]
-			s.scheduled = slices.Delete(s.scheduled, k, k+1)
-		}
-	case sla.Wait:
-		if s.waiting || s.resolved {
-			return e, false
-		}
-		s.waiting = true
-	case sla.Resume:
-		if !s.waiting {
-			return e, false
-		}
-		s.waiting = false
-	case sla.Resolve:
-		if s.resolved {
-			return e, false
-		}
-		s.resolved, s.waiting = true, false
-	case sla.Reopen:
-		if !s.resolved {
-			return e, false
-		}
-		s.resolved = false
-	}
-	return e, true
-}
 
 // discrete returns st without the durations that move with time and
 // without its instant: what Next promises not to change.
@@ -205,7 +31,7 @@ func discrete(st sla.Status) sla.Status {
 // differs at Next.
 func TestPropertyNextIsExact(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps, inq, log, now := genScenario(t)
+		ps, inq, log, now := fixture.Scenario(t)
 		checkNextIsExact(t, ps, inq, log, now)
 	})
 }
@@ -244,9 +70,9 @@ func checkNextIsExact(t *rapid.T, ps *sla.PolicySet, inq sla.Inquiry, log []sla.
 // again, escalations and violations only accumulate.
 func TestPropertyMonotone(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		inq := genInquiry(t)
-		checkMonotone(t, ps, inq, genLog(t, inq))
+		ps := fixture.PolicySet(t)
+		inq := fixture.Inquiry(t)
+		checkMonotone(t, ps, inq, fixture.Log(t, inq))
 	})
 }
 
@@ -306,12 +132,12 @@ func checkMonotone(t *rapid.T, ps *sla.PolicySet, inq sla.Inquiry, log []sla.Eve
 // that Next comes no later than the new event.
 func TestPropertyLaterEventsDoNotMatter(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps, inq, log, now := genScenario(t)
+		ps, inq, log, now := fixture.Scenario(t)
 		st, err := ps.Evaluate(inq, log, now)
 		require.NoError(t, err)
 		extra := sla.Event{
 			Time:    now.Add(time.Duration(rapid.IntRange(1, 24*60*60).Draw(t, "after")) * time.Second),
-			Type:    rapid.SampledFrom(eventTypes).Draw(t, "type"),
+			Type:    rapid.SampledFrom(fixture.EventTypes).Draw(t, "type"),
 			Channel: sla.Email,
 		}
 		extra.Due = extra.Time
@@ -345,7 +171,7 @@ func TestPropertyLaterEventsDoNotMatter(t *testing.T) {
 // times.
 func TestPropertyOrderIndependent(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps, inq, log, now := genScenario(t)
+		ps, inq, log, now := fixture.Scenario(t)
 		perm := rapid.Permutation(rapid.Just(identity(len(log))).Draw(t, "identity")).Draw(t, "perm")
 		shuffled := make([]sla.Event, len(log))
 		for i, j := range perm {
@@ -382,14 +208,14 @@ func identity(n int) []int {
 // and wrapping a sentinel; it never panics.
 func TestPropertyAnyLog(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		inq := genInquiry(t)
+		ps := fixture.PolicySet(t)
+		inq := fixture.Inquiry(t)
 		n := rapid.IntRange(0, 12).Draw(t, "n")
 		log := make([]sla.Event, n)
 		for i := range log {
 			log[i] = sla.Event{
 				Time:    inq.Received.Add(time.Duration(rapid.IntRange(-60, 3*24*60).Draw(t, "at")) * time.Minute),
-				Type:    rapid.SampledFrom(append(eventTypes, "", "bogus")).Draw(t, "type"),
+				Type:    rapid.SampledFrom(append(fixture.EventTypes, "", "bogus")).Draw(t, "type"),
 				Channel: rapid.SampledFrom([]sla.Channel{"", sla.Email, sla.Fax}).Draw(t, "ch"),
 			}
 			if rapid.Bool().Draw(t, "hasDue") {
@@ -399,9 +225,12 @@ func TestPropertyAnyLog(t *testing.T) {
 		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 4*24*60).Draw(t, "now")) * time.Minute)
 		st, err := ps.Evaluate(inq, log, now)
 		if err != nil {
-			var ee *sla.EventError
-			require.True(t, errors.As(err, &ee), "%v", err)
-			require.True(t, ee.Index >= 0 && ee.Index < n)
+			var e *sla.Error
+			require.True(t, errors.As(err, &e), "%v", err)
+			var i int
+			_, serr := fmt.Sscanf(e.Path, "events[%d]", &i)
+			require.NoError(t, serr, "%v names no event", err)
+			require.True(t, i >= 0 && i < n)
 			require.True(t, errors.Is(err, sla.ErrBadEvent) || errors.Is(err, sla.ErrEventBeforeInquiry) || errors.Is(err, sla.ErrEventOutOfSequence), "%v", err)
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
 )
 
 // lapsePolicies sets no target for low-priority inquiries, and plain-time
@@ -173,13 +174,13 @@ func TestLapsedResolutionReopened(t *testing.T) {
 func genReclassifyingLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
 	n := rapid.IntRange(0, 16).Draw(t, "n")
 	var log []sla.Event
-	var s logState
+	var s fixture.LogState
 	at := inq.Received
 	for range n {
 		at = at.Add(time.Duration(rapid.IntRange(1, 240).Draw(t, "gap")) * time.Minute)
 		if rapid.IntRange(0, 2).Draw(t, "reclassify") == 0 {
-			log = append(log, sla.Event{Time: at, Type: sla.Reclassify, Class: sla.Class{Priority: genPriority.Draw(t, "priority")}})
-		} else if e, ok := s.draw(t, at, 8*time.Hour); ok {
+			log = append(log, sla.Event{Time: at, Type: sla.Reclassify, Class: sla.Class{Priority: fixture.GenPriority.Draw(t, "priority")}})
+		} else if e, ok := s.Draw(t, at, 8*time.Hour); ok {
 			log = append(log, e)
 		}
 	}
@@ -191,8 +192,8 @@ func genReclassifyingLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
 func TestPropertyReclassifyingLogs(t *testing.T) {
 	t.Run("reference", func(t *testing.T) {
 		rapid.Check(t, func(t *rapid.T) {
-			ps := genDensePolicySet(t)
-			inq := genInquiry(t)
+			ps := fixture.DensePolicySet(t)
+			inq := fixture.Inquiry(t)
 			inq.Calendar = rapid.SampledFrom([]string{"", "acme-london"}).Draw(t, "customer")
 			log := genReclassifyingLog(t, inq)
 			now := inq.Received.Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "now")) * time.Minute)
@@ -201,8 +202,8 @@ func TestPropertyReclassifyingLogs(t *testing.T) {
 	})
 	t.Run("next", func(t *testing.T) {
 		rapid.Check(t, func(t *rapid.T) {
-			ps := genDensePolicySet(t)
-			inq := genInquiry(t)
+			ps := fixture.DensePolicySet(t)
+			inq := fixture.Inquiry(t)
 			log := genReclassifyingLog(t, inq)
 			now := inq.Received.Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "now")) * time.Minute)
 			checkNextIsExact(t, ps, inq, log, now)
@@ -210,8 +211,8 @@ func TestPropertyReclassifyingLogs(t *testing.T) {
 	})
 	t.Run("monotone", func(t *testing.T) {
 		rapid.Check(t, func(t *rapid.T) {
-			ps := genDensePolicySet(t)
-			inq := genInquiry(t)
+			ps := fixture.DensePolicySet(t)
+			inq := fixture.Inquiry(t)
 			checkMonotone(t, ps, inq, genReclassifyingLog(t, inq))
 		})
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/replyby/replyby/calendar"
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
 )
 
 // refSummary is what the reference and Evaluate are compared on, for one
@@ -19,7 +20,7 @@ type refSummary struct {
 	Key                        string
 	State                      string
 	Start, Due, DoneAt         string
-	Target                     string
+	Budget                     time.Duration
 	Calendar                   string
 	Elapsed, Remaining, Paused time.Duration
 	Nudges                     int
@@ -37,9 +38,9 @@ func summarize(obs []sla.Obligation) []refSummary {
 	out := make([]refSummary, 0, len(obs))
 	for _, o := range obs {
 		s := refSummary{
-			Key: o.Key.String(), State: o.State.String(),
+			Key: o.Key.String(), State: string(o.State),
 			Start: refInstant(o.Start), Due: refInstant(o.Due), DoneAt: refInstant(o.DoneAt),
-			Target: o.Target.String(), Calendar: o.Calendar,
+			Budget: o.Budget, Calendar: o.Calendar,
 			Elapsed: o.Elapsed, Remaining: o.Remaining, Paused: o.Paused,
 			Nudges: o.Nudges,
 		}
@@ -79,7 +80,7 @@ func describe(ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.Time
 // violations and counts of the status.
 func TestPropertyMatchesReference(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps, inq, log, now := genScenario(t)
+		ps, inq, log, now := fixture.Scenario(t)
 		requireMatchesReference(t, ps, inq, log, now)
 	})
 }
@@ -182,63 +183,6 @@ func TestReopenKeepsCancelledResolution(t *testing.T) {
 	}
 }
 
-// genDensePolicySet draws a policy set whose targets are short (minutes to
-// a few hours, or one business day) and whose ladders use shares in
-// hundredths of a per cent, so that breaches and escalations happen inside
-// a dense log.
-func genDensePolicySet(t *rapid.T) *sla.PolicySet {
-	cals := map[string]*calendar.Calendar{
-		"support-nyc": policies.Calendar("support-nyc"),
-		"acme-london": policies.Calendar("acme-london"),
-	}
-	target := func(label string, m sla.Metric) (sla.Target, bool) {
-		if rapid.IntRange(0, 3).Draw(t, label+".has") == 0 {
-			return sla.Target{}, false
-		}
-		var tg sla.Target
-		if rapid.Bool().Draw(t, label+".business") {
-			tg.Calendar = "support-nyc"
-		}
-		tg.CustomerCalendar = rapid.Bool().Draw(t, label+".customer")
-		if m == sla.PromiseKept || m == sla.AppointmentKept {
-			tg.Within.Time = time.Duration(rapid.IntRange(0, 30).Draw(t, label+".grace")) * time.Minute
-		} else if rapid.IntRange(0, 4).Draw(t, label+".days") == 0 {
-			tg.Within.Days = 1
-		} else {
-			tg.Within.Time = time.Duration(rapid.IntRange(1, 180).Draw(t, label+".minutes")) * time.Minute
-		}
-		for j := range rapid.IntRange(0, 3).Draw(t, label+".levels") {
-			var at sla.Trigger
-			if rapid.Bool().Draw(t, label+".share") {
-				at = sla.AtShare(float64(rapid.IntRange(0, 20000).Draw(t, label+".bp")) / 100)
-			} else {
-				at = sla.AtOffset(time.Duration(rapid.IntRange(-120, 120).Draw(t, label+".offset")) * time.Minute)
-			}
-			tg.Escalation = append(tg.Escalation, sla.Level{Name: string(rune('a' + j)), At: at})
-		}
-		return tg, true
-	}
-	return policySetOf(t, cals, target)
-}
-
-// genDenseLog draws a valid log for inq of up to 20 events at distinct
-// whole minutes, a few minutes to a few hours apart.
-func genDenseLog(t *rapid.T, inq sla.Inquiry) []sla.Event {
-	n := rapid.IntRange(0, 20).Draw(t, "n")
-	var log []sla.Event
-	var s logState
-	at := inq.Received
-	for i := range n {
-		if i > 0 || rapid.Bool().Draw(t, "later") {
-			at = at.Add(time.Duration(rapid.IntRange(1, 240).Draw(t, "gap")) * time.Minute)
-		}
-		if e, ok := s.draw(t, at, 8*time.Hour); ok {
-			log = append(log, e)
-		}
-	}
-	return log
-}
-
 // requireMatchesReference evaluates the log at now and requires that every
 // obligation, the violations and the counts equal the reference's.
 func requireMatchesReference(t *rapid.T, ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.Time) {
@@ -255,10 +199,10 @@ func requireMatchesReference(t *rapid.T, ps *sla.PolicySet, inq sla.Inquiry, log
 // customer's own calendar (London, where the clocks change later).
 func TestPropertyMatchesReferenceDense(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genDensePolicySet(t)
-		inq := genInquiry(t)
+		ps := fixture.DensePolicySet(t)
+		inq := fixture.Inquiry(t)
 		inq.Calendar = rapid.SampledFrom([]string{"", "acme-london"}).Draw(t, "customer")
-		log := genDenseLog(t, inq)
+		log := fixture.DenseLog(t, inq)
 		now := inq.Received.Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "now")) * time.Minute)
 		requireMatchesReference(t, ps, inq, log, now)
 	})

@@ -59,7 +59,7 @@ func TestSameChannelFallsBackToOffered(t *testing.T) {
 func TestChannellessMessageOffersNothing(t *testing.T) {
 	inq := sla.Inquiry{Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Email}, Received: at("2026-03-09 09:00")}
 	for _, rule := range []sla.ReplyRule{sla.OfferedChannels, sla.SameChannel} {
-		t.Run(rule.String(), func(t *testing.T) {
+		t.Run(string(rule), func(t *testing.T) {
 			ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Reply: rule, Targets: map[sla.Metric]sla.Target{
 				sla.FirstReply: {Within: sla.Duration{Time: time.Hour}},
 			}})

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
 )
 
 // A prospect e-mails on Friday at 16:55 and is answered on Monday at 10:30.
@@ -57,7 +58,7 @@ func TestOneBusinessDay(t *testing.T) {
 	assert.Equal(t, "default", st.Policy)
 	fr := obligation(t, st, "first_reply")
 	assert.Equal(t, at("2026-03-09 16:55"), fr.Due)
-	assert.Equal(t, sla.Duration{Days: 1}, fr.Target)
+	assert.Equal(t, 8*time.Hour, fr.Budget, "one business day: Monday 16:55 is eight business hours on")
 	// Received on Saturday: the day counts from Monday's opening, so it
 	// is all of Monday, due Tuesday at 09:00 — not Monday 10:00 (the
 	// same wall time on the next open day), which would leave an hour.
@@ -140,7 +141,7 @@ func TestCustomerChasesBrokenPromise(t *testing.T) {
 	assert.Equal(t, at("2026-03-11 11:00"), nr.Due, "2h on Tuesday, 2h on Wednesday")
 	assert.Equal(t, 1, nr.Nudges)
 
-	pr := obligation(t, st, "promise#1")
+	pr := obligation(t, st, "promise_kept#1")
 	assert.Equal(t, sla.Breached, pr.State)
 	assert.Equal(t, at("2026-03-10 12:00"), pr.Due)
 
@@ -167,25 +168,25 @@ func TestAppointmentNobodyAttends(t *testing.T) {
 		{Time: at("2026-03-09 09:10"), Type: sla.Appointment, Channel: sla.Meeting, Due: at("2026-03-10 15:00")},
 	}
 	st := evaluate(t, policies, inq, events, at("2026-03-10 15:14"))
-	ap := obligation(t, st, "appointment#1")
+	ap := obligation(t, st, "appointment_kept#1")
 	assert.Equal(t, sla.Running, ap.State)
 	assert.Equal(t, at("2026-03-10 15:15"), ap.Due)
 	assert.Equal(t, at("2026-03-10 15:15"), st.Next)
 
 	st = evaluate(t, policies, inq, events, at("2026-03-10 16:00"))
-	ap = obligation(t, st, "appointment#1")
+	ap = obligation(t, st, "appointment_kept#1")
 	assert.Equal(t, sla.Breached, ap.State)
 	assert.Equal(t, []string{"no-show@Tue 15:15"}, fired(ap))
 
 	held := append(events, sla.Event{Time: at("2026-03-10 15:05"), Type: sla.Held})
 	st = evaluate(t, policies, inq, held, at("2026-03-10 16:00"))
-	ap = obligation(t, st, "appointment#1")
+	ap = obligation(t, st, "appointment_kept#1")
 	assert.Equal(t, sla.Met, ap.State)
 	assert.Empty(t, ap.Escalations)
 
 	late := append(events, sla.Event{Time: at("2026-03-10 15:40"), Type: sla.Held})
 	st = evaluate(t, policies, inq, late, at("2026-03-10 16:00"))
-	assert.Equal(t, sla.MetLate, obligation(t, st, "appointment#1").State)
+	assert.Equal(t, sla.MetLate, obligation(t, st, "appointment_kept#1").State)
 
 	// Another call is scheduled the next morning for 14:00 and held:
 	// the Held keeps the second appointment, the first stays a no-show.
@@ -194,8 +195,8 @@ func TestAppointmentNobodyAttends(t *testing.T) {
 		sla.Event{Time: at("2026-03-11 14:02"), Type: sla.Held},
 	)
 	st = evaluate(t, policies, inq, again, at("2026-03-11 16:00"))
-	assert.Equal(t, sla.Breached, obligation(t, st, "appointment#1").State)
-	ap2 := obligation(t, st, "appointment#2")
+	assert.Equal(t, sla.Breached, obligation(t, st, "appointment_kept#1").State)
+	ap2 := obligation(t, st, "appointment_kept#2")
 	assert.Equal(t, sla.Met, ap2.State)
 	assert.Equal(t, at("2026-03-11 14:02"), ap2.DoneAt)
 	assert.Empty(t, ap2.Escalations)
@@ -390,7 +391,7 @@ func TestPromiseKept(t *testing.T) {
 				now = at("2026-03-10 13:00")
 			}
 			st := evaluate(t, policies, inq, append(base[:2:2], tt.extra...), now)
-			assert.Equal(t, tt.state, obligation(t, st, "promise#1").State)
+			assert.Equal(t, tt.state, obligation(t, st, "promise_kept#1").State)
 		})
 	}
 }
@@ -398,7 +399,7 @@ func TestPromiseKept(t *testing.T) {
 // The customer calendar: a target may count in the inquiry's own calendar.
 func TestCustomerCalendar(t *testing.T) {
 	ps := sla.MustParsePolicies([]byte(`{
-	  "calendars": {"support-nyc": ` + supportNYC + `, "acme-london": ` + londonCustomer + `},
+	  "calendars": {"support-nyc": ` + fixture.SupportNYC + `, "acme-london": ` + fixture.LondonCustomer + `},
 	  "policies": [{"name": "all", "targets": {
 	    "first_reply": {"within": "2h", "calendar": "support-nyc", "customer_calendar": true}
 	  }}]

@@ -207,7 +207,7 @@ func refEvaluate(ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.T
 	}
 	s.owing = true
 	s.owed = s.open(sla.FirstReply, inq.Received, time.Time{})
-	s.update = s.open(sla.PeriodicUpdate, inq.Received, time.Time{})
+	s.update = s.open(sla.Update, inq.Received, time.Time{})
 	s.res = s.open(sla.Resolution, inq.Received, time.Time{})
 
 	k := 0
@@ -235,7 +235,7 @@ func refEvaluate(ps *sla.PolicySet, inq sla.Inquiry, log []sla.Event, now time.T
 			Key:         o.key,
 			Start:       o.start,
 			DoneAt:      o.doneAt,
-			Target:      o.tgt.Within,
+			Budget:      o.budget,
 			Elapsed:     o.elapsed,
 			Remaining:   o.budget - o.elapsed,
 			Paused:      o.paused,
@@ -323,7 +323,7 @@ func (s *refState) open(m sla.Metric, t, base time.Time) *refOb {
 		key.N = s.nums[m]
 	}
 	o := &refOb{key: key, start: t, base: base, fixed: m == sla.PromiseKept || m == sla.AppointmentKept, fired: map[string]bool{}}
-	o.stopped = m == sla.PeriodicUpdate && s.waiting
+	o.stopped = m == sla.Update && s.waiting
 	s.obs = append(s.obs, o)
 	s.retarget(o, t)
 	return o
@@ -558,7 +558,7 @@ func (s *refState) apply(i int, e sla.Event) {
 		}
 		if !s.resolved {
 			s.meet(s.update, t)
-			s.update = s.open(sla.PeriodicUpdate, t, time.Time{})
+			s.update = s.open(sla.Update, t, time.Time{})
 		}
 		s.keepPromises(t)
 	case sla.AutoReply:
@@ -580,6 +580,7 @@ func (s *refState) apply(i int, e sla.Event) {
 	case sla.Resolve:
 		s.waiting = false
 		s.resolved = true
+		s.counts.TouchesToResolve = s.counts.Touches
 		s.meet(s.res, t)
 		s.res.stopped = true
 		s.res.resolvedP = 0
@@ -625,7 +626,7 @@ func (s *refState) apply(i int, e sla.Event) {
 				s.retarget(o, t)
 			}
 		}
-		s.update = s.open(sla.PeriodicUpdate, t, time.Time{})
+		s.update = s.open(sla.Update, t, time.Time{})
 	case sla.Reclassify:
 		if e.Class.Party != "" {
 			s.class.Party = e.Class.Party

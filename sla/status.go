@@ -1,159 +1,43 @@
 package sla
 
 import (
-	"fmt"
-	"strconv"
-	"strings"
+	"cmp"
+	"slices"
 	"time"
 )
 
-// A Metric is a kind of obligation a policy can set a target for.
-type Metric string
-
-// Metrics.
-const (
-	// FirstReply: a person answers the inquiry, counted from its arrival.
-	FirstReply Metric = "first_reply"
-	// NextReply: a person answers a customer message that arrived when no
-	// reply was owed, counted from that message. Messages that arrive
-	// while a reply is owed are nudges of the obligation that owes it.
-	NextReply Metric = "next_reply"
-	// PeriodicUpdate: while the inquiry is unresolved, a person updates
-	// the customer at least every target; each obligation counts from the
-	// arrival, the previous update or a Reopen, and stops while waiting on
-	// the customer.
-	PeriodicUpdate Metric = "update"
-	// Resolution: the inquiry is resolved, counted from its arrival,
-	// without the time spent waiting on the customer or resolved.
-	Resolution Metric = "resolution"
-	// PromiseKept: each Promise is kept by a reply or a resolution after
-	// it, by its due time plus the target (a grace, often zero).
-	PromiseKept Metric = "promise"
-	// AppointmentKept: each Appointment is held by its time plus the
-	// target (a grace).
-	AppointmentKept Metric = "appointment"
-)
-
-// metrics lists every metric; a metric's index in it indexes per-metric
-// arrays.
-var metrics = [...]Metric{FirstReply, NextReply, PeriodicUpdate, Resolution, PromiseKept, AppointmentKept}
-
-const numMetrics = len(metrics)
-
-// Metrics returns every metric.
-func Metrics() []Metric { return metrics[:len(metrics):len(metrics)] }
-
-// index returns m's position in metrics, or -1.
-func (m Metric) index() int {
-	for i, x := range metrics {
-		if x == m {
-			return i
-		}
-	}
-	return -1
-}
-
-// numbered reports whether a metric has one obligation per occasion,
-// numbered from 1.
-func (m Metric) numbered() bool {
-	return m != FirstReply && m != Resolution
-}
-
-// fixedDue reports whether an obligation of m is due at a time set by its
-// event, the target being a grace after it.
-func (m Metric) fixedDue() bool { return m == PromiseKept || m == AppointmentKept }
-
-// A Key names an obligation within its inquiry, stably across evaluations:
-// "first_reply", "resolution", "next_reply#2", "update#3", "promise#1",
-// "appointment#1". N is 0 for first reply and resolution, and counts the
-// obligations of the metric from 1 otherwise.
-type Key struct {
-	Metric Metric
-	N      int
-}
-
-// String returns "metric" or "metric#N".
-func (k Key) String() string {
-	if k.N == 0 {
-		return string(k.Metric)
-	}
-	return string(k.Metric) + "#" + strconv.Itoa(k.N)
-}
-
-// ParseKey reads a key as written by String. Errors wrap ErrBadKey.
-func ParseKey(s string) (Key, error) {
-	name, num, numbered := strings.Cut(s, "#")
-	m := Metric(name)
-	if m.index() < 0 || numbered != m.numbered() {
-		return Key{}, fmt.Errorf("sla: %w %q", ErrBadKey, s)
-	}
-	if !numbered {
-		return Key{Metric: m}, nil
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 1 || strconv.Itoa(n) != num {
-		return Key{}, fmt.Errorf("sla: %w %q", ErrBadKey, s)
-	}
-	return Key{Metric: m, N: n}, nil
-}
-
-// MarshalText implements encoding.TextMarshaler.
-func (k Key) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
-
-// UnmarshalText implements encoding.TextUnmarshaler.
-func (k *Key) UnmarshalText(b []byte) error {
-	v, err := ParseKey(string(b))
-	if err != nil {
-		return err
-	}
-	*k = v
-	return nil
-}
-
 // A State is where an obligation stands.
-type State uint8
+type State string
 
 // States. Running and Paused are open; the others are final except that a
 // Reopen makes a met resolution open again. Lateness is final: a Breached
 // obligation stays Breached or becomes MetLate, never Met.
 const (
-	Running   State = iota // the clock runs, the due time is ahead
-	Paused                 // the clock is stopped (waiting on the customer)
-	Met                    // done by the due time
-	MetLate                // done after the due time
-	Breached               // the due time passed and it is not done
-	Cancelled              // no longer owed, at or before its due instant
+	Running   State = "running"   // the clock runs, the due time is ahead
+	Paused    State = "paused"    // the clock is stopped (waiting on the customer)
+	Met       State = "met"       // done by the due time
+	MetLate   State = "met_late"  // done after the due time
+	Breached  State = "breached"  // the due time passed and it is not done
+	Cancelled State = "cancelled" // no longer owed, at or before its due instant
 )
 
-var stateNames = [...]string{"running", "paused", "met", "met_late", "breached", "cancelled"}
-
-// String returns the state's name: "running", "met_late", ….
-func (s State) String() string {
-	if int(s) < len(stateNames) {
-		return stateNames[s]
+// ParseState returns the State named s. Errors wrap ErrBadState.
+func ParseState(s string) (State, error) {
+	switch st := State(s); st {
+	case Running, Paused, Met, MetLate, Breached, Cancelled:
+		return st, nil
 	}
-	return "State(" + strconv.Itoa(int(s)) + ")"
+	return "", errAt("", s, "want running, paused, met, met_late, breached or cancelled", ErrBadState)
 }
 
-// MarshalText implements encoding.TextMarshaler. A State that is none of
-// the constants gives an error wrapping ErrBadState.
-func (s State) MarshalText() ([]byte, error) {
-	if int(s) >= len(stateNames) {
-		return nil, fmt.Errorf("sla: %w %d", ErrBadState, s)
-	}
-	return []byte(s.String()), nil
-}
-
-// UnmarshalText implements encoding.TextUnmarshaler; a name that is not
-// one of String's gives an error wrapping ErrBadState.
+// UnmarshalText implements encoding.TextUnmarshaler with ParseState.
 func (s *State) UnmarshalText(b []byte) error {
-	for i, n := range stateNames {
-		if n == string(b) {
-			*s = State(i)
-			return nil
-		}
+	st, err := ParseState(string(b))
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("sla: %w %q", ErrBadState, b)
+	*s = st
+	return nil
 }
 
 // Late reports whether the due time passed before the obligation was done.
@@ -178,14 +62,19 @@ type Obligation struct {
 	Due time.Time
 	// DoneAt is when it was met or cancelled; zero otherwise.
 	DoneAt time.Time
-	// Target is the target in force, and Calendar the name of the calendar
-	// it counts in ("" for plain time).
-	Target   Duration
+	// Calendar is the name of the calendar its target counts in ("" for
+	// plain time).
 	Calendar string
+	// Budget is the business time its target allows: the target's Within
+	// in that calendar (for a day-based target, the business time of
+	// those days from Start; for a promise or an appointment, up to the
+	// promised or appointed time plus the grace).
+	Budget time.Duration
 	// Elapsed is the business time used, up to DoneAt or the status's
-	// instant; Remaining the business time left before the due time,
-	// negative when overdue. Paused is the business time its clock stood
-	// still (waiting on the customer, or resolved before a Reopen).
+	// instant; Remaining is Budget − Elapsed, the business time left
+	// before the due time, negative when overdue. Paused is the business
+	// time its clock stood still (waiting on the customer, or resolved
+	// before a Reopen).
 	Elapsed, Remaining, Paused time.Duration
 	// Nudges counts the customer messages that chased it while it was
 	// owed (reply obligations only).
@@ -215,6 +104,10 @@ type Counts struct {
 	// Touches counts Reply events (whether or not they met a target);
 	// AutoReplies counts AutoReply events.
 	Touches, AutoReplies int
+	// TouchesToResolve is Touches as it stood at the inquiry's latest
+	// Resolve, 0 if it was never resolved: how many times a person
+	// replied before the customer had what they needed.
+	TouchesToResolve int
 }
 
 // A Status is what an inquiry's log means at an instant: who is owed what,
@@ -224,8 +117,12 @@ type Counts struct {
 // location of the inquiry's Received time; those it copies from the
 // inquiry and the log (starts, done-at) are as given.
 type Status struct {
-	// Inquiry is the inquiry's ID.
-	Inquiry string
+	// InquiryID is the inquiry's ID.
+	InquiryID string
+	// Channel and Received are the inquiry's: the channel it came on and
+	// when it arrived.
+	Channel  Channel
+	Received time.Time
 	// At is the instant evaluated ("now").
 	At time.Time
 	// Policy is the name of the policy in force at At.
@@ -246,9 +143,9 @@ type Status struct {
 	Violations []Violation
 	// Counts tallies the log.
 	Counts Counts
-	// Events is how many events of the log happened at or before At;
-	// later events are ignored.
-	Events int
+	// EventCount is how many events of the log happened at or before
+	// At; later events are ignored.
+	EventCount int
 	// Next is the earliest instant after At at which the Status would
 	// differ (other than in Elapsed, Remaining and Paused, which move with
 	// time): a due time, an escalation level, or the next event of the
@@ -265,4 +162,137 @@ func (s *Status) Obligation(k Key) (Obligation, bool) {
 		}
 	}
 	return Obligation{}, false
+}
+
+// in returns t in the location of the inquiry's arrival time, as every
+// instant of a Status is; calendars compute in their own.
+func (ev *evaluator) in(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.In(ev.inq.Received.Location())
+}
+
+// status builds the Status after replaying the first n events.
+func (ev *evaluator) status(n int, next time.Time) Status {
+	st := Status{
+		InquiryID:  ev.inq.ID,
+		Channel:    ev.inq.Channel,
+		Received:   ev.inq.Received,
+		At:         ev.now,
+		Policy:     ev.ps.policies[ev.pol].Name,
+		Class:      ev.class,
+		Owner:      ev.owner,
+		Resolved:   ev.resolved,
+		Waiting:    ev.waiting,
+		Violations: ev.vios,
+		Counts:     ev.counts,
+		EventCount: n,
+		Next:       next,
+	}
+	tracked := 0
+	for i := range ev.obs {
+		o := &ev.obs[i]
+		if !o.tracked {
+			continue
+		}
+		tracked++
+		if o.live() && !o.next.IsZero() && (st.Next.IsZero() || o.next.Before(st.Next)) {
+			st.Next = o.next
+		}
+	}
+	st.Next = ev.in(st.Next)
+	if tracked == 0 {
+		return st
+	}
+
+	// Escalations and violations, grouped by obligation in one backing
+	// array each.
+	slices.SortStableFunc(ev.fired, func(a, b fired) int {
+		return cmp.Or(cmp.Compare(a.ob, b.ob), a.at.Compare(b.at))
+	})
+	var escs []Escalation
+	var notify []string
+	if len(ev.fired) > 0 {
+		escs = make([]Escalation, len(ev.fired))
+		n := 0
+		for _, f := range ev.fired {
+			n += len(f.level.Notify)
+		}
+		notify = make([]string, 0, n)
+		for k, f := range ev.fired {
+			from := len(notify)
+			notify = append(notify, f.level.Notify...)
+			escs[k] = Escalation{Obligation: ev.obs[f.ob].key, Level: f.level.Name, At: ev.in(f.at)}
+			if len(f.level.Notify) > 0 {
+				escs[k].Notify = notify[from:len(notify):len(notify)]
+			}
+		}
+	}
+	var vios []Violation
+	if len(ev.links) > 0 {
+		slices.SortStableFunc(ev.links, func(a, b link) int { return cmp.Compare(a.ob, b.ob) })
+		vios = make([]Violation, len(ev.links))
+		for k, l := range ev.links {
+			vios[k] = ev.vios[l.v]
+		}
+	}
+
+	st.Obligations = make([]Obligation, 0, tracked)
+	fi, li := 0, 0
+	for i := range ev.obs {
+		o := &ev.obs[i]
+		f0 := fi
+		for fi < len(ev.fired) && ev.fired[fi].ob == i {
+			fi++
+		}
+		l0 := li
+		for li < len(ev.links) && ev.links[li].ob == i {
+			li++
+		}
+		if !o.tracked {
+			continue
+		}
+		ob := Obligation{
+			Key:      o.key,
+			Start:    o.start,
+			Due:      ev.in(o.due),
+			DoneAt:   o.doneAt,
+			Calendar: o.calName,
+			Nudges:   o.nudges,
+		}
+		ob.Budget = o.budget
+		end := ev.now
+		if o.closed() {
+			end = o.stoppedAt
+		}
+		ob.Elapsed = o.elapsedAt(end)
+		ob.Remaining = o.budget - ob.Elapsed
+		ob.Paused = o.paused
+		if !o.closed() && !o.running {
+			ob.Paused += o.cal.Between(o.stoppedAt, ev.now)
+		}
+		switch {
+		case o.cancelled:
+			ob.State = Cancelled
+		case o.done && o.breached:
+			ob.State = MetLate
+		case o.done:
+			ob.State = Met
+		case o.breached:
+			ob.State = Breached
+		case o.running:
+			ob.State = Running
+		default:
+			ob.State = Paused
+		}
+		if fi > f0 {
+			ob.Escalations = escs[f0:fi:fi]
+		}
+		if li > l0 {
+			ob.Violations = vios[l0:li:li]
+		}
+		st.Obligations = append(st.Obligations, ob)
+	}
+	return st
 }

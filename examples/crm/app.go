@@ -10,36 +10,36 @@ import (
 	"log"
 	"net/http"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/replyby/replyby/clock"
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/monitor"
 )
 
 // maxSweepInterval is the longest the sweeper sleeps, so that rows written
 // by another process (or a clock that jumped) are picked up.
 const maxSweepInterval = time.Minute
 
-// An app is the CRM back end: the HTTP API, the database and the sweeper.
+// sweepBatch is how many due inquiries a sweep evaluates at a time.
+const sweepBatch = 100
+
+// An app is the CRM back end: the HTTP API, the database, and the
+// library's monitor sweeping the database, which it drives through the
+// monitor.Store methods below.
 type app struct {
 	db  *sql.DB
 	ps  *sla.PolicySet
 	clk clock.Clock
 	loc *time.Location // for listing escalations
 	log *log.Logger
+	mon *monitor.Monitor
 
 	evaluations atomic.Int64 // how many times an inquiry was evaluated
-
-	mu      sync.Mutex
-	timer   clock.Timer // the sweeper's next run
-	wakeAt  time.Time   // when it is due
-	closed  bool
-	sweepMu sync.Mutex // one sweep at a time
 }
 
-// newApp opens the database at path and starts the sweeper on clk, with a
+// newApp opens the database at path and starts the monitor on clk, with a
 // sweep at once for whatever fell due while nothing ran.
 func newApp(path string, ps *sla.PolicySet, clk clock.Clock, loc *time.Location, logger *log.Logger) (*app, error) {
 	db, err := openDB(path)
@@ -47,120 +47,103 @@ func newApp(path string, ps *sla.PolicySet, clk clock.Clock, loc *time.Location,
 		return nil, err
 	}
 	a := &app{db: db, ps: ps, clk: clk, loc: loc, log: logger}
-	a.wake(clk.Now())
+	a.mon, err = monitor.New(a, clk, a.notify,
+		monitor.Ceiling(maxSweepInterval),
+		monitor.OnError(func(err error) { logger.Printf("sweep: %v", err) }))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
-// close stops the sweeper and closes the database. It does not wait for
+// notify is where the escalations recorded by a sweep go out: here only
+// to the log. The escalations table is the record; a sender that e-mails
+// or pages would go here, idempotent by the alert's key.
+func (a *app) notify(al monitor.Alert) {
+	a.log.Printf("escalation: %s %s %s, notify %v", al.InquiryID, al.Obligation, al.Level, al.Notify)
+}
+
+// close stops the monitor and closes the database. It does not wait for
 // anything to finish: whatever a crash would lose, close loses too, and
 // the next start picks up from the database.
 func (a *app) close() error {
-	a.mu.Lock()
-	a.closed = true
-	if a.timer != nil {
-		a.timer.Stop()
-	}
-	a.mu.Unlock()
-	a.sweepMu.Lock() // a sweep in progress finishes its row
-	defer a.sweepMu.Unlock()
+	a.mon.Stop()
 	return a.db.Close()
 }
 
-// wake makes the sweeper run at t, or earlier if it is due earlier.
-func (a *app) wake(t time.Time) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.closed || (a.timer != nil && !a.wakeAt.IsZero() && !t.Before(a.wakeAt)) {
-		return
-	}
-	if a.timer != nil {
-		a.timer.Stop()
-	}
-	a.wakeAt = t
-	a.timer = a.clk.AfterFunc(t.Sub(a.clk.Now()), a.sweepAndReschedule)
-}
-
-func (a *app) sweepAndReschedule() {
-	a.mu.Lock()
-	a.timer, a.wakeAt = nil, time.Time{}
-	closed := a.closed
-	a.mu.Unlock()
-	if closed {
-		return
-	}
-	now := a.clk.Now()
-	if _, err := a.sweep(context.Background(), now); err != nil {
-		a.log.Printf("sweep: %v", err)
-	}
-	next := now.Add(maxSweepInterval)
+// Earliest implements monitor.Store: the smallest next_check.
+func (a *app) Earliest(ctx context.Context) (time.Time, bool, error) {
 	var first sql.NullInt64
-	if err := a.db.QueryRow(`SELECT MIN(next_check) FROM inquiries WHERE next_check IS NOT NULL`).Scan(&first); err == nil && first.Valid {
-		if t := time.Unix(0, first.Int64); t.Before(next) {
-			next = t
-		}
+	if err := a.db.QueryRowContext(ctx, `SELECT MIN(next_check) FROM inquiries WHERE next_check IS NOT NULL`).Scan(&first); err != nil {
+		return time.Time{}, false, err
 	}
-	a.wake(next)
+	if !first.Valid {
+		return time.Time{}, false, nil
+	}
+	return time.Unix(0, first.Int64), true, nil
 }
 
-// sweep re-evaluates the inquiries whose next_check is at or before now,
-// and only those, each in its own transaction. It reports how many
-// escalations it recorded.
-func (a *app) sweep(ctx context.Context, now time.Time) (int, error) {
-	a.sweepMu.Lock()
-	defer a.sweepMu.Unlock()
-	total := 0
-	for {
-		rows, err := a.db.QueryContext(ctx, `SELECT id FROM inquiries
-			WHERE next_check IS NOT NULL AND next_check <= ? ORDER BY next_check LIMIT 100`, now.UnixNano())
-		if err != nil {
-			return total, err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return total, err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return total, err
-		}
-		if len(ids) == 0 {
-			return total, nil
-		}
-		for _, id := range ids {
-			n, err := a.refresh(ctx, id, nil, now)
-			var bad *badRequest
-			if errors.As(err, &bad) {
-				// A log the policy set refuses (say, after a policy
-				// change) must not stop the sweeper: park the row.
-				a.log.Printf("sweep: %s: %v; not checked again until its next event", id, err)
-				_, err = a.db.ExecContext(ctx, `UPDATE inquiries SET next_check = NULL WHERE id = ?`, id)
-			}
-			if err != nil {
-				return total, fmt.Errorf("%s: %w", id, err)
-			}
-			total += n
-		}
+// Sweep implements monitor.Store: it re-evaluates a batch of the
+// inquiries whose next_check is at or before now, and only those, each in
+// its own transaction, and returns the escalations it recorded.
+func (a *app) Sweep(ctx context.Context, now time.Time) ([]monitor.Alert, bool, error) {
+	rows, err := a.db.QueryContext(ctx, `SELECT id FROM inquiries
+		WHERE next_check IS NOT NULL AND next_check <= ? ORDER BY next_check LIMIT ?`, now.UnixNano(), sweepBatch)
+	if err != nil {
+		return nil, false, err
 	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, false, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	var alerts []monitor.Alert
+	for _, id := range ids {
+		added, err := a.refresh(ctx, id, nil, now)
+		var bad *badRequest
+		if errors.As(err, &bad) {
+			// A log the policy set refuses (say, after a policy
+			// change) must not stop the sweeper: park the row.
+			a.log.Printf("sweep: %s: %v; not checked again until its next event", id, err)
+			_, err = a.db.ExecContext(ctx, `UPDATE inquiries SET next_check = NULL WHERE id = ?`, id)
+		}
+		if err != nil {
+			return alerts, false, fmt.Errorf("%s: %w", id, err)
+		}
+		alerts = append(alerts, added...)
+	}
+	return alerts, len(ids) == sweepBatch, nil
+}
+
+// Delivered implements monitor.Store: it marks the escalation delivered.
+func (a *app) Delivered(ctx context.Context, al monitor.Alert) error {
+	_, err := a.db.ExecContext(ctx, `UPDATE escalations SET delivered_at = ? WHERE inquiry_id = ? AND obligation = ? AND level = ?`,
+		a.clk.Now().UnixNano(), al.InquiryID, al.Obligation.String(), al.Level)
+	return err
 }
 
 // refresh evaluates an inquiry at now, after appending extra to its log,
 // and saves the status and new escalations, all in one transaction: a
-// crash leaves either all of it or none. It reports how many escalations
+// crash leaves either all of it or none. It returns the escalations that
 // were new.
-func (a *app) refresh(ctx context.Context, id string, extra *sla.Event, now time.Time) (int, error) {
+func (a *app) refresh(ctx context.Context, id string, extra *sla.Event, now time.Time) ([]monitor.Alert, error) {
 	tx, err := a.db.BeginTx(ctx, nil)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	defer tx.Rollback()
 	inq, events, err := load(ctx, tx, id)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if extra != nil {
 		events = append(events, *extra)
@@ -170,30 +153,30 @@ func (a *app) refresh(ctx context.Context, id string, extra *sla.Event, now time
 	// comes. Check the whole log first, as sla.Ledger does.
 	if last := latest(events); last.After(now) {
 		if _, err := a.ps.Evaluate(inq, events, last); err != nil {
-			return 0, &badRequest{err}
+			return nil, &badRequest{err}
 		}
 	}
 	a.evaluations.Add(1)
 	st, err := a.ps.Evaluate(inq, events, now)
 	if err != nil {
-		return 0, &badRequest{err}
+		return nil, &badRequest{err}
 	}
 	if extra != nil {
 		b, _ := json.Marshal(eventJSON{Time: extra.Time, Type: extra.Type, Channel: extra.Channel, Actor: extra.Actor,
 			Due: extra.Due, Owner: extra.Owner, Party: extra.Class.Party, Kind: extra.Class.Kind, Priority: extra.Class.Priority})
 		if _, err := tx.ExecContext(ctx, `INSERT INTO events (inquiry_id, seq, event) VALUES (?, ?, ?)`, id, len(events), string(b)); err != nil {
-			return 0, err
+			return nil, err
 		}
 	}
 	n, err := save(ctx, tx, st, now)
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, err
+		return nil, err
 	}
 	if !st.Next.IsZero() {
-		a.wake(st.Next)
+		a.mon.Wake(st.Next)
 	}
 	return n, nil
 }

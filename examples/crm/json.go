@@ -59,24 +59,24 @@ type statusJSON struct {
 }
 
 type obligationJSON struct {
-	Key         sla.Key      `json:"key"`
-	State       sla.State    `json:"state"`
-	Start       time.Time    `json:"start"`
-	Due         time.Time    `json:"due,omitzero"`
-	DoneAt      time.Time    `json:"done_at,omitzero"`
-	Remaining   string       `json:"remaining"`
-	Escalations []string     `json:"escalations,omitempty"`
-	Target      sla.Duration `json:"target"`
+	Key         sla.Key   `json:"key"`
+	State       sla.State `json:"state"`
+	Start       time.Time `json:"start"`
+	Due         time.Time `json:"due,omitzero"`
+	DoneAt      time.Time `json:"done_at,omitzero"`
+	Remaining   string    `json:"remaining"`
+	Escalations []string  `json:"escalations,omitempty"`
+	Budget      string    `json:"budget"`
 }
 
 func newStatusJSON(st sla.Status) statusJSON {
 	out := statusJSON{
-		ID: st.Inquiry, At: st.At, Policy: st.Policy, Owner: st.Owner, Resolved: st.Resolved,
+		ID: st.InquiryID, At: st.At, Policy: st.Policy, Owner: st.Owner, Resolved: st.Resolved,
 		Waiting: st.Waiting, Next: st.Next, Obligations: []obligationJSON{}, Violations: len(st.Violations),
 	}
 	for _, o := range st.Obligations {
 		oj := obligationJSON{Key: o.Key, State: o.State, Start: o.Start, Due: o.Due, DoneAt: o.DoneAt,
-			Remaining: o.Remaining.String(), Target: o.Target}
+			Remaining: o.Remaining.String(), Budget: o.Budget.String()}
 		for _, e := range o.Escalations {
 			oj.Escalations = append(oj.Escalations, e.Level)
 		}

@@ -83,9 +83,9 @@ func TestKillAndRestartProcess(t *testing.T) {
 	require.Contains(t, byKey, "lead-1/first_reply/breach")
 	assert.Equal(t, ny(23, 13, 0), byKey["lead-1/first_reply/breach"].FiredAt.In(nyc))
 	assert.Equal(t, ny(23, 13, 0), byKey["lead-1/first_reply/breach"].RecordedAt.In(nyc), "recorded before the kill")
-	require.Contains(t, byKey, "case-1/promise#1/broken")
-	assert.Equal(t, ny(24, 12, 0), byKey["case-1/promise#1/broken"].FiredAt.In(nyc))
-	assert.Equal(t, ny(24, 14, 0), byKey["case-1/promise#1/broken"].RecordedAt.In(nyc), "fell due while down")
+	require.Contains(t, byKey, "case-1/promise_kept#1/broken")
+	assert.Equal(t, ny(24, 12, 0), byKey["case-1/promise_kept#1/broken"].FiredAt.In(nyc))
+	assert.Equal(t, ny(24, 14, 0), byKey["case-1/promise_kept#1/broken"].RecordedAt.In(nyc), "fell due while down")
 	for _, id := range w.acked {
 		k := id + "/first_reply/breach"
 		if assert.Contains(t, byKey, k) {

@@ -285,9 +285,9 @@ func demo(w io.Writer, ps *sla.PolicySet) error {
 		return c.err
 	}
 	fmt.Fprintf(w, "Tue 17:00  after the restart, every escalation is recorded once, including those due while it was down:\n\n")
-	fmt.Fprintf(w, "  %-7s %-11s %-8s %-16s %-16s %s\n", "INQUIRY", "OBLIGATION", "LEVEL", "FIRED", "RECORDED", "NOTIFY")
+	fmt.Fprintf(w, "  %-7s %-15s %-8s %-16s %-16s %s\n", "INQUIRY", "OBLIGATION", "LEVEL", "FIRED", "RECORDED", "NOTIFY")
 	for _, e := range list {
-		fmt.Fprintf(w, "  %-7s %-11s %-8s %-16s %-16s %v\n", e.Inquiry, e.Obligation, e.Level,
+		fmt.Fprintf(w, "  %-7s %-15s %-8s %-16s %-16s %v\n", e.Inquiry, e.Obligation, e.Level,
 			e.FiredAt.Format("Mon 02 Jan 15:04"), e.RecordedAt.Format("Mon 02 Jan 15:04"), e.Notify)
 	}
 	fmt.Fprintf(w, "\nServe for real: cd examples/crm && go run . -listen localhost:8080 -db crm.db\n")

@@ -11,6 +11,7 @@ import (
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/monitor"
 )
 
 // schema is the whole database. Inquiries keep their facts and last status
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS escalations (
 	fired_at    INTEGER NOT NULL,
 	notify      TEXT NOT NULL,
 	recorded_at INTEGER NOT NULL,
+	delivered_at INTEGER,
 	PRIMARY KEY (inquiry_id, obligation, level)
 );
 `
@@ -101,31 +103,31 @@ func load(ctx context.Context, tx *sql.Tx, id string) (sla.Inquiry, []sla.Event,
 }
 
 // save writes what an evaluation says: the status, next_check, and every
-// escalation not yet recorded. It reports how many escalations were new.
-func save(ctx context.Context, tx *sql.Tx, st sla.Status, now time.Time) (int, error) {
+// escalation not yet recorded. It returns the escalations that were new.
+func save(ctx context.Context, tx *sql.Tx, st sla.Status, now time.Time) ([]monitor.Alert, error) {
 	stJSON, err := json.Marshal(newStatusJSON(st))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	var next any // NULL: nothing will change
 	if !st.Next.IsZero() {
 		next = st.Next.UnixNano()
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE inquiries SET status = ?, next_check = ? WHERE id = ?`, string(stJSON), next, st.Inquiry); err != nil {
-		return 0, err
+	if _, err := tx.ExecContext(ctx, `UPDATE inquiries SET status = ?, next_check = ? WHERE id = ?`, string(stJSON), next, st.InquiryID); err != nil {
+		return nil, err
 	}
-	added := 0
+	var added []monitor.Alert
 	for _, o := range st.Obligations {
 		for _, e := range o.Escalations {
 			notify, _ := json.Marshal(e.Notify)
 			res, err := tx.ExecContext(ctx, `INSERT INTO escalations (inquiry_id, obligation, level, fired_at, notify, recorded_at)
 				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				st.Inquiry, e.Obligation.String(), e.Level, e.At.UnixNano(), string(notify), now.UnixNano())
+				st.InquiryID, e.Obligation.String(), e.Level, e.At.UnixNano(), string(notify), now.UnixNano())
 			if err != nil {
-				return 0, err
+				return nil, err
 			}
 			if n, _ := res.RowsAffected(); n > 0 {
-				added++
+				added = append(added, monitor.Alert{InquiryID: st.InquiryID, Escalation: e})
 			}
 		}
 	}

@@ -27,8 +27,8 @@ func TestProspectEmailFridayEvening(t *testing.T) {
 
 	s.AssertState("2026-11-23T09:54", "first_reply", sla.Running)
 	s.AssertState("2026-11-23T10:00", "first_reply", sla.Breached)
-	s.AssertEscalated("first_reply", "warn", "2026-11-23T09:25")
-	s.AssertEscalated("first_reply", "breach", "2026-11-23T09:55")
+	s.AssertEscalated("2026-11-23T09:25", "first_reply", "warn")
+	s.AssertEscalated("2026-11-23T09:55", "first_reply", "breach")
 }
 
 // A web-form lead left only an e-mail address and was phoned: the call
@@ -42,7 +42,7 @@ func TestWebFormLeadPhoned(t *testing.T) {
 	s.AssertState("2026-11-23T10:00", "first_reply", sla.Running)
 	assert.Len(t, s.Status("2026-11-23T10:00").Violations, 1, "the call is on a channel never offered")
 	s.AssertState("2026-11-23T12:00", "first_reply", sla.MetLate)
-	s.AssertEscalated("first_reply", "breach", "2026-11-23T11:00")
+	s.AssertEscalated("2026-11-23T11:00", "first_reply", "breach")
 }
 
 // Good Friday and Easter Monday are closed: a customer's e-mail on the
@@ -70,9 +70,9 @@ func TestUrgentIncidentAtNight(t *testing.T) {
 
 	s.AssertState("2026-11-21T08:00", "first_reply", sla.Met)
 	s.AssertState("2026-11-21T08:00", "resolution", sla.Met)
-	s.AssertEscalated("resolution", "warn", "2026-11-21T06:00")
-	s.AssertNoEscalation("resolution", "breach", "2026-11-22T00:00")
-	s.AssertNoEscalation("first_reply", "", "2026-11-22T00:00")
+	s.AssertEscalated("2026-11-21T06:00", "resolution", "warn")
+	s.AssertNoEscalation("2026-11-22T00:00", "resolution", "breach")
+	s.AssertNoEscalation("2026-11-22T00:00", "first_reply", "")
 }
 
 // A promise must be kept by its due time: a reply before it keeps it,
@@ -87,13 +87,13 @@ func TestPromise(t *testing.T) {
 	}
 	t.Run("broken", func(t *testing.T) {
 		s := promised(t)
-		s.AssertState("2026-11-24T12:00", "promise#1", sla.Breached)
-		s.AssertEscalated("promise#1", "broken", "2026-11-24T12:00")
+		s.AssertState("2026-11-24T12:00", "promise_kept#1", sla.Breached)
+		s.AssertEscalated("2026-11-24T12:00", "promise_kept#1", "broken")
 	})
 	t.Run("kept", func(t *testing.T) {
 		s := promised(t).Reply("2026-11-24T11:30", sla.Email)
-		s.AssertState("2026-11-24T12:00", "promise#1", sla.Met)
-		s.AssertNoEscalation("promise#1", "", "2026-11-30T00:00")
+		s.AssertState("2026-11-24T12:00", "promise_kept#1", sla.Met)
+		s.AssertNoEscalation("2026-11-30T00:00", "promise_kept#1", "")
 	})
 }
 
@@ -105,7 +105,7 @@ func TestConferenceNobodyAttends(t *testing.T) {
 	s := slatest.New(t, policy, inq)
 	s.Reply("2026-11-24T10:05", sla.Phone).Appointment("2026-11-24T10:05", sla.Meeting, "2026-11-25T14:00")
 
-	s.AssertState("2026-11-25T14:09", "appointment#1", sla.Running)
-	s.AssertState("2026-11-25T14:10", "appointment#1", sla.Breached)
-	s.AssertEscalated("appointment#1", "no-show", "2026-11-25T14:10")
+	s.AssertState("2026-11-25T14:09", "appointment_kept#1", sla.Running)
+	s.AssertState("2026-11-25T14:10", "appointment_kept#1", sla.Breached)
+	s.AssertEscalated("2026-11-25T14:10", "appointment_kept#1", "no-show")
 }

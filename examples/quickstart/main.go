@@ -7,10 +7,11 @@
 // from policies.json. Six inquiries arrive between Friday 20 and Tuesday 24
 // November 2026; their events are scheduled on a manual clock, which the
 // program moves through the week. Like a real host, it keeps the inquiries
-// in an sla.Ledger, and an sla.Monitor sweeps the ledger whenever an
-// inquiry's Next instant comes and delivers each escalation once. At the
-// end it prints every obligation, the escalations in the order they were
-// delivered, and the sla.Report with the cracks.
+// in a ledger (package sla/ledger), and a monitor (package sla/monitor)
+// sweeps the ledger whenever an inquiry's Next instant comes and delivers
+// each escalation once. At the end it prints every obligation, the
+// escalations in the order they were delivered, and the report (package
+// sla/report) with the cracks.
 //
 // Usage:
 //
@@ -34,6 +35,9 @@ import (
 
 	"github.com/replyby/replyby/clock"
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/ledger"
+	"github.com/replyby/replyby/sla/monitor"
+	"github.com/replyby/replyby/sla/report"
 )
 
 //go:embed policies.json
@@ -83,10 +87,10 @@ func run(w io.Writer, nowFlag, configPath string) error {
 	}
 	printTable(w, records)
 	printAlerts(w, sent)
-	fmt.Fprintln(w, "\nReport (sla.NewReport), with the cracks: open inquiries with no owner, never answered, or a promise broken:")
+	fmt.Fprintln(w, "\nReport (report.New), with the cracks: open inquiries with no owner, never answered, or a promise broken:")
 	fmt.Fprintln(w)
-	report := sla.NewReport(records, time.Time{}, time.Time{})
-	return report.WriteText(w)
+	rep := report.New(records, time.Time{}, time.Time{})
+	return rep.WriteText(w)
 }
 
 // nyc is the zone of the desk and of every time in the story.
@@ -185,13 +189,13 @@ func inquiries() []story {
 // each inquiry is added to a ledger when it arrives and each event appended
 // when it happens, while a monitor sweeps the ledger at each Next and
 // delivers every escalation once. It moves the clock to now and returns
-// the records at now (in order of arrival) and the alerts delivered.
-func simulate(ps *sla.PolicySet, stories []story, now time.Time) ([]sla.Record, []sla.Alert, error) {
+// the statuses at now (in order of arrival) and the alerts delivered.
+func simulate(ps *sla.PolicySet, stories []story, now time.Time) ([]sla.Status, []monitor.Alert, error) {
 	start := at("2026-11-20 00:00")
 	clk := clock.NewManual(start)
-	ledger := sla.NewLedger(ps)
-	var sent []sla.Alert
-	mon, err := sla.NewMonitor(ledger, clk, func(a sla.Alert) { sent = append(sent, a) })
+	book := ledger.New(ps)
+	var sent []monitor.Alert
+	mon, err := monitor.New(book, clk, func(a monitor.Alert) { sent = append(sent, a) })
 	if err != nil {
 		return nil, nil, err
 	}
@@ -200,7 +204,7 @@ func simulate(ps *sla.PolicySet, stories []story, now time.Time) ([]sla.Record, 
 	var errs error
 	for _, s := range stories {
 		clk.AfterFunc(s.inq.Received.Sub(start), func() {
-			errs = errors.Join(errs, ledger.Add(s.inq))
+			errs = errors.Join(errs, book.Add(s.inq))
 		})
 		// The events of one instant arrive together.
 		for i := 0; i < len(s.events); {
@@ -210,7 +214,7 @@ func simulate(ps *sla.PolicySet, stories []story, now time.Time) ([]sla.Record, 
 			}
 			batch := s.events[i:j]
 			clk.AfterFunc(batch[0].Time.Sub(start), func() {
-				errs = errors.Join(errs, ledger.Append(s.inq.ID, batch...))
+				errs = errors.Join(errs, book.Append(s.inq.ID, batch...))
 			})
 			i = j
 		}
@@ -218,22 +222,21 @@ func simulate(ps *sla.PolicySet, stories []story, now time.Time) ([]sla.Record, 
 	if now.After(start) {
 		clk.Set(now)
 	}
-	records := ledger.Records(now)
-	slices.SortStableFunc(records, func(a, b sla.Record) int { return a.Inquiry.Received.Compare(b.Inquiry.Received) })
-	return records, sent, errs
+	statuses := book.Statuses(now)
+	slices.SortStableFunc(statuses, func(a, b sla.Status) int { return a.Received.Compare(b.Received) })
+	return statuses, sent, errs
 }
 
 // printTable prints one row per obligation.
-func printTable(w io.Writer, records []sla.Record) {
+func printTable(w io.Writer, statuses []sla.Status) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "INQUIRY\tCHANNEL\tPARTY\tPOLICY\tOBLIGATION\tDUE\tSTATE\tESCALATIONS")
-	for _, r := range records {
-		st, inq := r.Status, r.Inquiry
+	for _, st := range statuses {
 		first := true
 		for _, o := range st.Obligations {
 			id, ch, party, policy := "", "", "", ""
 			if first {
-				id, ch, party, policy = inq.ID, string(inq.Channel), string(st.Class.Party), st.Policy
+				id, ch, party, policy = st.InquiryID, string(st.Channel), string(st.Class.Party), st.Policy
 				first = false
 			}
 			due := "-"
@@ -253,19 +256,19 @@ func printTable(w io.Writer, records []sla.Record) {
 			fmt.Fprintln(tw)
 		}
 		if first { // the policy tracks nothing for it
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\n", inq.ID, inq.Channel, st.Class.Party, st.Policy)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t-\t-\t-\n", st.InquiryID, st.Channel, st.Class.Party, st.Policy)
 		}
 	}
 	tw.Flush()
 }
 
 // printAlerts lists the escalations in the order the monitor delivered them.
-func printAlerts(w io.Writer, sent []sla.Alert) {
+func printAlerts(w io.Writer, sent []monitor.Alert) {
 	fmt.Fprintf(w, "\nEscalations delivered by the monitor (%d, each once):\n", len(sent))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, a := range sent {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\tto %s\n", a.At.In(nyc).Format(stamp),
-			a.Inquiry, a.Obligation, a.Level, strings.Join(a.Notify, ", "))
+			a.InquiryID, a.Obligation, a.Level, strings.Join(a.Notify, ", "))
 	}
 	tw.Flush()
 }

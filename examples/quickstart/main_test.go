@@ -27,14 +27,14 @@ func TestDefaultWeek(t *testing.T) {
 	out := output(t, defaultNow, "")
 	for _, want := range []string{
 		"lead-1001   email     prospect  prospects          first_reply    Mon 23 Nov 12:55  met        warn Mon 11:55\n",
-		"promise#1      Tue 24 Nov 12:00  breached   broken Tue 12:00\n",
+		"promise_kept#1      Tue 24 Nov 12:00  breached   broken Tue 12:00\n",
 		"resolution     Fri 27 Nov 09:00  breached", // Thanksgiving is skipped
-		"appointment#1  Wed 25 Nov 15:15  breached   no-show Wed 15:15\n",
+		"appointment_kept#1  Wed 25 Nov 15:15  breached   no-show Wed 15:15\n",
 		"Escalations delivered by the monitor (12, each once)",
 		"  Wed 25 Nov 13:00  case-3001   resolution     manager  to support-manager\n",
 		"metric      first_reply  6        3        50.0%\n",
 		"case-3001  email     customer  bob    2026-11-23 09:00  promise_overdue\n",
-		"lead-1002  web-form  prospect  -      2026-11-23 09:00  no_owner, never_answered\n",
+		"lead-1002  web_form  prospect  -      2026-11-23 09:00  no_owner, never_answered\n",
 	} {
 		assert.Contains(t, squeeze(out), squeeze(want))
 	}
@@ -48,7 +48,7 @@ func TestNowFlag(t *testing.T) {
 	out := output(t, "2026-11-23T12:30:00-05:00", "")
 	assert.Contains(t, out, "Evaluated at Mon 23 Nov 12:30")
 	assert.NotContains(t, out, "case-3002", "not yet received")
-	assert.Contains(t, squeeze(out), "lead-1002 web-form prospect prospects first_reply Mon 23 Nov 13:00 running warn Mon 12:00\n")
+	assert.Contains(t, squeeze(out), "lead-1002 web_form prospect prospects first_reply Mon 23 Nov 13:00 running warn Mon 12:00\n")
 
 	// The same instant written in another zone gives the same report.
 	assert.Equal(t, out, output(t, "2026-11-23T17:30:00Z", ""))
@@ -76,6 +76,6 @@ func TestConfigFlag(t *testing.T) {
 	bad := filepath.Join(dir, "bad.json")
 	require.NoError(t, os.WriteFile(bad, []byte(`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "4x"}}}]}`), 0o600))
 	var b bytes.Buffer
-	assert.ErrorContains(t, run(&b, defaultNow, bad), `policies[0].targets.first_reply.within: bad duration "4x"`)
+	assert.ErrorContains(t, run(&b, defaultNow, bad), `policies[0].targets.first_reply.within: "4x": want a Go duration`)
 	assert.Error(t, run(&b, defaultNow, filepath.Join(dir, "missing.json")))
 }

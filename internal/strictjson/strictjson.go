@@ -18,7 +18,8 @@
 //
 // Supported Go types: structs (exported fields, named by their json tag
 // or their Go name; "-" skips a field; embedded structs are not
-// flattened), pointers (null sets nil), slices, maps with string keys,
+// flattened), pointers (null sets nil), slices, arrays (from lists of
+// exactly their length), maps with string keys,
 // strings, booleans, integers, floats, any (decoded as encoding/json
 // would), json.RawMessage, and types implementing json.Unmarshaler (given
 // the value's exact bytes) or encoding.TextUnmarshaler (given a JSON
@@ -284,7 +285,11 @@ func JoinPath(path, inner string) string {
 // first token tok was read.
 func (d *decoder) valueAfter(v reflect.Value, tok json.Token, path string, depth int) error {
 	t := v.Type()
-	if s, ok := tok.(string); ok && reflect.PointerTo(t).Implements(textUnmarshaler) {
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		s, ok := tok.(string)
+		if !ok {
+			return wrongType(path, tok, "a string")
+		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s)); err != nil {
 			return wrapped(path, err)
 		}
@@ -323,6 +328,11 @@ func (d *decoder) valueAfter(v reflect.Value, tok json.Token, path string, depth
 			return wrongType(path, tok, "a list")
 		}
 		return d.list(v, path, depth)
+	case reflect.Array:
+		if tok != json.Delim('[') {
+			return wrongType(path, tok, "a list")
+		}
+		return d.array(v, path, depth)
 	case reflect.String:
 		s, ok := tok.(string)
 		if !ok {
@@ -539,6 +549,27 @@ func (d *decoder) list(v reflect.Value, path string, depth int) error {
 			return err
 		}
 		out = reflect.Append(out, e)
+	}
+}
+
+// array decodes a list's elements, after its '[', into array v, which
+// they must fill exactly.
+func (d *decoder) array(v reflect.Value, path string, depth int) error {
+	n := v.Len()
+	for i := 0; ; i++ {
+		if !d.dec.More() {
+			if i != n {
+				return &Error{Path: path, Reason: "want a list of " + strconv.Itoa(n) + ", not of " + strconv.Itoa(i), Err: ErrType}
+			}
+			_, err := d.token(path) // ']'
+			return err
+		}
+		if i == n {
+			return &Error{Path: path, Reason: "want a list of " + strconv.Itoa(n) + ", not longer", Err: ErrType}
+		}
+		if err := d.value(v.Index(i), Index(path, i), depth+1); err != nil {
+			return err
+		}
 	}
 }
 

@@ -22,7 +22,7 @@ type target struct {
 	Within     *string `json:"within"`
 	Escalation []level `json:"escalation"`
 	Hidden     string  `json:"-"`
-	hidden     string
+	hidden     string  //lint:ignore U1000 an unexported field no member may set
 }
 
 type doc struct {
@@ -39,7 +39,8 @@ type doc struct {
 	When      time.Time                  `json:"when"`
 	Raws      map[string]json.RawMessage `json:"raws"`
 	NoTag     string
-	Untouched string `json:"untouched"`
+	Untouched string    `json:"untouched"`
+	Pair      [2]string `json:"pair"`
 }
 
 type inner struct {
@@ -88,7 +89,8 @@ func TestDecode(t *testing.T) {
 		"when": "2026-11-20T16:55:00Z",
 		"raws": {"c": {"z": 1}, "d": null},
 		"NoTag": "n",
-		"untouched": null
+		"untouched": null,
+		"pair": ["p", "q"]
 	} `), &d)
 	require.NoError(t, err)
 	h := "1h"
@@ -106,6 +108,7 @@ func TestDecode(t *testing.T) {
 		Raws:      map[string]json.RawMessage{"c": json.RawMessage(`{"z": 1}`), "d": json.RawMessage(`null`)},
 		NoTag:     "n",
 		Untouched: "kept",
+		Pair:      [2]string{"p", "q"},
 	}, d)
 }
 
@@ -141,6 +144,9 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"sub": {"y": [1, "2"]}}`, "sub.y[1]", "want an integer, not a string", ErrType},
 		{`{"sub": {"Y": []}}`, "sub.Y", "unknown field", ErrUnknownField},
 		{`{"when": "yesterday"}`, "when", "", nil},
+		{`{"pair": ["a"]}`, "pair", "want a list of 2, not of 1", ErrType},
+		{`{"pair": ["a", "b", "c"]}`, "pair", "want a list of 2, not longer", ErrType},
+		{`{"pair": ["a", 2]}`, "pair[1]", "want a string, not a number", ErrType},
 		{`{"name": "a",}`, "", "", ErrSyntax},
 		{`{"name" "a"}`, "name", "", ErrSyntax},
 		{`{"raw": [1,}`, "raw", "", ErrSyntax},

@@ -9,13 +9,20 @@
 //	})
 //	s.AutoReply("2026-11-20T16:56", sla.Email)
 //	s.AssertState("2026-11-23T10:00", "first_reply", sla.Breached)
-//	s.AssertEscalated("first_reply", "breach", "2026-11-23T09:55") // the owner is told
+//	s.AssertEscalated("2026-11-23T09:55", "first_reply", "breach") // the owner is told
 //
 // Instants are written as wall-clock times in the zone of the inquiry's
 // Received time ("2026-11-20T16:55", seconds optional, a space instead of
 // the T allowed) or in RFC 3339 with an offset. Events may be added in any
 // order and between assertions; each assertion evaluates the log as it
 // stands.
+//
+// Every assertion takes the instant first, then the obligation's key
+// ("first_reply", "next_reply#2"), then what is asserted. The key must
+// name an obligation that exists at that instant, and a level must be one
+// of its ladder under the policy in force then: a misspelt key or level
+// fails the test, with a message listing what exists, instead of
+// passing.
 //
 // Assertions about escalations replay the log on a manual clock
 // (clock.Manual) as a host does: evaluate when an event arrives and again

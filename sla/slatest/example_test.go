@@ -41,8 +41,8 @@ func Example() {
 
 	s.AssertState("2026-11-23T09:54", "first_reply", sla.Running)
 	s.AssertState("2026-11-23T10:00", "first_reply", sla.Breached)
-	s.AssertEscalated("first_reply", "warn", "2026-11-23T09:25")
-	s.AssertEscalated("first_reply", "breach", "2026-11-23T09:55")
+	s.AssertEscalated("2026-11-23T09:25", "first_reply", "warn")
+	s.AssertEscalated("2026-11-23T09:55", "first_reply", "breach")
 
 	// What a failing assertion prints after testify's report:
 	fmt.Print(s.Timeline("2026-11-23T10:00"))
@@ -54,8 +54,8 @@ func Example() {
 	//   Mon 2026-11-23 09:00:00 EST  assign to ann
 	// Status: policy "everyone", owner "ann", next -
 	// Obligations (1):
-	//   KEY          STATE     START                        DUE                          DONE  TARGET      ELAPSED  REMAINING  PAUSED
-	//   first_reply  breached  Fri 2026-11-20 16:55:00 EST  Mon 2026-11-23 09:55:00 EST  -     1h in desk  1h5m0s   -5m0s      0s
+	//   KEY          STATE     START                        DUE                          DONE  BUDGET          ELAPSED  REMAINING  PAUSED
+	//   first_reply  breached  Fri 2026-11-20 16:55:00 EST  Mon 2026-11-23 09:55:00 EST  -     1h0m0s in desk  1h5m0s   -5m0s      0s
 	// Escalations (2):
 	//   Mon 2026-11-23 09:25:00 EST  first_reply  warn    notify owner
 	//   Mon 2026-11-23 09:55:00 EST  first_reply  breach  notify owner, sales-lead

@@ -3,6 +3,8 @@ package slatest
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 	_ "time/tzdata" // tests must not depend on the host's zone database
 
@@ -196,31 +198,86 @@ func (s *Scenario) Status(at string) sla.Status {
 }
 
 // Obligation returns the obligation named key ("first_reply",
-// "next_reply#2") at the instant at. A missing obligation or a malformed
-// key stops the test.
+// "next_reply#2") at the instant at. A malformed key, or one naming no
+// obligation at that instant, stops the test with a message listing the
+// obligations there are.
 func (s *Scenario) Obligation(at, key string) sla.Obligation {
 	s.t.Helper()
 	st := s.Status(at)
-	k, err := sla.ParseKey(key)
-	if err != nil {
-		s.t.Errorf("slatest: %v", err)
-		s.t.FailNow()
-	}
-	o, ok := st.Obligation(k)
+	o, ok := s.find(&st, at, key)
 	if !ok {
-		s.t.Errorf("slatest: no obligation %s at %s\n\n%s", key, at, s.timeline(st.At, &st, nil))
 		s.t.FailNow()
 	}
 	return o
+}
+
+// find returns the obligation named key of st, the status at at, or
+// reports why there is none (a malformed key, or no such obligation),
+// listing those there are.
+func (s *Scenario) find(st *sla.Status, at, key string) (sla.Obligation, bool) {
+	s.t.Helper()
+	k, err := sla.ParseKey(key)
+	if err != nil {
+		s.t.Errorf("slatest: key %q: %v; the obligations at %s are %s\n\n%s", key, err, at, keyList(st), s.timeline(st.At, st, nil))
+		return sla.Obligation{}, false
+	}
+	o, ok := st.Obligation(k)
+	if !ok {
+		s.t.Errorf("slatest: no obligation %s at %s; there are %s\n\n%s", key, at, keyList(st), s.timeline(st.At, st, nil))
+	}
+	return o, ok
+}
+
+// checkLevel reports, and returns false, if the policy in force in st,
+// the status at at, has no level named level in the ladder of the
+// obligation named key, listing the levels there are.
+func (s *Scenario) checkLevel(st *sla.Status, at, key, level string) bool {
+	s.t.Helper()
+	o, ok := s.find(st, at, key)
+	if !ok {
+		return false
+	}
+	p, _ := s.ps.Policy(st.Policy)
+	var names []string
+	for _, l := range p.Targets[o.Key.Metric].Escalation {
+		if l.Name == level {
+			return true
+		}
+		names = append(names, strconv.Quote(l.Name))
+	}
+	have := "no escalation ladder"
+	if len(names) > 0 {
+		have = "levels " + strings.Join(names, ", ")
+	}
+	s.t.Errorf("slatest: no level %q for %s in policy %q at %s: it has %s\n\n%s", level, key, st.Policy, at, have, s.timeline(st.At, st, nil))
+	return false
+}
+
+// keyList lists the keys of st's obligations for messages.
+func keyList(st *sla.Status) string {
+	if len(st.Obligations) == 0 {
+		return "none"
+	}
+	ks := make([]string, len(st.Obligations))
+	for i, o := range st.Obligations {
+		ks[i] = o.Key.String()
+	}
+	return strings.Join(ks, ", ")
 }
 
 // AssertState asserts that at the instant at the obligation named key is
 // in state want, and reports whether it is.
 func (s *Scenario) AssertState(at, key string, want sla.State) bool {
 	s.t.Helper()
-	o := s.Obligation(at, key)
-	return assert.Equal(s.t, want.String(), o.State.String(),
-		"state of %s at %s\n\n%s", key, at, s.Timeline(at))
+	st := s.Status(at)
+	o, ok := s.find(&st, at, key)
+	if !ok {
+		return false
+	}
+	if _, err := sla.ParseState(string(want)); err != nil {
+		return assert.Fail(s.t, fmt.Sprintf("slatest: %v", err))
+	}
+	return assert.Equal(s.t, want, o.State, "state of %s at %s\n\n%s", key, at, s.Timeline(at))
 }
 
 // AssertDue asserts that at the instant at the obligation named key is due
@@ -228,18 +285,28 @@ func (s *Scenario) AssertState(at, key string, want sla.State) bool {
 // before its due time has no due time: see sla.Obligation.)
 func (s *Scenario) AssertDue(at, key, due string) bool {
 	s.t.Helper()
-	o := s.Obligation(at, key)
+	st := s.Status(at)
+	o, ok := s.find(&st, at, key)
+	if !ok {
+		return false
+	}
 	return assert.Equal(s.t, stamp(s.Time(due)), stamp(o.Due),
 		"due time of %s at %s\n\n%s", key, at, s.Timeline(at))
 }
 
-// AssertEscalated asserts that the level named level of the obligation
-// named key fired at the instant at, and that a host that evaluates when
-// an event arrives and when Next comes notices it then. It reports
-// whether both hold.
-func (s *Scenario) AssertEscalated(key, level, at string) bool {
+// AssertEscalated asserts that at the instant at the level named level of
+// the obligation named key fired, and that a host that evaluates when an
+// event arrives and when Next comes notices it then. It reports whether
+// both hold. A key naming no obligation at that instant, or a level its
+// ladder does not have under the policy in force then, fails the test
+// with a message listing what there is.
+func (s *Scenario) AssertEscalated(at, key, level string) bool {
 	s.t.Helper()
 	when := s.Time(at)
+	st := s.Status(at)
+	if !s.checkLevel(&st, at, key, level) {
+		return false
+	}
 	notices := s.Notices(at)
 	for _, n := range notices {
 		if n.Obligation.String() != key || n.Level != level {
@@ -288,11 +355,27 @@ func (s *Scenario) wouldFire(key, level string, from time.Time) string {
 	return "it would not fire even if nothing else happened"
 }
 
-// AssertNoEscalation asserts that no level named level of the obligation
-// named key fired by the instant until, and reports whether none did. An
-// empty key or level matches every obligation or level.
-func (s *Scenario) AssertNoEscalation(key, level, until string) bool {
+// AssertNoEscalation asserts that by the instant until no level named
+// level of the obligation named key fired, and reports whether none did.
+// The key must name an obligation at until and the level a level of its
+// ladder under the policy in force then, or the test fails with a message
+// listing what there is: a misspelt name cannot pass. An empty level
+// means every level of the obligation's ladder; an empty key and level,
+// every level of every obligation.
+func (s *Scenario) AssertNoEscalation(until, key, level string) bool {
 	s.t.Helper()
+	st := s.Status(until)
+	switch {
+	case key == "" && level != "":
+		return assert.Fail(s.t, fmt.Sprintf("slatest: level %q of no obligation: name the obligation's key, or leave both empty", level))
+	case key == "":
+	case level == "":
+		if _, ok := s.find(&st, until, key); !ok {
+			return false
+		}
+	case !s.checkLevel(&st, until, key, level):
+		return false
+	}
 	var fired []string
 	for _, n := range s.Notices(until) {
 		if (key == "" || n.Obligation.String() == key) && (level == "" || n.Level == level) {

@@ -26,7 +26,7 @@ var policies = sla.MustParsePolicies([]byte(`{
         {"name": "warn", "at": "-30m", "notify": ["owner"]},
         {"name": "breach", "at": "0", "notify": ["owner", "sales-lead"]}
       ]},
-      "appointment": {"within": "15m"}
+      "appointment_kept": {"within": "15m"}
     }},
     {"name": "default", "targets": {"first_reply": {"within": "P1D", "calendar": "desk"}}}
   ]
@@ -45,16 +45,16 @@ func TestFridayEmailBreachedMonday(t *testing.T) {
 	s.AssertState("2026-11-23T09:54", "first_reply", sla.Running)
 	s.AssertDue("2026-11-23T09:54", "first_reply", "2026-11-23T09:55")
 	s.AssertState("2026-11-23T10:00", "first_reply", sla.Breached)
-	s.AssertEscalated("first_reply", "warn", "2026-11-23T09:25")
-	s.AssertEscalated("first_reply", "breach", "2026-11-23T09:55")
-	s.AssertNoEscalation("first_reply", "breach", "2026-11-23T09:54:59")
+	s.AssertEscalated("2026-11-23T09:25", "first_reply", "warn")
+	s.AssertEscalated("2026-11-23T09:55", "first_reply", "breach")
+	s.AssertNoEscalation("2026-11-23T09:54:59", "first_reply", "breach")
 }
 
 func TestAnsweredInTime(t *testing.T) {
 	s := slatest.New(t, policies, lead())
 	s.Assign("2026-11-23T09:00", "ann").Reply("2026-11-23T09:20", sla.Email)
 	s.AssertState("2026-11-23T10:00", "first_reply", sla.Met)
-	s.AssertNoEscalation("", "", "2026-11-30T00:00")
+	s.AssertNoEscalation("2026-11-30T00:00", "", "")
 	assert.Equal(t, "ann", s.Status("2026-11-23T10:00").Owner)
 }
 
@@ -65,8 +65,8 @@ func TestSameInstantIsOneArrival(t *testing.T) {
 	s := slatest.New(t, policies, lead())
 	s.Assign("2026-11-23T09:55", "ann").Reply("2026-11-23T09:55", sla.Email)
 	s.AssertState("2026-11-23T10:00", "first_reply", sla.Met)
-	s.AssertNoEscalation("first_reply", "breach", "2026-11-30T00:00")
-	s.AssertEscalated("first_reply", "warn", "2026-11-23T09:25")
+	s.AssertNoEscalation("2026-11-30T00:00", "first_reply", "breach")
+	s.AssertEscalated("2026-11-23T09:25", "first_reply", "warn")
 }
 
 func TestEventHelpers(t *testing.T) {
@@ -86,7 +86,7 @@ func TestEventHelpers(t *testing.T) {
 	assert.Equal(t, sla.Promise, s.Events()[4].Type)
 	assert.Equal(t, s.Time("2026-11-25T12:00"), s.Events()[4].Due)
 	assert.Equal(t, s.Time("2026-11-24T17:00"), s.Events()[10].Time)
-	s.AssertState("2026-11-25T09:00", "appointment#1", sla.Met)
+	s.AssertState("2026-11-25T09:00", "appointment_kept#1", sla.Met)
 	st := s.Status("2026-11-25T09:00")
 	assert.Equal(t, 1, st.Counts.CustomerMessages)
 	assert.Equal(t, "lead-1", s.Inquiry().ID)
@@ -166,7 +166,7 @@ func TestFailingStateShowsTheTimeline(t *testing.T) {
 		"Fri 2026-11-20 16:56:00 EST  auto_reply on email",
 		"Mon 2026-11-23 12:00:00 EST  reply on email  (later: not yet happened)",
 		`Status: policy "prospects", owner "", next Mon 2026-11-23 12:00:00 EST`, // the reply
-		"first_reply  breached  Fri 2026-11-20 16:55:00 EST  Mon 2026-11-23 09:55:00 EST  -     1h in desk  1h5m0s   -5m0s",
+		"first_reply  breached  Fri 2026-11-20 16:55:00 EST  Mon 2026-11-23 09:55:00 EST  -     1h0m0s in desk  1h5m0s   -5m0s",
 		"Mon 2026-11-23 09:25:00 EST  first_reply  warn    notify owner",
 		"Mon 2026-11-23 09:55:00 EST  first_reply  breach  notify owner, sales-lead",
 	} {
@@ -181,16 +181,19 @@ func TestFailingEscalationAssertions(t *testing.T) {
 		want []string
 	}{
 		{"another time", func(s *slatest.Scenario) bool {
-			return s.AssertEscalated("first_reply", "breach", "2026-11-23T10:00")
+			return s.AssertEscalated("2026-11-23T10:00", "first_reply", "breach")
 		}, []string{"breach of first_reply fired at another time", "expected: \"Mon 2026-11-23 10:00:00 EST\"", "actual  : \"Mon 2026-11-23 09:55:00 EST\"", "Escalations (2):"}},
 		{"not fired yet", func(s *slatest.Scenario) bool {
-			return s.AssertEscalated("first_reply", "breach", "2026-11-23T09:50")
+			return s.AssertEscalated("2026-11-23T09:50", "first_reply", "breach")
 		}, []string{"breach of first_reply did not fire by 2026-11-23T09:50; if nothing else happened it would fire at Mon 2026-11-23 09:55:00 EST", "Escalations (1):"}},
 		{"no such level", func(s *slatest.Scenario) bool {
-			return s.AssertEscalated("first_reply", "manager", "2026-11-30T00:00")
-		}, []string{"manager of first_reply did not fire by 2026-11-30T00:00; it would not fire even if nothing else happened"}},
+			return s.AssertEscalated("2026-11-30T00:00", "first_reply", "manager")
+		}, []string{`no level "manager" for first_reply in policy "prospects" at 2026-11-30T00:00: it has levels "warn", "breach"`}},
+		{"not reached by then", func(s *slatest.Scenario) bool {
+			return s.Reply("2026-11-23T09:00", sla.Email).AssertEscalated("2026-11-30T00:00", "first_reply", "breach")
+		}, []string{"breach of first_reply did not fire by 2026-11-30T00:00; it would not fire even if nothing else happened"}},
 		{"fired after all", func(s *slatest.Scenario) bool {
-			return s.AssertNoEscalation("", "", "2026-11-23T10:00")
+			return s.AssertNoEscalation("2026-11-23T10:00", "", "")
 		}, []string{"warn of first_reply at Mon 2026-11-23 09:25:00 EST", "breach of first_reply at Mon 2026-11-23 09:55:00 EST", "escalations by 2026-11-23T10:00", "Timeline of inquiry lead-1"}},
 		{"due elsewhere", func(s *slatest.Scenario) bool {
 			return s.AssertDue("2026-11-23T09:00", "first_reply", "2026-11-23T10:55")
@@ -216,14 +219,14 @@ func TestScenarioThatCannotBeEvaluatedStops(t *testing.T) {
 		want string
 	}{
 		{"bad time", func(s *slatest.Scenario) { s.Reply("Monday at ten", sla.Email) }, `cannot read "Monday at ten" as a time`},
-		{"bad key", func(s *slatest.Scenario) { s.AssertState("2026-11-23T10:00", "first reply", sla.Met) }, "first reply"},
-		{"no such obligation", func(s *slatest.Scenario) { s.AssertState("2026-11-23T10:00", "resolution", sla.Met) }, "no obligation resolution at 2026-11-23T10:00"},
+		{"bad key", func(s *slatest.Scenario) { s.Obligation("2026-11-23T10:00", "first reply") }, "first reply"},
+		{"no such obligation", func(s *slatest.Scenario) { s.Obligation("2026-11-23T10:00", "resolution") }, "no obligation resolution at 2026-11-23T10:00"},
 		{"event out of sequence", func(s *slatest.Scenario) {
 			s.Held("2026-11-23T09:30").AssertState("2026-11-23T10:00", "first_reply", sla.Met)
-		}, "event out of sequence"},
+		}, `sla: events[0]: "held": no appointment waits to be held`},
 		{"replay fails too", func(s *slatest.Scenario) {
-			s.Held("2026-11-23T09:30").AssertNoEscalation("", "", "2026-11-23T10:00")
-		}, "replaying to 2026-11-23T10:00"},
+			s.Held("2026-11-23T09:30").AssertNoEscalation("2026-11-23T10:00", "", "")
+		}, "evaluating at 2026-11-23T10:00"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -247,6 +250,60 @@ func TestHeldNamesItsAppointment(t *testing.T) {
 		Appointment("2026-11-23T09:11", sla.Phone, "2026-11-24T14:00").
 		Held("2026-11-24T10:05", "2026-11-24T14:00") // the 14:00 call, moved up
 	assert.Equal(t, s.Time("2026-11-24T14:00"), s.Events()[2].Due)
-	s.AssertState("2026-11-24T10:30", "appointment#1", sla.Breached)
-	s.AssertState("2026-11-24T10:30", "appointment#2", sla.Met)
+	s.AssertState("2026-11-24T10:30", "appointment_kept#1", sla.Breached)
+	s.AssertState("2026-11-24T10:30", "appointment_kept#2", sla.Met)
+}
+
+// A misspelt key or level, or an obligation that does not exist, fails
+// every assertion, with a message listing what does exist: an assertion
+// about a name that is not there cannot pass.
+func TestMistypedNamesFail(t *testing.T) {
+	const at = "2026-11-23T10:00"
+	tests := []struct {
+		name string
+		body func(s *slatest.Scenario) bool
+		want string
+	}{
+		{"state, malformed key", func(s *slatest.Scenario) bool { return s.AssertState(at, "first reply", sla.Breached) },
+			`key "first reply"`},
+		{"state, no such obligation", func(s *slatest.Scenario) bool { return s.AssertState(at, "resolution", sla.Breached) },
+			"no obligation resolution at 2026-11-23T10:00; there are first_reply"},
+		{"state, no such state", func(s *slatest.Scenario) bool { return s.AssertState(at, "first_reply", "late") },
+			`"late": want running, paused, met, met_late, breached or cancelled`},
+		{"due, no such obligation", func(s *slatest.Scenario) bool { return s.AssertDue(at, "next_reply#1", at) },
+			"no obligation next_reply#1"},
+		{"escalated, misspelt level", func(s *slatest.Scenario) bool { return s.AssertEscalated("2026-11-23T09:55", "first_reply", "braech") },
+			`no level "braech" for first_reply`},
+		{"escalated, misspelt key", func(s *slatest.Scenario) bool { return s.AssertEscalated("2026-11-23T09:55", "frist_reply", "breach") },
+			`key "frist_reply"`},
+		{"no escalation, misspelt level", func(s *slatest.Scenario) bool { return s.AssertNoEscalation(at, "first_reply", "braech") },
+			`no level "braech" for first_reply in policy "prospects" at 2026-11-23T10:00: it has levels "warn", "breach"`},
+		{"no escalation, malformed key", func(s *slatest.Scenario) bool { return s.AssertNoEscalation(at, "next_reply#0", "") },
+			`key "next_reply#0"`},
+		{"no escalation, no such obligation", func(s *slatest.Scenario) bool { return s.AssertNoEscalation(at, "resolution", "breach") },
+			"no obligation resolution at 2026-11-23T10:00; there are first_reply"},
+		{"no escalation, a level of no obligation", func(s *slatest.Scenario) bool { return s.AssertNoEscalation(at, "", "breach") },
+			`level "breach" of no obligation`},
+		{"no escalation, a level the ladder lacks", func(s *slatest.Scenario) bool {
+			return s.AssertNoEscalation(at, "first_reply", "manager")
+		}, `no level "manager"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			held := true
+			f := record(func(ft slatest.T) { held = tt.body(slatest.New(ft, policies, lead())) })
+			assert.False(t, held)
+			assert.False(t, f.failedNow, "an assertion lets the test go on")
+			assert.Contains(t, f.output(), tt.want)
+		})
+	}
+	// Spelt right, the same assertions hold.
+	f := record(func(ft slatest.T) {
+		s := slatest.New(ft, policies, lead())
+		s.AssertState(at, "first_reply", sla.Breached)
+		s.AssertEscalated("2026-11-23T09:55", "first_reply", "breach")
+		s.AssertNoEscalation("2026-11-23T09:54", "first_reply", "breach")
+		s.AssertNoEscalation("2026-11-23T09:00", "first_reply", "")
+	})
+	assert.Empty(t, f.errors)
 }

@@ -88,9 +88,9 @@ func (s *Scenario) timeline(t time.Time, st *sla.Status, notices []Notice) strin
 	fmt.Fprintf(&b, ", next %s\n", in(st.Next))
 	fmt.Fprintf(&b, "Obligations (%d):\n", len(st.Obligations))
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  KEY\tSTATE\tSTART\tDUE\tDONE\tTARGET\tELAPSED\tREMAINING\tPAUSED")
+	fmt.Fprintln(tw, "  KEY\tSTATE\tSTART\tDUE\tDONE\tBUDGET\tELAPSED\tREMAINING\tPAUSED")
 	for _, o := range st.Obligations {
-		target := o.Target.String()
+		target := o.Budget.String()
 		if o.Calendar != "" {
 			target += " in " + o.Calendar
 		}

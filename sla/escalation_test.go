@@ -11,6 +11,34 @@ import (
 	"github.com/replyby/replyby/sla"
 )
 
+func TestParseTrigger(t *testing.T) {
+	tests := []struct {
+		in   string
+		want sla.Trigger
+		str  string
+	}{
+		{"0", sla.AtOffset(0), "0"},
+		{"-1h", sla.AtOffset(-time.Hour), "-1h"},
+		{"+4h", sla.AtOffset(4 * time.Hour), "+4h"},
+		{"-PT30M", sla.AtOffset(-30 * time.Minute), "-30m"},
+		{"+PT1H30M", sla.AtOffset(90 * time.Minute), "+1h30m"},
+		{"75%", sla.AtShare(75), "75%"},
+		{"12.5%", sla.AtShare(12.5), "12.5%"},
+		{"0%", sla.AtShare(0), "0%"},
+		{"150%", sla.AtShare(150), "150%"},
+	}
+	for _, tt := range tests {
+		got, err := sla.ParseTrigger(tt.in)
+		require.NoError(t, err, tt.in)
+		assert.Equal(t, tt.want, got, tt.in)
+		assert.Equal(t, tt.str, got.String(), tt.in)
+	}
+	for _, bad := range []string{"", "1h", "4x", "+", "-", "--1h", "+-1h", "%", "-5%", "abc%", "1.234%", "NaN%", "Inf%", "100000%", "+P1D", "+P1W"} {
+		_, err := sla.ParseTrigger(bad)
+		assert.ErrorIs(t, err, sla.ErrBadLevel, "%q", bad)
+	}
+}
+
 // Shares with two decimals parse, exactly: 0.07·100 is not 7 in floating
 // point, which once made "0.07%" a refused share.
 func TestParseTriggerShareDecimals(t *testing.T) {
@@ -86,4 +114,35 @@ func TestPolicySetWithTwoDecimalShareRoundTrips(t *testing.T) {
 	again, err := sla.ParsePolicies(b)
 	require.NoError(t, err, "%s", b)
 	assert.Equal(t, ps.Policies(), again.Policies())
+}
+
+// A share of a long target in plain time is computed without overflow: 100
+// times a 1100-day target is about 301 years away, not at arrival.
+func TestShareOfLongTargetDoesNotOverflow(t *testing.T) {
+	received := at("2026-03-09 09:00")
+	inq := sla.Inquiry{Channel: sla.Email, Received: received}
+	for _, tt := range []struct {
+		within string
+		share  string
+	}{
+		{"P1100D", "10000%"},
+		{"P3660DT87840H", "10000%"}, // the longest target, 20 years in plain time
+		{"P3660DT87840H", "5000.01%"},
+	} {
+		ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+			sla.Resolution: {Within: sla.MustParseDuration(tt.within), Escalation: []sla.Level{{Name: "late", At: sla.MustParseTrigger(tt.share)}}},
+		}})
+		for _, now := range []time.Time{received, received.AddDate(290, 0, 0)} {
+			st := evaluate(t, ps, inq, nil, now)
+			assert.Empty(t, obligation(t, st, "resolution").Escalations, "%s of %s at %v", tt.share, tt.within, now)
+			assert.True(t, st.Next.After(now), "%s of %s: Next %v", tt.share, tt.within, st.Next)
+		}
+	}
+	// Below the overflow, the share is exact: 150% of 1100 days.
+	ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+		sla.Resolution: {Within: sla.MustParseDuration("P1100D"), Escalation: []sla.Level{{Name: "late", At: sla.MustParseTrigger("150%")}}},
+	}})
+	st := evaluate(t, ps, inq, nil, received.Add(1650*24*time.Hour))
+	require.Len(t, obligation(t, st, "resolution").Escalations, 1)
+	assert.True(t, obligation(t, st, "resolution").Escalations[0].At.Equal(received.Add(1650*24*time.Hour)))
 }

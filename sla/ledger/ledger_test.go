@@ -1,17 +1,16 @@
-package sla_test
+package ledger_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"reflect"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -22,75 +21,9 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
+	"github.com/replyby/replyby/sla/ledger"
 )
-
-// A logged inquiry is an inquiry with its whole log, for traffic.
-type logged struct {
-	inq    sla.Inquiry
-	events []sla.Event
-}
-
-// genTraffic returns n inquiries arriving in [start, start+span) with
-// plausible logs for the policies of policyDoc, each log in time order,
-// ordered by arrival. The same seed gives the same traffic.
-func genTraffic(seed uint64, n int, start time.Time, span time.Duration) []logged {
-	r := rand.New(rand.NewPCG(seed, 0x5eed))
-	channels := []sla.Channel{sla.Email, sla.Phone, sla.Chat, sla.Social, sla.WebForm}
-	owners := []string{"ann", "bob", "cy"}
-	mins := func(lo, hi int) time.Duration { return time.Duration(lo+r.IntN(hi-lo+1)) * time.Minute }
-	out := make([]logged, n)
-	for i := range out {
-		inq := sla.Inquiry{
-			ID:       fmt.Sprintf("q%07d", i),
-			Channel:  channels[r.IntN(len(channels))],
-			Class:    sla.Class{Party: sla.Prospect, Kind: sla.Question, Priority: sla.Normal},
-			Received: start.Add(time.Duration(r.Int64N(int64(span)))).Truncate(time.Minute),
-		}
-		if r.IntN(2) == 0 {
-			inq.Class.Party = sla.Customer
-		}
-		if r.IntN(5) == 0 {
-			inq.Class.Kind = sla.Complaint
-		}
-		if r.IntN(20) == 0 {
-			inq.Class.Priority = sla.Urgent
-		}
-		t := inq.Received
-		var ev []sla.Event
-		add := func(d time.Duration, e sla.Event) {
-			t = t.Add(d)
-			e.Time = t
-			ev = append(ev, e)
-		}
-		if r.IntN(10) < 3 {
-			add(time.Minute, sla.Event{Type: sla.AutoReply, Channel: inq.Channel})
-		}
-		if r.IntN(10) < 7 {
-			add(mins(1, 180), sla.Event{Type: sla.Assign, Owner: owners[r.IntN(len(owners))]})
-		}
-		if r.IntN(100) < 85 {
-			add(mins(10, 30*60), sla.Event{Type: sla.Reply, Channel: inq.Channel, Actor: "agent"})
-			if inq.Party == sla.Customer && r.IntN(5) == 0 {
-				add(mins(1, 30), sla.Event{Type: sla.Promise, Due: t.Add(24 * time.Hour)})
-			}
-			if r.IntN(10) < 3 {
-				add(mins(60, 48*60), sla.Event{Type: sla.CustomerMessage, Channel: inq.Channel})
-				if r.IntN(10) < 3 {
-					add(mins(10, 120), sla.Event{Type: sla.CustomerMessage, Channel: inq.Channel})
-				}
-				if r.IntN(10) < 7 {
-					add(mins(5, 30*60), sla.Event{Type: sla.Reply, Channel: inq.Channel})
-				}
-			}
-			if r.IntN(10) < 6 {
-				add(mins(60, 72*60), sla.Event{Type: sla.Resolve})
-			}
-		}
-		out[i] = logged{inq, ev}
-	}
-	slices.SortStableFunc(out, func(a, b logged) int { return a.inq.Received.Compare(b.inq.Received) })
-	return out
-}
 
 // statusJSON writes statuses as JSON: equal instants with equal offsets
 // give equal text whatever their *time.Location.
@@ -99,36 +32,6 @@ func statusJSON(t testing.TB, sts ...sla.Status) string {
 	b, err := json.Marshal(sts)
 	require.NoError(t, err)
 	return string(b)
-}
-
-// inUTC returns a copy of st with every instant in UTC, to compare
-// instants with reflect.DeepEqual whatever their *time.Location.
-func inUTC(st sla.Status) sla.Status {
-	st.At, st.Next = st.At.UTC(), st.Next.UTC()
-	st.Obligations = slices.Clone(st.Obligations)
-	for i := range st.Obligations {
-		o := &st.Obligations[i]
-		o.Start, o.Due, o.DoneAt = o.Start.UTC(), o.Due.UTC(), o.DoneAt.UTC()
-		o.Escalations = slices.Clone(o.Escalations)
-		for j := range o.Escalations {
-			o.Escalations[j].At = o.Escalations[j].At.UTC()
-		}
-		o.Violations = slices.Clone(o.Violations)
-		for j := range o.Violations {
-			o.Violations[j].At = o.Violations[j].At.UTC()
-		}
-	}
-	st.Violations = slices.Clone(st.Violations)
-	for j := range st.Violations {
-		st.Violations[j].At = st.Violations[j].At.UTC()
-	}
-	return st
-}
-
-// socialComplaint arrives at 10:00 on a Monday; its first reply is due in
-// an hour, with "warn" at 10:45 and "breach" at 11:00.
-func socialComplaint(id string) sla.Inquiry {
-	return sla.Inquiry{ID: id, Channel: sla.Social, Class: sla.Class{Party: sla.Customer, Kind: sla.Complaint}, Received: at("2026-03-09 10:00")}
 }
 
 func ids(seq func(func(string) bool)) []string {
@@ -140,18 +43,18 @@ func ids(seq func(func(string) bool)) []string {
 }
 
 func TestLedgerAddAppendStatus(t *testing.T) {
-	l := sla.NewLedger(policies)
-	inq := socialComplaint("c1")
+	l := ledger.New(policies)
+	inq := fixture.SocialComplaint("c1")
 	require.NoError(t, l.Add(inq))
 	assert.Equal(t, 1, l.Len())
 
 	err := l.Add(inq)
-	require.ErrorIs(t, err, sla.ErrDuplicateInquiry)
+	require.ErrorIs(t, err, ledger.ErrDuplicateInquiry)
 	require.ErrorIs(t, l.Add(sla.Inquiry{Channel: sla.Email, Received: at("2026-03-09 10:00")}), sla.ErrBadInquiry)
 	require.ErrorIs(t, l.Add(sla.Inquiry{ID: "x", Channel: sla.Email}), sla.ErrBadInquiry)
-	require.ErrorIs(t, l.Append("nope", sla.Event{Time: at("2026-03-09 10:05"), Type: sla.Resolve}), sla.ErrUnknownInquiry)
+	require.ErrorIs(t, l.Append("nope", sla.Event{Time: at("2026-03-09 10:05"), Type: sla.Resolve}), ledger.ErrUnknownInquiry)
 	_, err = l.Status("nope", at("2026-03-09 10:05"))
-	require.ErrorIs(t, err, sla.ErrUnknownInquiry)
+	require.ErrorIs(t, err, ledger.ErrUnknownInquiry)
 	assert.Equal(t, 1, l.Len())
 
 	next, ok := l.Next("c1")
@@ -167,9 +70,9 @@ func TestLedgerAddAppendStatus(t *testing.T) {
 		sla.Event{Time: at("2026-03-09 10:40"), Type: sla.Reply, Channel: sla.Social},
 		sla.Event{Time: at("2026-03-09 10:41"), Type: sla.Resume})
 	require.ErrorIs(t, err, sla.ErrEventOutOfSequence)
-	var ee *sla.EventError
+	var ee *sla.Error
 	require.ErrorAs(t, err, &ee)
-	assert.Equal(t, 2, ee.Index, "index in the whole log")
+	assert.Equal(t, "events[2]", ee.Path, "index in the whole log")
 	require.ErrorIs(t, l.Append("c1", sla.Event{Time: at("2026-03-09 09:00"), Type: sla.Resolve}), sla.ErrEventBeforeInquiry)
 	require.ErrorIs(t, l.Append("c1", sla.Event{Type: sla.Resolve}), sla.ErrBadEvent)
 	assert.Equal(t, before, snapshot(t, l), "refused events changed the ledger")
@@ -183,11 +86,11 @@ func TestLedgerAddAppendStatus(t *testing.T) {
 	st, err := l.Status("c1", now)
 	require.NoError(t, err)
 	assert.Equal(t, evaluate(t, policies, inq, []sla.Event{reply}, now), st)
-	assert.Equal(t, "met", obligation(t, st, "first_reply").State.String())
+	assert.Equal(t, "met", string(obligation(t, st, "first_reply").State))
 }
 
 // snapshot returns the ledger's snapshot as a string.
-func snapshot(t testing.TB, l *sla.Ledger) string {
+func snapshot(t testing.TB, l *ledger.Ledger) string {
 	t.Helper()
 	var b bytes.Buffer
 	require.NoError(t, l.Snapshot(&b))
@@ -210,23 +113,23 @@ func reseal(doc string) string {
 }
 
 func TestLedgerDueSweep(t *testing.T) {
-	l := sla.NewLedger(policies)
-	require.NoError(t, l.Add(socialComplaint("c1")))
-	late := socialComplaint("c2")
+	l := ledger.New(policies)
+	require.NoError(t, l.Add(fixture.SocialComplaint("c1")))
+	late := fixture.SocialComplaint("c2")
 	late.Received = at("2026-03-09 10:30")
 	require.NoError(t, l.Add(late))
 
 	assert.Empty(t, ids(l.Due(at("2026-03-09 10:44"))))
-	assert.Empty(t, l.Sweep(at("2026-03-09 10:44")))
+	assert.Empty(t, sweep(l, at("2026-03-09 10:44")))
 	assert.Equal(t, []string{"c1"}, ids(l.Due(at("2026-03-09 10:45"))))
 	assert.Equal(t, []string{"c1", "c2"}, ids(l.Due(at("2026-03-09 11:15"))))
 
 	// Sweep at 11:15 delivers c1's warn (10:45) and breach (11:00) and c2's
 	// warn (11:15), in instant order, once.
-	alerts := l.Sweep(at("2026-03-09 11:15"))
+	alerts := sweep(l, at("2026-03-09 11:15"))
 	var got []string
 	for _, a := range alerts {
-		got = append(got, a.Inquiry+" "+a.Obligation.String()+" "+a.Level+" "+a.At.Format("15:04"))
+		got = append(got, a.InquiryID+" "+a.Obligation.String()+" "+a.Level+" "+a.At.Format("15:04"))
 	}
 	assert.Equal(t, []string{
 		"c1 first_reply warn 10:45",
@@ -234,11 +137,11 @@ func TestLedgerDueSweep(t *testing.T) {
 		"c2 first_reply warn 11:15",
 	}, got)
 	assert.Equal(t, []string{"social-team", "pr"}, alerts[1].Notify)
-	assert.True(t, l.Delivered("c1", sla.Key{Metric: sla.FirstReply}, "breach"))
-	assert.False(t, l.Delivered("c2", sla.Key{Metric: sla.FirstReply}, "breach"))
-	assert.Empty(t, l.Sweep(at("2026-03-09 11:15")))
+	assert.True(t, l.WasDelivered("c1", sla.Key{Metric: sla.FirstReply}, "breach"))
+	assert.False(t, l.WasDelivered("c2", sla.Key{Metric: sla.FirstReply}, "breach"))
+	assert.Empty(t, sweep(l, at("2026-03-09 11:15")))
 	assert.Empty(t, ids(l.Due(at("2026-03-09 11:15"))))
-	next, ok := l.Earliest()
+	next, ok, _ := l.Earliest(context.Background())
 	require.True(t, ok)
 	assert.Equal(t, at("2026-03-09 11:30"), next, "c2's breach")
 	_, ok = l.Next("c1")
@@ -247,12 +150,12 @@ func TestLedgerDueSweep(t *testing.T) {
 	// A reply recorded late, dated before c2's breach, does not undo
 	// what was delivered; a late-added inquiry's past levels are
 	// delivered by the next sweep.
-	old := socialComplaint("c0")
+	old := fixture.SocialComplaint("c0")
 	old.Received = at("2026-03-09 08:00")
 	require.NoError(t, l.Add(old))
-	alerts = l.Sweep(at("2026-03-09 11:16"))
+	alerts = sweep(l, at("2026-03-09 11:16"))
 	require.Len(t, alerts, 2)
-	assert.Equal(t, "c0", alerts[0].Inquiry)
+	assert.Equal(t, "c0", alerts[0].InquiryID)
 	assert.Equal(t, at("2026-03-09 08:45"), alerts[0].At)
 
 	breached := l.Breached(at("2026-03-09 11:16"))
@@ -265,67 +168,67 @@ func TestLedgerDueSweep(t *testing.T) {
 func statusIDs(sts []sla.Status) []string {
 	var out []string
 	for _, s := range sts {
-		out = append(out, s.Inquiry)
+		out = append(out, s.InquiryID)
 	}
 	return out
 }
 
 func TestLedgerSnapshotRoundTrip(t *testing.T) {
 	n := 100_000
-	if testing.Short() || raceEnabled {
+	if testing.Short() || fixture.RaceEnabled {
 		n = 5_000
 	}
-	traffic := genTraffic(1, n, at("2026-03-01 00:00"), 30*24*time.Hour)
-	l := sla.NewLedger(policies)
+	traffic := fixture.Traffic(1, n, at("2026-03-01 00:00"), 30*24*time.Hour)
+	l := ledger.New(policies)
 	for _, x := range traffic {
-		require.NoError(t, l.Add(x.inq, x.events...))
+		require.NoError(t, l.Add(x.Inquiry, x.Events...))
 	}
 	sweepAt := at("2026-03-16 12:00")
-	delivered := len(l.Sweep(sweepAt))
+	delivered := len(sweep(l, sweepAt))
 	require.Positive(t, delivered)
 
 	var buf bytes.Buffer
 	require.NoError(t, l.Snapshot(&buf))
-	r := sla.NewLedger(policies)
+	r := ledger.New(policies)
 	require.NoError(t, r.Restore(bytes.NewReader(buf.Bytes())))
 	require.Equal(t, n, r.Len())
 	assert.Equal(t, buf.String(), snapshot(t, r), "snapshot of the restored ledger differs")
 
 	for _, now := range []time.Time{at("2026-03-10 09:30"), at("2026-04-02 00:00")} {
-		a, b := l.Records(now), r.Records(now)
+		a, b := l.Statuses(now), r.Statuses(now)
 		require.Len(t, b, len(a))
 		require.NotEmpty(t, a)
 		for i := range a {
-			if sa, sb := inUTC(a[i].Status), inUTC(b[i].Status); !reflect.DeepEqual(sa, sb) {
-				t.Fatalf("status of %s at %v differs after restore:\n%s\n%s", a[i].Inquiry.ID, now, statusJSON(t, sa), statusJSON(t, sb))
+			if sa, sb := fixture.InUTC(a[i]), fixture.InUTC(b[i]); !reflect.DeepEqual(sa, sb) {
+				t.Fatalf("status of %s at %v differs after restore:\n%s\n%s", a[i].InquiryID, now, statusJSON(t, sa), statusJSON(t, sb))
 			}
 		}
 	}
 	// Locations come back: due times print in New York.
-	st, err := r.Status(traffic[0].inq.ID, sweepAt)
+	st, err := r.Status(traffic[0].Inquiry.ID, sweepAt)
 	require.NoError(t, err)
 	assert.Equal(t, nyc.String(), st.Obligations[0].Due.Location().String())
 	// Delivered levels are not delivered again, and both ledgers agree on
 	// what comes next.
-	assert.Equal(t, l.Sweep(sweepAt.Add(72*time.Hour)), r.Sweep(sweepAt.Add(72*time.Hour)))
+	assert.Equal(t, sweep(l, sweepAt.Add(72*time.Hour)), sweep(r, sweepAt.Add(72*time.Hour)))
 }
 
 func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
-	l := sla.NewLedger(policies)
-	for _, x := range genTraffic(2, 5, at("2026-03-09 00:00"), 48*time.Hour) {
-		require.NoError(t, l.Add(x.inq, x.events...))
+	l := ledger.New(policies)
+	for _, x := range fixture.Traffic(2, 5, at("2026-03-09 00:00"), 48*time.Hour) {
+		require.NoError(t, l.Add(x.Inquiry, x.Events...))
 	}
-	l.Sweep(at("2026-03-12 00:00"))
+	sweep(l, at("2026-03-12 00:00"))
 	good := snapshot(t, l)
 
-	target := sla.NewLedger(policies)
-	require.NoError(t, target.Add(socialComplaint("keep-me")))
+	target := ledger.New(policies)
+	require.NoError(t, target.Add(fixture.SocialComplaint("keep-me")))
 	keep := snapshot(t, target)
 
 	refuse := func(name, doc string) {
 		t.Helper()
 		err := target.Restore(strings.NewReader(doc))
-		require.ErrorIs(t, err, sla.ErrBadSnapshot, name)
+		require.ErrorIs(t, err, ledger.ErrBadSnapshot, name)
 		require.Equal(t, keep, snapshot(t, target), "%s: a refused snapshot changed the ledger", name)
 	}
 	// Every proper prefix is refused.
@@ -366,8 +269,8 @@ func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
 	require.NoError(t, err)
 	refuse("duplicate", reseal(string(dup)))
 	err = target.Restore(strings.NewReader(reseal(string(dup))))
-	require.ErrorIs(t, err, sla.ErrDuplicateInquiry)
-	require.ErrorIs(t, target.Restore(nil), sla.ErrBadSnapshot)
+	require.ErrorIs(t, err, ledger.ErrDuplicateInquiry)
+	require.ErrorIs(t, target.Restore(nil), ledger.ErrBadSnapshot)
 
 	// An event out of sequence is refused with Evaluate's error.
 	first := inqs[0].(map[string]any)
@@ -376,7 +279,7 @@ func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
 	bad, err := json.Marshal(doc)
 	require.NoError(t, err)
 	err = target.Restore(strings.NewReader(reseal(string(bad))))
-	require.ErrorIs(t, err, sla.ErrBadSnapshot)
+	require.ErrorIs(t, err, ledger.ErrBadSnapshot)
 	require.ErrorIs(t, err, sla.ErrEventOutOfSequence)
 
 	require.NoError(t, target.Restore(strings.NewReader(good)))
@@ -385,8 +288,8 @@ func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
 
 // Writers and readers at once; run with -race.
 func TestLedgerConcurrent(t *testing.T) {
-	l := sla.NewLedger(policies)
-	traffic := genTraffic(3, 400, at("2026-03-02 00:00"), 7*24*time.Hour)
+	l := ledger.New(policies)
+	traffic := fixture.Traffic(3, 400, at("2026-03-02 00:00"), 7*24*time.Hour)
 	var wg sync.WaitGroup
 	const writers = 4
 	for w := range writers {
@@ -395,11 +298,11 @@ func TestLedgerConcurrent(t *testing.T) {
 			defer wg.Done()
 			for i := w; i < len(traffic); i += writers {
 				x := traffic[i]
-				if !assert.NoError(t, l.Add(x.inq)) {
+				if !assert.NoError(t, l.Add(x.Inquiry)) {
 					return
 				}
-				for _, e := range x.events {
-					if !assert.NoError(t, l.Append(x.inq.ID, e)) {
+				for _, e := range x.Events {
+					if !assert.NoError(t, l.Append(x.Inquiry.ID, e)) {
 						return
 					}
 				}
@@ -431,10 +334,10 @@ func TestLedgerConcurrent(t *testing.T) {
 					var b bytes.Buffer
 					assert.NoError(t, l.Snapshot(&b))
 				case 3:
-					l.Sweep(now)
+					sweep(l, now)
 					now = now.Add(time.Hour)
 				case 4:
-					l.Records(now)
+					l.Statuses(now)
 				}
 			}
 		}()
@@ -446,9 +349,9 @@ func TestLedgerConcurrent(t *testing.T) {
 	require.Equal(t, len(traffic), l.Len())
 	now := at("2026-03-20 00:00")
 	for _, x := range traffic {
-		st, err := l.Status(x.inq.ID, now)
+		st, err := l.Status(x.Inquiry.ID, now)
 		require.NoError(t, err)
-		require.Equal(t, statusJSON(t, evaluate(t, policies, x.inq, x.events, now)), statusJSON(t, st))
+		require.Equal(t, statusJSON(t, evaluate(t, policies, x.Inquiry, x.Events, now)), statusJSON(t, st))
 	}
 }
 
@@ -456,10 +359,10 @@ func TestLedgerConcurrent(t *testing.T) {
 // events were appended in and however they were batched.
 func TestPropertyLedgerStatusIsEvaluate(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		inq := genInquiry(t)
-		log := genLog(t, inq)
-		l := sla.NewLedger(ps)
+		ps := fixture.PolicySet(t)
+		inq := fixture.Inquiry(t)
+		log := fixture.Log(t, inq)
+		l := ledger.New(ps)
 		k := rapid.IntRange(0, len(log)).Draw(t, "initial")
 		require.NoError(t, l.Add(inq, log[:k]...))
 		for i := k; i < len(log); {
@@ -480,14 +383,14 @@ func TestPropertyLedgerStatusIsEvaluate(t *testing.T) {
 // earliest first, and Sweep moves every one of them past now.
 func TestPropertyDueIsExact(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		ps := genPolicySet(t)
-		l := sla.NewLedger(ps)
+		ps := fixture.PolicySet(t)
+		l := ledger.New(ps)
 		n := rapid.IntRange(0, 12).Draw(t, "n")
 		var all []string
 		for i := range n {
-			inq := genInquiry(t)
+			inq := fixture.Inquiry(t)
 			inq.ID = fmt.Sprintf("q%02d", i)
-			require.NoError(t, l.Add(inq, genLog(t, inq)...))
+			require.NoError(t, l.Add(inq, fixture.Log(t, inq)...))
 			all = append(all, inq.ID)
 		}
 		start := at("2026-03-05 00:00")
@@ -508,7 +411,7 @@ func TestPropertyDueIsExact(t *testing.T) {
 				prev = next
 			}
 			if rapid.Bool().Draw(t, "sweep") {
-				l.Sweep(now)
+				sweep(l, now)
 				require.Empty(t, ids(l.Due(now)))
 				for _, id := range all {
 					if next, ok := l.Next(id); ok {
@@ -521,17 +424,17 @@ func TestPropertyDueIsExact(t *testing.T) {
 }
 
 func TestLedgerNilPolicySet(t *testing.T) {
-	l := sla.NewLedger(nil)
-	err := l.Add(socialComplaint("c1"))
+	l := ledger.New(nil)
+	err := l.Add(fixture.SocialComplaint("c1"))
 	require.Error(t, err)
 	assert.True(t, errors.Is(err, sla.ErrNoFallback))
-	assert.Empty(t, l.Sweep(at("2026-03-09 12:00")))
+	assert.Empty(t, sweep(l, at("2026-03-09 12:00")))
 	assert.Empty(t, ids(l.Due(at("2026-03-09 12:00"))))
 }
 
 func TestLedgerRestoreEmptyAndFixedOffsets(t *testing.T) {
-	empty := snapshot(t, sla.NewLedger(policies))
-	l := sla.NewLedger(policies)
+	empty := snapshot(t, ledger.New(policies))
+	l := ledger.New(policies)
 	require.NoError(t, l.Restore(strings.NewReader(empty)))
 	assert.Zero(t, l.Len())
 
@@ -549,10 +452,10 @@ func TestLedgerRestoreEmptyAndFixedOffsets(t *testing.T) {
 	plus1 := time.FixedZone("", 3600)
 	received := time.Date(2026, 3, 29, 1, 30, 0, 0, plus1) // Paris changes to +02:00 at 02:00 +01:00
 	ps := sla.MustParsePolicies([]byte(`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "1h"}}}]}`))
-	a := sla.NewLedger(ps)
+	a := ledger.New(ps)
 	require.NoError(t, a.Add(sla.Inquiry{ID: "x", Channel: sla.Email, Received: received}))
 	first := snapshot(t, a)
-	b := sla.NewLedger(ps)
+	b := ledger.New(ps)
 	require.NoError(t, b.Restore(strings.NewReader(first)))
 	assert.Equal(t, first, snapshot(t, b), "Snapshot of Restore of a snapshot is the snapshot")
 	st, err := b.Status("x", received)

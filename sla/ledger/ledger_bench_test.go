@@ -1,4 +1,4 @@
-package sla_test
+package ledger_test
 
 import (
 	"os"
@@ -7,7 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
+	"github.com/replyby/replyby/sla/ledger"
 )
 
 // benchN is the number of inquiries the ledger benchmarks use: 10,000
@@ -28,10 +29,10 @@ var benchStart = at("2026-03-01 00:00")
 
 // benchLedger returns a ledger holding n inquiries of a month of traffic
 // with their whole logs.
-func benchLedger(b *testing.B, n int) *sla.Ledger {
-	l := sla.NewLedger(policies)
-	for _, x := range genTraffic(11, n, benchStart, 31*24*time.Hour) {
-		if err := l.Add(x.inq, x.events...); err != nil {
+func benchLedger(b *testing.B, n int) *ledger.Ledger {
+	l := ledger.New(policies)
+	for _, x := range fixture.Traffic(11, n, benchStart, 31*24*time.Hour) {
+		if err := l.Add(x.Inquiry, x.Events...); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -50,13 +51,13 @@ func heapInUse() uint64 {
 // each) and reports the heap it holds per inquiry.
 func BenchmarkLedgerMemory(b *testing.B) {
 	n := benchN(b)
-	traffic := genTraffic(11, n, benchStart, 31*24*time.Hour)
+	traffic := fixture.Traffic(11, n, benchStart, 31*24*time.Hour)
 	var perInquiry float64
 	for b.Loop() {
 		before := heapInUse()
-		l := sla.NewLedger(policies)
+		l := ledger.New(policies)
 		for _, x := range traffic {
-			if err := l.Add(x.inq, x.events...); err != nil {
+			if err := l.Add(x.Inquiry, x.Events...); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -102,9 +103,9 @@ func BenchmarkLedgerDue(b *testing.B) {
 // applied per second.
 func BenchmarkLedgerAppend(b *testing.B) {
 	n := benchN(b)
-	steps := timeline(genTraffic(12, n, benchStart, 31*24*time.Hour))
-	fresh := func() *sla.Ledger {
-		l := sla.NewLedger(policies)
+	steps := timeline(fixture.Traffic(12, n, benchStart, 31*24*time.Hour))
+	fresh := func() *ledger.Ledger {
+		l := ledger.New(policies)
 		for _, s := range steps {
 			if s.Inq != nil {
 				if err := l.Add(*s.Inq); err != nil {
@@ -149,7 +150,7 @@ func BenchmarkLedgerSweep(b *testing.B) {
 		l := benchLedger(b, n)
 		b.StartTimer()
 		for now := benchStart; now.Before(benchStart.Add(40 * 24 * time.Hour)); now = now.Add(time.Hour) {
-			swept += len(l.Sweep(now))
+			swept += len(sweep(l, now))
 		}
 	}
 	b.ReportMetric(float64(swept)/float64(b.N), "alerts/op")
@@ -158,21 +159,21 @@ func BenchmarkLedgerSweep(b *testing.B) {
 // queryLedger returns a ledger holding the inquiries of a month of traffic
 // that arrived by now, with the events of their logs up to now, swept at
 // now: what a host's ledger holds in the middle of the month.
-func queryLedger(b *testing.B, n int, now time.Time) *sla.Ledger {
-	l := sla.NewLedger(policies)
-	for _, x := range genTraffic(11, n, benchStart, 31*24*time.Hour) {
-		if x.inq.Received.After(now) {
+func queryLedger(b *testing.B, n int, now time.Time) *ledger.Ledger {
+	l := ledger.New(policies)
+	for _, x := range fixture.Traffic(11, n, benchStart, 31*24*time.Hour) {
+		if x.Inquiry.Received.After(now) {
 			continue
 		}
 		k := 0
-		for k < len(x.events) && !x.events[k].Time.After(now) {
+		for k < len(x.Events) && !x.Events[k].Time.After(now) {
 			k++
 		}
-		if err := l.Add(x.inq, x.events[:k]...); err != nil {
+		if err := l.Add(x.Inquiry, x.Events[:k]...); err != nil {
 			b.Fatal(err)
 		}
 	}
-	l.Sweep(now)
+	sweep(l, now)
 	return l
 }
 

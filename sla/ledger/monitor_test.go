@@ -1,4 +1,4 @@
-package sla_test
+package ledger_test
 
 import (
 	"bytes"
@@ -13,44 +13,52 @@ import (
 
 	"github.com/replyby/replyby/clock"
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
+	"github.com/replyby/replyby/sla/ledger"
+	"github.com/replyby/replyby/sla/monitor"
 )
 
 // A delivery is an alert as a test host saw it, with the clock's time.
 type delivery struct {
 	Now   time.Time
-	Alert sla.Alert
+	Alert monitor.Alert
 }
 
 func (d delivery) String() string {
-	return fmt.Sprintf("%s %s %s/%s@%s", d.Now.Format("01-02 15:04"), d.Alert.Inquiry, d.Alert.Obligation, d.Alert.Level, d.Alert.At.Format("01-02 15:04"))
+	return fmt.Sprintf("%s %s %s/%s@%s", d.Now.Format("01-02 15:04"), d.Alert.InquiryID, d.Alert.Obligation, d.Alert.Level, d.Alert.At.Format("01-02 15:04"))
 }
 
 func TestMonitorFiresOncePerLevel(t *testing.T) {
 	c := clock.NewManual(at("2026-03-09 09:00"))
-	l := sla.NewLedger(policies)
+	l := ledger.New(policies)
 	var got []string
-	m, err := sla.NewMonitor(l, c, func(a sla.Alert) {
+	m, err := monitor.New(l, c, func(a monitor.Alert) {
 		got = append(got, delivery{c.Now(), a}.String())
 	})
 	require.NoError(t, err)
 	defer m.Stop()
 	_, armed := m.Armed()
 	assert.False(t, armed, "nothing to wait for")
-	_, err = sla.NewMonitor(l, c, func(sla.Alert) {})
-	require.ErrorIs(t, err, sla.ErrMonitored)
+	// A second monitor on the same ledger shares the work: each level is
+	// delivered once, by one of them.
+	other, err := monitor.New(l, c, func(a monitor.Alert) {
+		got = append(got, delivery{c.Now(), a}.String())
+	})
+	require.NoError(t, err)
+	defer other.Stop()
 
 	c.Set(at("2026-03-09 10:00"))
-	require.NoError(t, l.Add(socialComplaint("c1")))
+	require.NoError(t, l.Add(fixture.SocialComplaint("c1")))
 	armedAt, armed := m.Armed()
 	require.True(t, armed)
 	assert.Equal(t, at("2026-03-09 10:45"), armedAt)
-	assert.Equal(t, 1, c.Pending(), "one timer")
+	assert.Equal(t, 2, c.Pending(), "one timer per monitor")
 
-	c2 := socialComplaint("c2")
+	c2 := fixture.SocialComplaint("c2")
 	c2.Received = at("2026-03-09 10:10")
 	c.Set(c2.Received)
 	require.NoError(t, l.Add(c2))
-	assert.Equal(t, 1, c.Pending(), "still one timer")
+	assert.Equal(t, 2, c.Pending(), "still one timer per monitor")
 
 	// c2 is answered before its warning: the timer is re-armed past it.
 	c.Set(at("2026-03-09 10:50"))
@@ -62,11 +70,11 @@ func TestMonitorFiresOncePerLevel(t *testing.T) {
 	}, got)
 	assert.Equal(t, 0, c.Pending(), "nothing left to fire")
 
-	// Stop releases the ledger.
+	// A stopped monitor no longer watches the ledger.
 	m.Stop()
-	m2, err := sla.NewMonitor(l, c, func(sla.Alert) {})
-	require.NoError(t, err)
-	m2.Stop()
+	other.Stop()
+	require.NoError(t, l.Add(fixture.SocialComplaint("c3")))
+	assert.Equal(t, 0, c.Pending(), "stopped monitors arm nothing")
 }
 
 // A step of simulated traffic: at Time, add an inquiry or append an event.
@@ -78,13 +86,13 @@ type step struct {
 }
 
 // timeline turns traffic into steps in time order.
-func timeline(traffic []logged) []step {
+func timeline(traffic []fixture.Logged) []step {
 	var steps []step
 	for i := range traffic {
 		x := &traffic[i]
-		steps = append(steps, step{Time: x.inq.Received, Inq: &x.inq})
-		for _, e := range x.events {
-			steps = append(steps, step{Time: e.Time, ID: x.inq.ID, Event: e})
+		steps = append(steps, step{Time: x.Inquiry.Received, Inq: &x.Inquiry})
+		for _, e := range x.Events {
+			steps = append(steps, step{Time: e.Time, ID: x.Inquiry.ID, Event: e})
 		}
 	}
 	slices.SortStableFunc(steps, func(a, b step) int { return a.Time.Compare(b.Time) })
@@ -93,10 +101,10 @@ func timeline(traffic []logged) []step {
 
 // replay plays steps against a ledger driven by a monitor on a manual
 // clock, then runs the clock to end, and returns what was delivered.
-func replay(t testing.TB, l *sla.Ledger, c *clock.Manual, steps []step, end time.Time) []delivery {
+func replay(t testing.TB, l *ledger.Ledger, c *clock.Manual, steps []step, end time.Time) []delivery {
 	t.Helper()
 	var out []delivery
-	m, err := sla.NewMonitor(l, c, func(a sla.Alert) { out = append(out, delivery{c.Now(), a}) })
+	m, err := monitor.New(l, c, func(a monitor.Alert) { out = append(out, delivery{c.Now(), a}) })
 	require.NoError(t, err)
 	defer m.Stop()
 	for _, s := range steps {
@@ -116,16 +124,16 @@ func replay(t testing.TB, l *sla.Ledger, c *clock.Manual, steps []step, end time
 // exactly what Evaluate says fired.
 func TestMonitorMonthReplaysIdentically(t *testing.T) {
 	n := 3000
-	if testing.Short() || raceEnabled {
+	if testing.Short() || fixture.RaceEnabled {
 		n = 600
 	}
 	start := at("2026-03-01 00:00")
-	traffic := genTraffic(7, n, start, 31*24*time.Hour)
+	traffic := fixture.Traffic(7, n, start, 31*24*time.Hour)
 	steps := timeline(traffic)
 	end := at("2026-04-15 00:00")
 
 	run := func() []delivery {
-		return replay(t, sla.NewLedger(policies), clock.NewManual(start), steps, end)
+		return replay(t, ledger.New(policies), clock.NewManual(start), steps, end)
 	}
 	first := run()
 	require.NotEmpty(t, first)
@@ -133,7 +141,7 @@ func TestMonitorMonthReplaysIdentically(t *testing.T) {
 
 	seen := map[string]bool{}
 	for i, d := range first {
-		key := d.Alert.Inquiry + " " + d.Alert.Obligation.String() + " " + d.Alert.Level
+		key := d.Alert.InquiryID + " " + d.Alert.Obligation.String() + " " + d.Alert.Level
 		require.False(t, seen[key], "delivered twice: %s", key)
 		seen[key] = true
 		require.True(t, d.Now.Equal(d.Alert.At), "delivered at %v, fired at %v", d.Now, d.Alert.At)
@@ -142,13 +150,13 @@ func TestMonitorMonthReplaysIdentically(t *testing.T) {
 		}
 	}
 	want := map[string]bool{}
-	byID := map[string]logged{}
+	byID := map[string]fixture.Logged{}
 	for _, x := range traffic {
-		byID[x.inq.ID] = x
-		st := evaluate(t, policies, x.inq, x.events, end)
+		byID[x.Inquiry.ID] = x
+		st := evaluate(t, policies, x.Inquiry, x.Events, end)
 		for _, o := range st.Obligations {
 			for _, e := range o.Escalations {
-				key := x.inq.ID + " " + o.Key.String() + " " + e.Level
+				key := x.Inquiry.ID + " " + o.Key.String() + " " + e.Level
 				require.True(t, seen[key], "never delivered: %s", key)
 				want[key] = true
 			}
@@ -159,19 +167,19 @@ func TestMonitorMonthReplaysIdentically(t *testing.T) {
 	// status at that instant of the log without that instant's events.
 	extra := 0
 	for _, d := range first {
-		key := d.Alert.Inquiry + " " + d.Alert.Obligation.String() + " " + d.Alert.Level
+		key := d.Alert.InquiryID + " " + d.Alert.Obligation.String() + " " + d.Alert.Level
 		if want[key] {
 			continue
 		}
 		extra++
-		x := byID[d.Alert.Inquiry]
+		x := byID[d.Alert.InquiryID]
 		var earlier []sla.Event
-		for _, e := range x.events {
+		for _, e := range x.Events {
 			if e.Time.Before(d.Now) {
 				earlier = append(earlier, e)
 			}
 		}
-		st := evaluate(t, policies, x.inq, earlier, d.Now)
+		st := evaluate(t, policies, x.Inquiry, earlier, d.Now)
 		o := obligation(t, st, d.Alert.Obligation.String())
 		require.True(t, slices.ContainsFunc(o.Escalations, func(e sla.Escalation) bool { return e.Level == d.Alert.Level }), "delivered for no reason: %v", d)
 	}
@@ -182,19 +190,19 @@ func TestMonitorMonthReplaysIdentically(t *testing.T) {
 // delivered again, and the rest are delivered as without the restart.
 func TestMonitorRestartFromSnapshot(t *testing.T) {
 	start := at("2026-03-01 00:00")
-	traffic := genTraffic(8, 400, start, 14*24*time.Hour)
+	traffic := fixture.Traffic(8, 400, start, 14*24*time.Hour)
 	steps := timeline(traffic)
 	end := at("2026-03-25 00:00")
-	whole := replay(t, sla.NewLedger(policies), clock.NewManual(start), steps, end)
+	whole := replay(t, ledger.New(policies), clock.NewManual(start), steps, end)
 
 	cut := len(steps) / 2
 	mid := steps[cut].Time
-	l := sla.NewLedger(policies)
+	l := ledger.New(policies)
 	before := replay(t, l, clock.NewManual(start), steps[:cut], mid)
 	var snap bytes.Buffer
 	require.NoError(t, l.Snapshot(&snap))
 
-	restored := sla.NewLedger(policies)
+	restored := ledger.New(policies)
 	require.NoError(t, restored.Restore(&snap))
 	c := clock.NewManual(mid)
 	after := replay(t, restored, c, steps[cut:], end)
@@ -220,15 +228,15 @@ func TestMonitorSystemClockConcurrent(t *testing.T) {
 			{Name: "warn", At: sla.AtShare(50)}, {Name: "breach", At: sla.AtOffset(0)},
 		}},
 	}})
-	l := sla.NewLedger(fast)
+	l := ledger.New(fast)
 	var mu sync.Mutex
 	seen := map[string]int{}
 	done := make(chan struct{})
 	const writers, each = 4, 25
-	m, err := sla.NewMonitor(l, clock.System(), func(a sla.Alert) {
+	m, err := monitor.New(l, clock.System(), func(a monitor.Alert) {
 		mu.Lock()
 		defer mu.Unlock()
-		seen[a.Inquiry+"/"+a.Level]++
+		seen[a.InquiryID+"/"+a.Level]++
 		if len(seen) == 2*writers*each {
 			close(done)
 		}
@@ -267,11 +275,11 @@ func TestMonitorSystemClockConcurrent(t *testing.T) {
 // (at least once), and levels whose callbacks returned are not repeated.
 func TestMonitorSnapshotDuringDelivery(t *testing.T) {
 	c := clock.NewManual(at("2026-03-09 10:00"))
-	l := sla.NewLedger(policies)
-	require.NoError(t, l.Add(socialComplaint("c1")))
+	l := ledger.New(policies)
+	require.NoError(t, l.Add(fixture.SocialComplaint("c1")))
 	var during bytes.Buffer
 	var got []string
-	m, err := sla.NewMonitor(l, c, func(a sla.Alert) {
+	m, err := monitor.New(l, c, func(a monitor.Alert) {
 		got = append(got, a.Level)
 		if a.Level == "breach" {
 			require.NoError(t, l.Snapshot(&during)) // then the process dies
@@ -287,11 +295,11 @@ func TestMonitorSnapshotDuringDelivery(t *testing.T) {
 	// After the callback returned, a snapshot records it.
 	assert.Contains(t, snapshot(t, l), `["first_reply","breach"]`)
 
-	restored := sla.NewLedger(policies)
+	restored := ledger.New(policies)
 	require.NoError(t, restored.Restore(&during))
 	c2 := clock.NewManual(at("2026-03-09 12:00"))
 	var again []string
-	m2, err := sla.NewMonitor(restored, c2, func(a sla.Alert) { again = append(again, a.Level) })
+	m2, err := monitor.New(restored, c2, func(a monitor.Alert) { again = append(again, a.Level) })
 	require.NoError(t, err)
 	defer m2.Stop()
 	c2.Advance(time.Minute)

@@ -1,4 +1,4 @@
-package sla_test
+package report_test
 
 import (
 	"bytes"
@@ -10,12 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/ledger"
+	"github.com/replyby/replyby/sla/report"
 )
 
 // reportLedger holds five inquiries: four that arrive on Monday 2026-03-09
 // at 09:00 and one the Friday before.
-func reportLedger(t *testing.T) *sla.Ledger {
-	l := sla.NewLedger(policies)
+func reportLedger(t *testing.T) *ledger.Ledger {
+	l := ledger.New(policies)
 	mon := func(hm string) time.Time { return at("2026-03-09 " + hm) }
 	add := func(id string, ch sla.Channel, party sla.Party, received time.Time, events ...sla.Event) {
 		require.NoError(t, l.Add(sla.Inquiry{ID: id, Channel: ch, Class: sla.Class{Party: party}, Received: received}, events...))
@@ -47,7 +49,7 @@ func reportLedger(t *testing.T) *sla.Ledger {
 
 func TestReport(t *testing.T) {
 	l := reportLedger(t)
-	rep := sla.NewReport(l.Records(at("2026-03-12 12:00")), at("2026-03-09 00:00"), at("2026-03-10 00:00"))
+	rep := report.New(l.Statuses(at("2026-03-12 12:00")), at("2026-03-09 00:00"), at("2026-03-10 00:00"))
 
 	assert.Equal(t, 4, rep.Inquiries)
 	assert.Equal(t, 2, rep.Resolved)
@@ -55,14 +57,14 @@ func TestReport(t *testing.T) {
 	assert.Equal(t, 1, rep.Nudges)
 	assert.Equal(t, 1, rep.Nudged)
 	assert.Equal(t, 1, rep.Violations, "b's fax")
-	assert.Equal(t, sla.Touches{Inquiries: 2, Total: 3, Max: 2}, rep.Touches)
+	assert.Equal(t, report.Touches{Inquiries: 2, Total: 3, Max: 2}, rep.Touches)
 	assert.InDelta(t, 1.5, rep.Touches.Mean(), 1e-9)
 
 	// First replies: a 1h, b 6h, d 30m; c's is breached, not done.
-	assert.Equal(t, sla.Percentiles{N: 3, P50: time.Hour, P90: 6 * time.Hour, Max: 6 * time.Hour}, rep.FirstReply)
-	assert.Equal(t, sla.Percentiles{N: 1, P50: 9 * time.Hour, P90: 9 * time.Hour, Max: 9 * time.Hour}, rep.Resolution)
+	assert.Equal(t, report.Percentiles{N: 3, P50: time.Hour, P90: 6 * time.Hour, Max: 6 * time.Hour}, rep.FirstReply)
+	assert.Equal(t, report.Percentiles{N: 1, P50: 9 * time.Hour, P90: 9 * time.Hour, Max: 9 * time.Hour}, rep.Resolution)
 
-	rates := map[string]sla.Rate{}
+	rates := map[string]report.Rate{}
 	for _, r := range rep.Rates {
 		rates[r.By+"="+r.Value] = r
 	}
@@ -70,9 +72,9 @@ func TestReport(t *testing.T) {
 	assert.Equal(t, 4, rates["metric=first_reply"].Decided)
 	assert.Equal(t, 2, rates["metric=first_reply"].OnTime)
 	assert.InDelta(t, 0.5, rates["metric=first_reply"].Share(), 1e-9)
-	assert.Equal(t, sla.Rate{By: "metric", Value: "promise", Decided: 1, OnTime: 0}, rates["metric=promise"])
-	assert.Equal(t, sla.Rate{By: "metric", Value: "resolution", Decided: 3, OnTime: 1}, rates["metric=resolution"], "b met, c and d breached")
-	assert.Equal(t, sla.Rate{By: "channel", Value: "chat", Decided: rates["channel=chat"].Decided, OnTime: 0}, rates["channel=chat"])
+	assert.Equal(t, report.Rate{By: "metric", Value: "promise_kept", Decided: 1, OnTime: 0}, rates["metric=promise_kept"])
+	assert.Equal(t, report.Rate{By: "metric", Value: "resolution", Decided: 3, OnTime: 1}, rates["metric=resolution"], "b met, c and d breached")
+	assert.Equal(t, report.Rate{By: "channel", Value: "chat", Decided: rates["channel=chat"].Decided, OnTime: 0}, rates["channel=chat"])
 	assert.Equal(t, 1, rates["party=prospect"].Decided)
 	assert.Equal(t, 1, rates["party=prospect"].OnTime)
 	assert.Equal(t, rates["channel=chat"].Decided+rates["party=prospect"].Decided, rates["owner="].Decided, "no owner: a and c")
@@ -93,11 +95,11 @@ func TestReport(t *testing.T) {
 	}
 
 	require.Len(t, rep.Cracks, 3)
-	assert.Equal(t, "e", rep.Cracks[0].Inquiry, "oldest first")
-	assert.Equal(t, []sla.CrackReason{sla.NoOwner, sla.NeverAnswered}, rep.Cracks[0].Reasons)
-	assert.Equal(t, "c", rep.Cracks[1].Inquiry)
-	assert.Equal(t, "d", rep.Cracks[2].Inquiry)
-	assert.Equal(t, []sla.CrackReason{sla.PromiseOverdue}, rep.Cracks[2].Reasons)
+	assert.Equal(t, "e", rep.Cracks[0].InquiryID, "oldest first")
+	assert.Equal(t, []report.CrackReason{report.NoOwner, report.NeverAnswered}, rep.Cracks[0].Reasons)
+	assert.Equal(t, "c", rep.Cracks[1].InquiryID)
+	assert.Equal(t, "d", rep.Cracks[2].InquiryID)
+	assert.Equal(t, []report.CrackReason{report.PromiseOverdue}, rep.Cracks[2].Reasons)
 	assert.Equal(t, "bob", rep.Cracks[2].Owner)
 
 	var text bytes.Buffer
@@ -123,7 +125,7 @@ func TestReport(t *testing.T) {
 	assert.Contains(t, doc.Rates[0], "share")
 	assert.Len(t, doc.Cracks, 3)
 
-	empty := sla.NewReport(nil, time.Time{}, time.Time{})
+	empty := report.New(nil, time.Time{}, time.Time{})
 	assert.Zero(t, empty.Inquiries)
 	require.NoError(t, empty.WriteText(&text))
 	js.Reset()
@@ -137,33 +139,33 @@ func TestReport(t *testing.T) {
 // A reply on a channel the customer never offered meets nothing, so the
 // inquiry is still a crack as never answered.
 func TestReportCrackWrongChannelIsNeverAnswered(t *testing.T) {
-	l := sla.NewLedger(policies)
+	l := ledger.New(policies)
 	mon := func(hm string) time.Time { return at("2026-03-09 " + hm) }
 	require.NoError(t, l.Add(sla.Inquiry{ID: "form", Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Email}, Class: sla.Class{Party: sla.Prospect}, Received: mon("09:00")},
 		sla.Event{Time: mon("09:05"), Type: sla.Assign, Owner: "ann"},
 		sla.Event{Time: mon("09:30"), Type: sla.Reply, Channel: sla.Phone}))
-	rep := sla.NewReport(l.Records(mon("12:00")), mon("00:00"), at("2026-03-10 00:00"))
+	rep := report.New(l.Statuses(mon("12:00")), mon("00:00"), at("2026-03-10 00:00"))
 	require.Len(t, rep.Cracks, 1)
-	assert.Equal(t, []sla.CrackReason{sla.NeverAnswered}, rep.Cracks[0].Reasons)
+	assert.Equal(t, []report.CrackReason{report.NeverAnswered}, rep.Cracks[0].Reasons)
 
 	// Answered by e-mail as asked: no longer a crack.
 	require.NoError(t, l.Append("form", sla.Event{Time: mon("10:00"), Type: sla.Reply, Channel: sla.Email}))
-	rep = sla.NewReport(l.Records(mon("12:00")), mon("00:00"), at("2026-03-10 00:00"))
+	rep = report.New(l.Statuses(mon("12:00")), mon("00:00"), at("2026-03-10 00:00"))
 	assert.Empty(t, rep.Cracks)
 }
 
 // Resolved without a reply, reopened, then answered: not a crack.
 func TestReportCrackAnsweredAfterReopen(t *testing.T) {
-	l := sla.NewLedger(policies)
+	l := ledger.New(policies)
 	mon := func(hm string) time.Time { return at("2026-03-09 " + hm) }
 	require.NoError(t, l.Add(sla.Inquiry{ID: "p", Channel: sla.Email, Class: sla.Class{Party: sla.Prospect}, Received: mon("09:00")},
 		sla.Event{Time: mon("09:05"), Type: sla.Assign, Owner: "ann"},
 		sla.Event{Time: mon("09:10"), Type: sla.Resolve},
 		sla.Event{Time: mon("10:00"), Type: sla.Reopen}))
-	rep := sla.NewReport(l.Records(mon("10:15")), time.Time{}, time.Time{})
+	rep := report.New(l.Statuses(mon("10:15")), time.Time{}, time.Time{})
 	require.Len(t, rep.Cracks, 1, "reopened and never answered")
-	assert.Equal(t, []sla.CrackReason{sla.NeverAnswered}, rep.Cracks[0].Reasons)
+	assert.Equal(t, []report.CrackReason{report.NeverAnswered}, rep.Cracks[0].Reasons)
 	require.NoError(t, l.Append("p", sla.Event{Time: mon("10:30"), Type: sla.Reply, Channel: sla.Email}))
-	rep = sla.NewReport(l.Records(mon("11:00")), time.Time{}, time.Time{})
+	rep = report.New(l.Statuses(mon("11:00")), time.Time{}, time.Time{})
 	assert.Empty(t, rep.Cracks, "answered on an offered channel after the reopen")
 }

@@ -1,4 +1,4 @@
-package sla_test
+package ledger_test
 
 import (
 	"bytes"
@@ -14,20 +14,22 @@ import (
 
 	"github.com/replyby/replyby/calendar"
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
+	"github.com/replyby/replyby/sla/ledger"
 )
 
 // slowBreached is what Ledger.Breached returned before it had an index:
 // every inquiry received by now evaluated at now, kept if an obligation is
 // Breached. Records evaluates every inquiry received by now, as Breached
 // did.
-func slowBreached(l *sla.Ledger, now time.Time) []sla.Status {
+func slowBreached(l *ledger.Ledger, now time.Time) []sla.Status {
 	return slowFilter(l, now, func(st *sla.Status) bool {
 		return slices.ContainsFunc(st.Obligations, func(o sla.Obligation) bool { return o.State == sla.Breached })
 	})
 }
 
 // slowAtRisk is what Ledger.AtRisk returned before it had an index.
-func slowAtRisk(l *sla.Ledger, now time.Time, within time.Duration) []sla.Status {
+func slowAtRisk(l *ledger.Ledger, now time.Time, within time.Duration) []sla.Status {
 	return slowFilter(l, now, func(st *sla.Status) bool {
 		return slices.ContainsFunc(st.Obligations, func(o sla.Obligation) bool {
 			return o.State == sla.Running && o.Remaining <= within
@@ -45,11 +47,11 @@ func requireSameStatuses(t require.TestingT, want, got []sla.Status, msgAndArgs 
 	}
 }
 
-func slowFilter(l *sla.Ledger, now time.Time, keep func(*sla.Status) bool) []sla.Status {
+func slowFilter(l *ledger.Ledger, now time.Time, keep func(*sla.Status) bool) []sla.Status {
 	var out []sla.Status
-	for _, r := range l.Records(now) {
-		if keep(&r.Status) {
-			out = append(out, r.Status)
+	for _, st := range l.Statuses(now) {
+		if keep(&st) {
+			out = append(out, st)
 		}
 	}
 	return out
@@ -65,11 +67,11 @@ func TestPropertyBreachedAtRiskAreExact(t *testing.T) {
 		var ps *sla.PolicySet
 		dense := rapid.Bool().Draw(t, "dense")
 		if dense {
-			ps = genDensePolicySet(t)
+			ps = fixture.DensePolicySet(t)
 		} else {
-			ps = genPolicySet(t)
+			ps = fixture.PolicySet(t)
 		}
-		l := sla.NewLedger(ps)
+		l := ledger.New(ps)
 		type pending struct {
 			id  string
 			log []sla.Event
@@ -95,7 +97,7 @@ func TestPropertyBreachedAtRiskAreExact(t *testing.T) {
 				return time.Duration(rapid.IntRange(1, 3*24*60).Draw(t, "withinMin")) * time.Minute
 			}
 		}
-		check := func(l *sla.Ledger) {
+		check := func(l *ledger.Ledger) {
 			now := genNow()
 			requireSameStatuses(t, slowBreached(l, now), l.Breached(now), "Breached(%v)", now)
 			within := genWithin()
@@ -104,16 +106,16 @@ func TestPropertyBreachedAtRiskAreExact(t *testing.T) {
 		for range rapid.IntRange(1, 30).Draw(t, "steps") {
 			switch op := rapid.IntRange(0, 5).Draw(t, "op"); {
 			case op == 0 || len(inqs) == 0:
-				inq := genInquiry(t)
+				inq := fixture.Inquiry(t)
 				inq.ID = fmt.Sprintf("q%02d", len(inqs))
 				if dense {
 					inq.Calendar = rapid.SampledFrom([]string{"", "acme-london"}).Draw(t, "customer")
 				}
 				var log []sla.Event
 				if dense {
-					log = genDenseLog(t, inq)
+					log = fixture.DenseLog(t, inq)
 				} else {
-					log = genLog(t, inq)
+					log = fixture.Log(t, inq)
 				}
 				k := rapid.IntRange(0, len(log)).Draw(t, "initial")
 				require.NoError(t, l.Add(inq, log[:k]...))
@@ -127,12 +129,12 @@ func TestPropertyBreachedAtRiskAreExact(t *testing.T) {
 				require.NoError(t, l.Append(p.id, p.log[p.k:j]...))
 				p.k = j
 			case op == 2:
-				l.Sweep(genNow())
+				sweep(l, genNow())
 			case op == 3:
 				var b bytes.Buffer
 				require.NoError(t, l.Snapshot(&b))
 				if rapid.Bool().Draw(t, "fresh") {
-					l = sla.NewLedger(ps)
+					l = ledger.New(ps)
 				}
 				require.NoError(t, l.Restore(&b))
 			default:
@@ -147,25 +149,25 @@ func TestPropertyBreachedAtRiskAreExact(t *testing.T) {
 // breached and at-risk inquiries as evaluating every one of them would.
 func TestLedgerBreachedAtRiskTraffic(t *testing.T) {
 	n := 3000
-	if raceEnabled {
+	if fixture.RaceEnabled {
 		n = 600
 	}
 	start := at("2026-03-02 00:00")
-	l := sla.NewLedger(policies)
-	traffic := genTraffic(5, n, start, 14*24*time.Hour)
+	l := ledger.New(policies)
+	traffic := fixture.Traffic(5, n, start, 14*24*time.Hour)
 	now := start.Add(9*24*time.Hour + 11*time.Hour)
 	for _, x := range traffic {
-		if x.inq.Received.After(now) {
+		if x.Inquiry.Received.After(now) {
 			continue
 		}
 		k := 0
-		for k < len(x.events) && !x.events[k].Time.After(now) {
+		for k < len(x.Events) && !x.Events[k].Time.After(now) {
 			k++
 		}
-		require.NoError(t, l.Add(x.inq, x.events[:k]...))
+		require.NoError(t, l.Add(x.Inquiry, x.Events[:k]...))
 	}
 	for u := start; !u.After(now); u = u.Add(6 * time.Hour) {
-		l.Sweep(u)
+		sweep(l, u)
 	}
 	for _, u := range []time.Time{now, now.Add(-30 * time.Hour), now.Add(2 * time.Hour), now.Add(9 * 24 * time.Hour)} {
 		requireSameStatuses(t, slowBreached(l, u), l.Breached(u), "Breached(%v)", u)
@@ -187,7 +189,7 @@ func TestLedgerAtRiskBusinessEdges(t *testing.T) {
 		},
 	})
 	require.NoError(t, err)
-	l := sla.NewLedger(ps)
+	l := ledger.New(ps)
 	// 2026-03-06 is a Friday: the first reply runs out at 17:00.
 	require.NoError(t, l.Add(sla.Inquiry{ID: "a", Channel: sla.Email, Received: at("2026-03-06 15:00")}))
 	// Replied at once with a promise for Saturday 10:00, which runs out

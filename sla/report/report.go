@@ -1,4 +1,4 @@
-package sla
+package report
 
 import (
 	"cmp"
@@ -10,12 +10,15 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/replyby/replyby/sla"
 )
 
 // A Report says how well a desk kept its word to the inquiries that
 // arrived in a window, and which open inquiries have fallen through the
-// cracks. Build one with [NewReport] from records (see [Ledger.Records]);
-// write it with [Report.WriteText] or [Report.WriteJSON].
+// cracks. Build one with [New] from statuses (see the ledger's
+// Statuses, or evaluate the host's own); write it with [Report.WriteText]
+// or [Report.WriteJSON].
 //
 // What counts where:
 //
@@ -29,10 +32,10 @@ import (
 //     (Obligation.Elapsed) of first-reply and resolution obligations done,
 //     met or met late.
 //   - Touches counts, per resolved inquiry, the replies up to its latest
-//     resolution.
-//   - Nudges and Violations are tallies of Status.Counts.Nudges and
-//     Status.Violations.
-//   - Cracks lists, over every record whatever its arrival, each open
+//     resolution (sla.Counts.TouchesToResolve).
+//   - Nudges and Violations are tallies of the statuses' Counts.Nudges
+//     and Violations.
+//   - Cracks lists, over every status whatever its arrival, each open
 //     inquiry with no owner, never answered by a person, or with a broken
 //     promise still unkept, oldest first.
 type Report struct {
@@ -138,22 +141,21 @@ const (
 
 // A Crack is an open inquiry that needs a person, and why.
 type Crack struct {
-	// Inquiry is the inquiry's ID; Channel the channel it came on; Party
-	// and Owner are as of its status instant.
-	Inquiry  string    `json:"inquiry"`
-	Channel  Channel   `json:"channel"`
-	Party    Party     `json:"party,omitempty"`
-	Owner    string    `json:"owner,omitempty"`
-	Received time.Time `json:"received"`
+	// InquiryID is the inquiry's ID; Channel the channel it came on;
+	// Party and Owner are as of its status instant.
+	InquiryID string      `json:"inquiry_id"`
+	Channel   sla.Channel `json:"channel"`
+	Party     sla.Party   `json:"party,omitempty"`
+	Owner     string      `json:"owner,omitempty"`
+	Received  time.Time   `json:"received"`
 	// Reasons says what is wrong, in the order of the constants.
 	Reasons []CrackReason `json:"reasons"`
 }
 
-// NewReport builds the report over records for the inquiries that arrived
-// in [from, to) (a zero bound is no bound); see [Report]. Records may come
-// in any order; each should hold an inquiry's status, as
-// [Ledger.Records] gives them.
-func NewReport(records []Record, from, to time.Time) Report {
+// New builds the report over statuses for the inquiries that arrived in
+// [from, to) (a zero bound is no bound); see [Report]. Statuses may come
+// in any order, one per inquiry.
+func New(statuses []sla.Status, from, to time.Time) Report {
 	rep := Report{From: from, To: to}
 	type group struct{ by, value string }
 	rates := map[group]*Rate{}
@@ -170,22 +172,21 @@ func NewReport(records []Record, from, to time.Time) Report {
 		}
 	}
 	var firstReply, resolution []time.Duration
-	for i := range records {
-		rec := &records[i]
-		st := &rec.Status
+	for i := range statuses {
+		st := &statuses[i]
 		if open := !st.Resolved; open {
-			if c, ok := crack(rec); ok {
+			if c, ok := crack(st); ok {
 				rep.Cracks = append(rep.Cracks, c)
 			}
 		}
-		recv := rec.Inquiry.Received
+		recv := st.Received
 		if (!from.IsZero() && recv.Before(from)) || (!to.IsZero() && !recv.Before(to)) {
 			continue
 		}
 		rep.Inquiries++
 		if st.Resolved {
 			rep.Resolved++
-			n := touchesBeforeResolution(rec.Events, st.At)
+			n := st.Counts.TouchesToResolve
 			rep.Touches.Inquiries++
 			rep.Touches.Total += n
 			rep.Touches.Max = max(rep.Touches.Max, n)
@@ -198,20 +199,20 @@ func NewReport(records []Record, from, to time.Time) Report {
 		}
 		rep.Violations += len(st.Violations)
 		for _, o := range st.Obligations {
-			if o.State == Met || o.State == MetLate {
+			if o.State == sla.Met || o.State == sla.MetLate {
 				switch o.Key.Metric {
-				case FirstReply:
+				case sla.FirstReply:
 					firstReply = append(firstReply, o.Elapsed)
-				case Resolution:
+				case sla.Resolution:
 					resolution = append(resolution, o.Elapsed)
 				}
 			}
-			if o.State != Met && o.State != MetLate && o.State != Breached {
+			if o.State != sla.Met && o.State != sla.MetLate && o.State != sla.Breached {
 				continue
 			}
-			met := o.State == Met
+			met := o.State == sla.Met
 			count("metric", string(o.Key.Metric), met)
-			count("channel", string(rec.Inquiry.Channel), met)
+			count("channel", string(st.Channel), met)
 			count("party", string(st.Class.Party), met)
 			count("owner", st.Owner, met)
 		}
@@ -226,22 +227,21 @@ func NewReport(records []Record, from, to time.Time) Report {
 	rep.FirstReply = percentiles(firstReply)
 	rep.Resolution = percentiles(resolution)
 	slices.SortFunc(rep.Cracks, func(a, b Crack) int {
-		return cmp.Or(a.Received.Compare(b.Received), cmp.Compare(a.Inquiry, b.Inquiry))
+		return cmp.Or(a.Received.Compare(b.Received), cmp.Compare(a.InquiryID, b.InquiryID))
 	})
 	return rep
 }
 
-// crack returns the crack an open inquiry's record shows, if any.
-func crack(rec *Record) (Crack, bool) {
-	st := &rec.Status
-	c := Crack{Inquiry: rec.Inquiry.ID, Channel: rec.Inquiry.Channel, Party: st.Class.Party, Owner: st.Owner, Received: rec.Inquiry.Received}
+// crack returns the crack an open inquiry's status shows, if any.
+func crack(st *sla.Status) (Crack, bool) {
+	c := Crack{InquiryID: st.InquiryID, Channel: st.Channel, Party: st.Class.Party, Owner: st.Owner, Received: st.Received}
 	if st.Owner == "" {
 		c.Reasons = append(c.Reasons, NoOwner)
 	}
 	if neverAnswered(st) {
 		c.Reasons = append(c.Reasons, NeverAnswered)
 	}
-	if slices.ContainsFunc(st.Obligations, func(o Obligation) bool { return o.Key.Metric == PromiseKept && o.State == Breached }) {
+	if slices.ContainsFunc(st.Obligations, func(o sla.Obligation) bool { return o.Key.Metric == sla.PromiseKept && o.State == sla.Breached }) {
 		c.Reasons = append(c.Reasons, PromiseOverdue)
 	}
 	return c, len(c.Reasons) > 0
@@ -251,31 +251,13 @@ func crack(rec *Record) (Crack, bool) {
 // the first reply, and none was sent on a channel the customer offered (a
 // reply after the first reply was cancelled — resolved without a word,
 // then reopened — does answer; one on a channel never offered does not).
-func neverAnswered(st *Status) bool {
+func neverAnswered(st *sla.Status) bool {
 	for _, o := range st.Obligations {
-		if o.Key.Metric == FirstReply && (o.State == Met || o.State == MetLate) {
+		if o.Key.Metric == sla.FirstReply && (o.State == sla.Met || o.State == sla.MetLate) {
 			return false
 		}
 	}
 	return st.Counts.Touches-len(st.Violations) <= 0
-}
-
-// touchesBeforeResolution counts the replies of events up to the latest
-// Resolve at or before at.
-func touchesBeforeResolution(events []Event, at time.Time) int {
-	var resolved time.Time
-	for _, e := range events {
-		if e.Type == Resolve && !e.Time.After(at) && e.Time.After(resolved) {
-			resolved = e.Time
-		}
-	}
-	n := 0
-	for _, e := range events {
-		if e.Type == Reply && !e.Time.After(resolved) {
-			n++
-		}
-	}
-	return n
 }
 
 // percentiles returns the nearest-rank percentiles of ds, which it sorts.
@@ -291,7 +273,7 @@ func percentiles(ds []time.Duration) Percentiles {
 // WriteJSON writes the report to w as an indented JSON document.
 func (r *Report) WriteJSON(w io.Writer) error {
 	if w == nil {
-		return errors.New("sla: report: nil writer")
+		return errors.New("report: nil writer")
 	}
 	type rate struct {
 		Rate
@@ -318,7 +300,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(doc); err != nil {
-		return fmt.Errorf("sla: report: %w", err)
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }
@@ -329,7 +311,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 // location, as "2006-01-02 15:04".
 func (r *Report) WriteText(w io.Writer) error {
 	if w == nil {
-		return errors.New("sla: report: nil writer")
+		return errors.New("report: nil writer")
 	}
 	const stamp = "2006-01-02 15:04"
 	bound := func(t time.Time) string {
@@ -374,13 +356,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		if party == "" {
 			party = "-"
 		}
-		p("%s\t%s\t%s\t%s\t%s\t%s\n", c.Inquiry, c.Channel, party, owner, c.Received.Format(stamp), strings.Join(why, ", "))
+		p("%s\t%s\t%s\t%s\t%s\t%s\n", c.InquiryID, c.Channel, party, owner, c.Received.Format(stamp), strings.Join(why, ", "))
 	}
 	if len(r.Cracks) == 0 {
 		p("(none)\n")
 	}
 	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("sla: report: %w", err)
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package sla_test
+package report_test
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/report"
 )
 
 func genStatuses(t *rapid.T) []sla.Status {
@@ -17,9 +18,9 @@ func genStatuses(t *rapid.T) []sla.Status {
 	out := make([]sla.Status, n)
 	for i := range out {
 		out[i] = sla.Status{
-			Inquiry:  fmt.Sprintf("q%03d", i),
-			Class:    sla.Class{Party: rapid.SampledFrom([]sla.Party{sla.Prospect, sla.Customer, ""}).Draw(t, "party")},
-			Resolved: rapid.Bool().Draw(t, "resolved"),
+			InquiryID: fmt.Sprintf("q%03d", i),
+			Class:     sla.Class{Party: rapid.SampledFrom([]sla.Party{sla.Prospect, sla.Customer, ""}).Draw(t, "party")},
+			Resolved:  rapid.Bool().Draw(t, "resolved"),
 		}
 	}
 	return out
@@ -32,17 +33,17 @@ func TestPropertyAuditSample(t *testing.T) {
 		sts := genStatuses(t)
 		n := rapid.IntRange(-1, 8).Draw(t, "size")
 		seed := rapid.Uint64().Draw(t, "seed")
-		s, err := sla.AuditSample(sts, n, seed)
+		s, err := report.AuditSample(sts, n, seed)
 		require.NoError(t, err)
 		want := n
 		if n <= 0 {
-			want = sla.DefaultSampleSize
+			want = report.DefaultSampleSize
 		}
 		for _, party := range []sla.Party{sla.Prospect, sla.Customer} {
 			var eligible []string
 			for _, st := range sts {
 				if st.Resolved && st.Class.Party == party {
-					eligible = append(eligible, st.Inquiry)
+					eligible = append(eligible, st.InquiryID)
 				}
 			}
 			got := s.Prospects
@@ -57,7 +58,7 @@ func TestPropertyAuditSample(t *testing.T) {
 			}
 		}
 		perm := rapid.Permutation(sts).Draw(t, "perm")
-		again, err := sla.AuditSample(perm, n, seed)
+		again, err := report.AuditSample(perm, n, seed)
 		require.NoError(t, err)
 		require.Equal(t, s, again)
 	})
@@ -67,13 +68,13 @@ func TestPropertyAuditSample(t *testing.T) {
 func TestAuditSampleUniform(t *testing.T) {
 	var sts []sla.Status
 	for i := range 10 {
-		sts = append(sts, sla.Status{Inquiry: fmt.Sprintf("p%d", i), Class: sla.Class{Party: sla.Prospect}, Resolved: true})
+		sts = append(sts, sla.Status{InquiryID: fmt.Sprintf("p%d", i), Class: sla.Class{Party: sla.Prospect}, Resolved: true})
 	}
-	sts = append(sts, sla.Status{Inquiry: "open", Class: sla.Class{Party: sla.Prospect}})
+	sts = append(sts, sla.Status{InquiryID: "open", Class: sla.Class{Party: sla.Prospect}})
 	counts := map[string]int{}
 	const draws = 4000
 	for seed := range uint64(draws) {
-		s, err := sla.AuditSample(sts, 3, seed)
+		s, err := report.AuditSample(sts, 3, seed)
 		require.NoError(t, err)
 		for _, id := range s.Prospects {
 			counts[id]++
@@ -86,15 +87,15 @@ func TestAuditSampleUniform(t *testing.T) {
 		c := counts[fmt.Sprintf("p%d", i)]
 		assert.InDelta(t, 1200, c, 150, "p%d drawn %d times", i, c)
 	}
-	s1, _ := sla.AuditSample(sts, 3, 1)
-	s2, _ := sla.AuditSample(sts, 3, 2)
+	s1, _ := report.AuditSample(sts, 3, 1)
+	s2, _ := report.AuditSample(sts, 3, 2)
 	assert.NotEqual(t, s1.Prospects, s2.Prospects, "seeds 1 and 2 draw the same")
 }
 
 func TestAuditSampleDuplicate(t *testing.T) {
-	_, err := sla.AuditSample([]sla.Status{{Inquiry: "a"}, {Inquiry: "b"}, {Inquiry: "a"}}, 0, 1)
-	require.ErrorIs(t, err, sla.ErrDuplicateInquiry)
-	s, err := sla.AuditSample(nil, 0, 1)
+	_, err := report.AuditSample([]sla.Status{{InquiryID: "a"}, {InquiryID: "b"}, {InquiryID: "a"}}, 0, 1)
+	require.ErrorIs(t, err, report.ErrDuplicateInquiry)
+	s, err := report.AuditSample(nil, 0, 1)
 	require.NoError(t, err)
 	assert.Empty(t, s.Prospects)
 	assert.Empty(t, s.Customers)

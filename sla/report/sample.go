@@ -1,11 +1,18 @@
-package sla
+package report
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/replyby/replyby/sla"
 )
+
+// ErrDuplicateInquiry means two statuses given to AuditSample have the
+// same inquiry ID.
+var ErrDuplicateInquiry = errors.New("duplicate inquiry")
 
 // DefaultSampleSize is how many prospects, and how many customers, an
 // audit sample draws when asked for zero or fewer.
@@ -30,18 +37,18 @@ type Sample struct {
 // [DefaultSampleSize]. Statuses with the party unknown are never drawn.
 // Two statuses with the same inquiry ID give an error wrapping
 // ErrDuplicateInquiry.
-func AuditSample(statuses []Status, n int, seed uint64) (Sample, error) {
+func AuditSample(statuses []sla.Status, n int, seed uint64) (Sample, error) {
 	if n <= 0 {
 		n = DefaultSampleSize
 	}
 	ids := make([]string, len(statuses))
 	for i := range statuses {
-		ids[i] = statuses[i].Inquiry
+		ids[i] = statuses[i].InquiryID
 	}
 	slices.Sort(ids)
 	for i := 1; i < len(ids); i++ {
 		if ids[i] == ids[i-1] {
-			return Sample{}, fmt.Errorf("sla: audit sample: %w %q", ErrDuplicateInquiry, ids[i])
+			return Sample{}, fmt.Errorf("report: audit sample: %w %q", ErrDuplicateInquiry, ids[i])
 		}
 	}
 	var prospects, customers []string
@@ -49,10 +56,10 @@ func AuditSample(statuses []Status, n int, seed uint64) (Sample, error) {
 		st := &statuses[i]
 		switch {
 		case !st.Resolved:
-		case st.Class.Party == Prospect:
-			prospects = append(prospects, st.Inquiry)
-		case st.Class.Party == Customer:
-			customers = append(customers, st.Inquiry)
+		case st.Class.Party == sla.Prospect:
+			prospects = append(prospects, st.InquiryID)
+		case st.Class.Party == sla.Customer:
+			customers = append(customers, st.InquiryID)
 		}
 	}
 	return Sample{

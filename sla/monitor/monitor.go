@@ -1,0 +1,282 @@
+package monitor
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/replyby/replyby/clock"
+	"github.com/replyby/replyby/sla"
+)
+
+// An Alert is an escalation level that fired for an inquiry, delivered
+// once per (InquiryID, Escalation.Obligation, Escalation.Level).
+type Alert struct {
+	// InquiryID is the inquiry's ID.
+	InquiryID string
+	sla.Escalation
+}
+
+// A Store holds inquiries and knows when each must be evaluated again: the
+// in-memory ledger (package sla/ledger), or a host's database. The monitor
+// calls its methods from one sweep at a time; a Store shared by several
+// monitors (several workers over one database) must make its Sweeps
+// disjoint itself.
+type Store interface {
+	// Earliest returns the earliest instant at which an inquiry of the
+	// store must be evaluated again, and false if none must.
+	Earliest(ctx context.Context) (time.Time, bool, error)
+	// Sweep evaluates at now the inquiries due at or before now — all of
+	// them, or a batch —, records what their statuses say, and returns
+	// the escalation levels to deliver, in the order they fired, each
+	// once: a level Sweep returned is not returned again, unless the
+	// process restarts before Delivered records it. more reports that
+	// inquiries due by now remain, so that the monitor sweeps again at
+	// once.
+	Sweep(ctx context.Context, now time.Time) (alerts []Alert, more bool, err error)
+	// Delivered records that the host's callback for a has returned: a
+	// is not delivered again, also after a restart.
+	Delivered(ctx context.Context, a Alert) error
+}
+
+// A Watcher is a Store that tells the monitor when it changes. The
+// monitor calls Watch once, when it is created, and stop when it is
+// stopped. The store calls wake after each change with the earliest
+// instant the change makes due, or the zero Time when it does not know;
+// wake may be called from any goroutine, but not while the store holds a
+// lock that its own methods take.
+type Watcher interface {
+	Watch(wake func(at time.Time)) (stop func())
+}
+
+// An Option configures a Monitor.
+type Option func(*Monitor)
+
+// Ceiling makes the monitor look at the store at least every d, even if
+// nothing is due: for a store that others change behind its back (other
+// processes writing to one database) and that cannot wake it. The
+// default is no ceiling.
+func Ceiling(d time.Duration) Option {
+	return func(m *Monitor) {
+		if d > 0 {
+			m.ceiling = d
+		}
+	}
+}
+
+// Retry sets how long the monitor waits before it tries again after an
+// error of the store; the default is one second.
+func Retry(d time.Duration) Option {
+	return func(m *Monitor) {
+		if d > 0 {
+			m.retry = d
+		}
+	}
+}
+
+// OnError sets a function the monitor calls with each error of the store
+// (from a timer callback, so it must not block for long); the default
+// drops them.
+func OnError(f func(error)) Option {
+	return func(m *Monitor) {
+		if f != nil {
+			m.onError = f
+		}
+	}
+}
+
+// A Monitor is the one sweeper loop of replyby. It keeps one timer of its
+// clock armed for its store's earliest instant ([Store.Earliest]), bounded
+// by the ceiling; re-arms it when the store or the host says something
+// changed ([Monitor.Wake], [Watcher]); and when it fires, sweeps the
+// store at the clock's time ([Store.Sweep]), again while the store says
+// more is due, calls the host back once per alert in the order the store
+// gives them, and records each as delivered when the callback returns
+// ([Store.Delivered]).
+//
+// The monitor starts no goroutine: its work happens inside the callbacks
+// of the clock's timer, on whatever goroutine the clock runs them (its own
+// for [clock.System], the goroutine that moves the clock for
+// [clock.Manual]). Under a manual clock the timer fires at each instant
+// exactly, so a replay of the same traffic delivers the same alerts at the
+// same instants in the same order.
+//
+// What the monitor sees is what the store holds when the timer fires: a
+// level that fires at the same instant as an event that would have
+// prevented it is delivered if the timer fires before the event is
+// recorded. Record events as they happen, before moving a manual clock
+// past them.
+//
+// Sweeps do not overlap: if the timer fires while a sweep is delivering,
+// the running sweep re-arms the timer when it is done instead. An error of
+// the store is passed to the OnError function and the monitor tries again
+// after the Retry delay.
+type Monitor struct {
+	s       Store
+	c       clock.Clock
+	deliver func(Alert)
+	ceiling time.Duration
+	retry   time.Duration
+	onError func(error)
+
+	ctx     context.Context
+	cancel  context.CancelFunc
+	unwatch func()
+
+	mu      sync.Mutex
+	timer   clock.Timer
+	armed   time.Time // deadline of the pending timer
+	pending bool
+	stopped bool
+
+	sweeping sync.Mutex
+}
+
+// New returns a monitor that sweeps s on c and calls deliver for each
+// alert, and arms its timer. deliver runs inside the clock's timer
+// callback: it may use the store (recording events re-arms the timer) but
+// should not move a manual clock. A nil store, clock or callback is an
+// error.
+func New(s Store, c clock.Clock, deliver func(Alert), opts ...Option) (*Monitor, error) {
+	if s == nil || c == nil || deliver == nil {
+		return nil, errors.New("monitor: a monitor needs a store, a clock and a callback")
+	}
+	m := &Monitor{s: s, c: c, deliver: deliver, retry: time.Second, onError: func(error) {}}
+	for _, o := range opts {
+		if o != nil {
+			o(m)
+		}
+	}
+	m.ctx, m.cancel = context.WithCancel(context.Background())
+	if w, ok := s.(Watcher); ok {
+		m.unwatch = w.Watch(m.Wake)
+	}
+	m.rearm(time.Time{})
+	return m, nil
+}
+
+// Stop stops the monitor's timer, stops watching the store and cancels
+// the context of the store's calls. A sweep already running finishes
+// (its store calls see the cancelled context); none starts afterwards.
+func (m *Monitor) Stop() {
+	m.mu.Lock()
+	if m.stopped {
+		m.mu.Unlock()
+		return
+	}
+	m.stopped = true
+	if m.timer != nil {
+		m.timer.Stop()
+	}
+	m.pending = false
+	unwatch := m.unwatch
+	m.mu.Unlock()
+	if unwatch != nil {
+		unwatch()
+	}
+	m.cancel()
+}
+
+// Armed returns the instant the monitor's timer is set for and true, or the
+// zero time and false if it is not set (nothing is due, or the monitor is
+// stopped).
+func (m *Monitor) Armed() (time.Time, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.armed, m.pending
+}
+
+// Wake tells the monitor that the store changed: something is due at at
+// (the timer is moved earlier if need be), or, if at is zero, that it
+// should ask the store for its earliest instant again. A host whose store
+// is not a Watcher calls it after recording events.
+func (m *Monitor) Wake(at time.Time) {
+	if at.IsZero() {
+		m.rearm(time.Time{})
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stopped || m.pending && !at.Before(m.armed) {
+		return
+	}
+	m.arm(at)
+}
+
+// rearm sets the timer for the store's earliest instant, but not before
+// notBefore (after an error, so that a failing store is not called in a
+// loop).
+func (m *Monitor) rearm(notBefore time.Time) {
+	next, ok, err := m.s.Earliest(m.ctx)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.stopped {
+		return
+	}
+	now := m.c.Now()
+	if err != nil {
+		m.onError(err)
+		next, ok = now.Add(m.retry), true
+	}
+	if ok && next.Before(notBefore) {
+		next = notBefore
+	}
+	if m.ceiling > 0 && (!ok || now.Add(m.ceiling).Before(next)) {
+		next, ok = now.Add(m.ceiling), true
+	}
+	if !ok {
+		if m.timer != nil && m.pending {
+			m.timer.Stop()
+		}
+		m.pending, m.armed = false, time.Time{}
+		return
+	}
+	if m.pending && m.armed.Equal(next) {
+		return
+	}
+	m.arm(next)
+}
+
+// arm sets the timer for at; m.mu must be held.
+func (m *Monitor) arm(at time.Time) {
+	d := at.Sub(m.c.Now())
+	if m.timer == nil {
+		m.timer = m.c.AfterFunc(d, m.fire)
+	} else {
+		m.timer.Reset(d)
+	}
+	m.armed, m.pending = at, true
+}
+
+// fire is the timer's callback: sweep, deliver, re-arm.
+func (m *Monitor) fire() {
+	m.mu.Lock()
+	m.pending = false
+	stopped := m.stopped
+	m.mu.Unlock()
+	if stopped || !m.sweeping.TryLock() {
+		return // a running sweep re-arms when it is done
+	}
+	var retryAt time.Time
+	defer func() { m.rearm(retryAt) }()
+	defer m.sweeping.Unlock()
+	now := m.c.Now()
+	for {
+		alerts, more, err := m.s.Sweep(m.ctx, now)
+		for _, a := range alerts {
+			m.deliver(a)
+			if derr := m.s.Delivered(m.ctx, a); derr != nil && err == nil {
+				err = derr
+			}
+		}
+		if err != nil {
+			m.onError(err)
+			retryAt = now.Add(m.retry)
+			return
+		}
+		if !more || m.ctx.Err() != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,257 @@
+package monitor_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/replyby/replyby/clock"
+	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/monitor"
+)
+
+var t0 = time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+
+// store is a scripted Store: inquiries due at instants, each with the
+// alert it fires, swept in batches of at most batch (0: all).
+type store struct {
+	mu        sync.Mutex
+	due       map[string]time.Time
+	batch     int
+	fail      int // fail this many calls of Sweep
+	sweeps    []time.Time
+	delivered []string
+	ctxErr    error
+	watch     func(time.Time)
+	unwatched bool
+}
+
+func newStore() *store { return &store{due: map[string]time.Time{}} }
+
+func (s *store) add(id string, at time.Time) {
+	s.mu.Lock()
+	s.due[id] = at
+	w := s.watch
+	s.mu.Unlock()
+	if w != nil {
+		w(at)
+	}
+}
+
+func (s *store) Earliest(context.Context) (time.Time, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var first time.Time
+	for _, t := range s.due {
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+	}
+	return first, !first.IsZero(), nil
+}
+
+func (s *store) Sweep(ctx context.Context, now time.Time) ([]monitor.Alert, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sweeps = append(s.sweeps, now)
+	s.ctxErr = ctx.Err()
+	if s.fail > 0 {
+		s.fail--
+		return nil, false, errors.New("database down")
+	}
+	var ids []string
+	for id, t := range s.due {
+		if !t.After(now) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	more := false
+	if s.batch > 0 && len(ids) > s.batch {
+		ids, more = ids[:s.batch], true
+	}
+	var out []monitor.Alert
+	for _, id := range ids {
+		out = append(out, monitor.Alert{InquiryID: id, Escalation: sla.Escalation{Obligation: sla.Key{Metric: sla.FirstReply}, Level: "breach", At: s.due[id]}})
+		delete(s.due, id)
+	}
+	return out, more, nil
+}
+
+func (s *store) Delivered(_ context.Context, a monitor.Alert) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delivered = append(s.delivered, a.InquiryID)
+	return nil
+}
+
+// watchingStore is a store that is a Watcher.
+type watchingStore struct{ *store }
+
+func (w watchingStore) Watch(wake func(time.Time)) func() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.watch = wake
+	return func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.watch, w.unwatched = nil, true
+	}
+}
+
+func TestMonitorDeliversAtEachInstant(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	s.add("a", t0.Add(time.Hour))
+	s.add("b", t0.Add(2*time.Hour))
+	var got []string
+	m, err := monitor.New(s, c, func(a monitor.Alert) { got = append(got, fmt.Sprint(c.Now().Sub(t0), " ", a.InquiryID)) })
+	require.NoError(t, err)
+	defer m.Stop()
+	armed, ok := m.Armed()
+	require.True(t, ok)
+	assert.Equal(t, t0.Add(time.Hour), armed)
+
+	c.Advance(3 * time.Hour)
+	assert.Equal(t, []string{"1h0m0s a", "2h0m0s b"}, got)
+	assert.Equal(t, []string{"a", "b"}, s.delivered, "each alert recorded after its callback")
+	_, ok = m.Armed()
+	assert.False(t, ok, "nothing due, no ceiling: no timer")
+}
+
+func TestMonitorSweepsAgainWhileMoreIsDue(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	s.batch = 2
+	for i := range 5 {
+		s.add(fmt.Sprint("q", i), t0)
+	}
+	var got []string
+	m, err := monitor.New(s, c, func(a monitor.Alert) { got = append(got, a.InquiryID) })
+	require.NoError(t, err)
+	defer m.Stop()
+	c.Advance(0)
+	assert.Equal(t, []string{"q0", "q1", "q2", "q3", "q4"}, got)
+	assert.Equal(t, []time.Time{t0, t0, t0}, s.sweeps, "three batches in one firing")
+}
+
+func TestMonitorRetriesAfterAnError(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	s.add("a", t0)
+	s.fail = 2
+	var errs []error
+	var got []string
+	m, err := monitor.New(s, c, func(a monitor.Alert) { got = append(got, a.InquiryID) },
+		monitor.Retry(time.Minute), monitor.OnError(func(err error) { errs = append(errs, err) }))
+	require.NoError(t, err)
+	defer m.Stop()
+	c.Advance(30 * time.Second)
+	assert.Len(t, s.sweeps, 1, "a failing store is not called in a loop")
+	c.Advance(5 * time.Minute)
+	assert.Equal(t, []time.Time{t0, t0.Add(time.Minute), t0.Add(2 * time.Minute)}, s.sweeps)
+	assert.Len(t, errs, 2)
+	assert.Equal(t, []string{"a"}, got)
+}
+
+func TestMonitorCeiling(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	m, err := monitor.New(s, c, func(monitor.Alert) {}, monitor.Ceiling(time.Minute))
+	require.NoError(t, err)
+	defer m.Stop()
+	armed, ok := m.Armed()
+	require.True(t, ok, "a ceiling arms the timer with nothing due")
+	assert.Equal(t, t0.Add(time.Minute), armed)
+	s.add("later", t0.Add(time.Hour)) // behind the monitor's back
+	c.Advance(10 * time.Minute)
+	assert.Len(t, s.sweeps, 10, "once a minute")
+	armed, _ = m.Armed()
+	assert.Equal(t, t0.Add(11*time.Minute), armed, "the ceiling, not the hour")
+}
+
+func TestMonitorWake(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	s.add("a", t0.Add(time.Hour))
+	var got []string
+	m, err := monitor.New(s, c, func(a monitor.Alert) { got = append(got, a.InquiryID) })
+	require.NoError(t, err)
+	defer m.Stop()
+
+	s.add("b", t0.Add(10*time.Minute)) // not a Watcher: the monitor does not know
+	armed, _ := m.Armed()
+	assert.Equal(t, t0.Add(time.Hour), armed)
+	m.Wake(t0.Add(10 * time.Minute))
+	armed, _ = m.Armed()
+	assert.Equal(t, t0.Add(10*time.Minute), armed)
+	m.Wake(t0.Add(30 * time.Minute))
+	armed, _ = m.Armed()
+	assert.Equal(t, t0.Add(10*time.Minute), armed, "a later wake does not delay the timer")
+
+	s.add("c", t0.Add(5*time.Minute))
+	m.Wake(time.Time{})
+	armed, _ = m.Armed()
+	assert.Equal(t, t0.Add(5*time.Minute), armed, "a zero wake asks the store")
+	c.Advance(2 * time.Hour)
+	assert.Equal(t, []string{"c", "b", "a"}, got)
+}
+
+func TestMonitorWatchesAWatcher(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := watchingStore{newStore()}
+	var got []string
+	m, err := monitor.New(s, c, func(a monitor.Alert) { got = append(got, a.InquiryID) })
+	require.NoError(t, err)
+	s.add("a", t0.Add(time.Minute))
+	armed, ok := m.Armed()
+	require.True(t, ok)
+	assert.Equal(t, t0.Add(time.Minute), armed)
+	c.Advance(time.Hour)
+	assert.Equal(t, []string{"a"}, got)
+
+	m.Stop()
+	assert.True(t, s.unwatched)
+	m.Stop() // twice is fine
+	s.add("b", t0.Add(2*time.Hour))
+	c.Advance(2 * time.Hour)
+	assert.Equal(t, []string{"a"}, got, "a stopped monitor delivers nothing")
+	_, ok = m.Armed()
+	assert.False(t, ok)
+}
+
+// A callback that stops the monitor ends the sweep's loop: the batch
+// still due is not swept.
+func TestMonitorStopFromCallback(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	s.batch = 1
+	s.add("a", t0)
+	s.add("b", t0)
+	var m *monitor.Monitor
+	var got []string
+	m, err := monitor.New(s, c, func(a monitor.Alert) {
+		got = append(got, a.InquiryID)
+		m.Stop()
+	})
+	require.NoError(t, err)
+	c.Advance(time.Minute)
+	assert.Equal(t, []string{"a"}, got)
+	assert.Len(t, s.sweeps, 1)
+}
+
+func TestMonitorNeedsItsParts(t *testing.T) {
+	_, err := monitor.New(nil, clock.NewManual(t0), func(monitor.Alert) {})
+	assert.Error(t, err)
+	_, err = monitor.New(newStore(), nil, func(monitor.Alert) {})
+	assert.Error(t, err)
+	_, err = monitor.New(newStore(), clock.NewManual(t0), nil)
+	assert.Error(t, err)
+}

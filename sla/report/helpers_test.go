@@ -1,0 +1,9 @@
+package report_test
+
+import "github.com/replyby/replyby/sla/internal/fixture"
+
+// nyc, at and policies are the shared fixture's; see package fixture.
+var (
+	at       = fixture.At
+	policies = fixture.Policies
+)
