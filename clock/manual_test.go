@@ -576,3 +576,19 @@ func TestSystem(t *testing.T) {
 	assert.True(t, never.Stop())
 	assert.False(t, never.Stop())
 }
+
+// A move that fires one timer: the timer is re-armed each time, so that
+// the numbers are those of the move alone.
+func BenchmarkManualAdvance(b *testing.B) {
+	m := NewManual(start)
+	fired := 0
+	tm := m.AfterFunc(time.Second, func() { fired++ })
+	b.ReportAllocs()
+	for b.Loop() {
+		tm.Reset(time.Second)
+		m.Advance(time.Second)
+	}
+	if fired != b.N {
+		b.Fatalf("fired %d times in %d moves", fired, b.N)
+	}
+}
