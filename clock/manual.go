@@ -39,9 +39,10 @@ import (
 // running move's target to its own target if that is later, and returns at
 // once, Now still reading the deadline of the callback being run. Its own
 // target is Now()+d for Advance(d) (the running callback's deadline plus
-// d), t for Set(t), and for AdvanceToNext the deadline of the earliest
-// timer pending when it is called, which is never before Now()
-// (AdvanceToNext reports false and joins nothing if no timer is pending).
+// d, so Advance calls made during one callback do not add up), t for
+// Set(t), and for AdvanceToNext the deadline of the earliest timer pending
+// when it is called, which is never before Now() (AdvanceToNext reports
+// false and joins nothing if no timer is pending).
 // The running move fires every timer due by the raised target, as above,
 // before it returns, so the clock ends at the latest of the targets and
 // never goes back. A move that joins thus returns before the timers due by
@@ -50,8 +51,8 @@ import (
 // duration panic, as always, also when they would join.
 //
 // Between its callbacks a move holds the clock: a call by another goroutine
-// waits until the move starts its next callback or returns. So, joins
-// apart, moves by different goroutines are serialized; only the goroutine
+// waits until the move starts its next callback (a move then joins it) or
+// returns. So, joins apart, moves by different goroutines are serialized; only the goroutine
 // that began a move runs callbacks in it, so callbacks never run
 // concurrently with each other; and a callback may wait for another
 // goroutine that moves the clock, whose move joins.
