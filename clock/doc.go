@@ -11,9 +11,14 @@
 // clock freely, and a timer it schedules that falls due before the advance
 // ends fires within the same call, so a ticker built from chained
 // [Clock.AfterFunc] calls fires as often under a manual clock as it would in
-// real time. [Manual.Pending] and [Manual.NextDeadline] let a test assert that
-// nothing is left scheduled, and [Manual.AdvanceToNext] lets a simulation jump
-// from one event to the next.
+// real time. A move made while a callback runs — by the callback itself or by
+// another goroutine — joins the running move: it raises that move's target if
+// its own is later and returns at once, and the running move fires what falls
+// due by the raised target before it returns. So callbacks never overlap, and
+// neither a callback that moves the clock nor one that waits for another
+// goroutine's move deadlocks. [Manual.Pending] and [Manual.NextDeadline] let a
+// test assert that nothing is left scheduled, and [Manual.AdvanceToNext] lets
+// a simulation jump from one event to the next.
 //
 // The package starts no goroutines; hosts that replay history or drive
 // examples use a Manual clock outside tests too.

@@ -84,6 +84,30 @@ func ExampleManual_AdvanceToNext() {
 	// done; pending: 0
 }
 
+// A callback that moves the clock joins the move that runs it: the call
+// returns at once, with Now still at the callback's deadline, and the
+// running move goes on to the later target, firing what falls due on the
+// way.
+func ExampleManual_moveFromCallback() {
+	start := time.Date(2024, time.March, 1, 9, 0, 0, 0, time.UTC)
+	m := clock.NewManual(start)
+
+	m.AfterFunc(30*time.Minute, func() {
+		fmt.Println(m.Now().Format("15:04"), "job starts; it takes 10 minutes")
+		m.Advance(10 * time.Minute)
+		fmt.Println(m.Now().Format("15:04"), "Advance returned")
+	})
+	m.AfterFunc(35*time.Minute, func() { fmt.Println(m.Now().Format("15:04"), "reminder") })
+
+	m.Advance(31 * time.Minute)
+	fmt.Println("now", m.Now().Format("15:04"))
+	// Output:
+	// 09:30 job starts; it takes 10 minutes
+	// 09:30 Advance returned
+	// 09:35 reminder
+	// now 09:40
+}
+
 // Set moves the clock to an instant; the timers due by then fire on the
 // way. A manual clock never goes back: Set to an earlier time panics.
 func ExampleManual_Set() {

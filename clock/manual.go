@@ -3,9 +3,6 @@ package clock
 import (
 	"container/heap"
 	"fmt"
-	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 )
@@ -17,48 +14,68 @@ import (
 // Timers. AfterFunc(d, f) schedules f at Now()+d. A timer with d <= 0 is due
 // at once but, like every timer, fires only when the clock is next moved; a
 // move by zero (Advance(0), or Set(Now())) fires the timers that are already
-// due. Moving the clock fires every timer whose deadline is at or before the
-// new time, synchronously on the calling goroutine and one at a time: in
-// deadline order, timers with equal deadlines in the order they were
-// scheduled (by AfterFunc or Reset). While a callback runs, Now reads its
-// timer's deadline, and a timer the callback schedules that falls due by the
-// end of the move fires within the same call. A stopped timer never fires.
+// due. A move (unless it joins a running one; see below) fires every timer
+// whose deadline is at or before its target, synchronously on the calling
+// goroutine and one at a time: in deadline
+// order, timers with equal deadlines in the order they were scheduled (by
+// AfterFunc or Reset); then it sets the clock to its target. While a
+// callback runs, Now reads its timer's deadline, and a timer scheduled
+// meanwhile that falls due by the target fires within the same move. A
+// stopped timer never fires.
 //
 // So a callback that re-arms a timer with a delay <= 0 — its own, by
 // Reset(0) or AfterFunc(0, …) — makes it fire again at the same instant,
 // within the same move, as a zero-delay timer of package time fires again
 // at once. The clock cannot pass an instant while timers keep falling due
 // at it: a callback that always re-arms with a delay <= 0 makes the move
-// that runs it, and every move waiting for it, never return. A callback
-// that polls should re-arm with a positive delay.
+// that runs it never return (moves that join it return, but the clock does
+// not pass that instant). A callback that polls should re-arm with a
+// positive delay.
 //
-// Callbacks run with no lock held and may call any method of the clock or
-// its timers. A callback that moves the clock itself makes a nested move:
-// it fires the timers due by its own target before returning, and the outer
-// move then goes on from there, so the clock ends at the later of the two
-// targets. If a callback panics, the panic propagates out of the move that
-// ran it; the clock stays at that timer's deadline and later timers stay
-// scheduled.
+// Moves made during a move. Callbacks run with no lock held and may call
+// any method of the clock or its timers. A move begun while another move
+// is running a callback — by that callback or by any other goroutine —
+// joins the running move instead of firing timers or waiting: it raises the
+// running move's target to its own target if that is later, and returns at
+// once, Now still reading the deadline of the callback being run. Its own
+// target is Now()+d for Advance(d) (the running callback's deadline plus
+// d, so Advance calls made during one callback do not add up), t for
+// Set(t), and for AdvanceToNext the deadline of the earliest timer pending
+// when it is called, which is never before Now() (AdvanceToNext reports
+// false and joins nothing if no timer is pending).
+// The running move fires every timer due by the raised target, as above,
+// before it returns, so the clock ends at the latest of the targets and
+// never goes back. A move that joins thus returns before the timers due by
+// its target have fired; only a move begun while no callback runs returns
+// after them. Set(t) with t before Now() and Advance with a negative
+// duration panic, as always, also when they would join.
 //
-// A Manual is safe for concurrent use. Moves by different goroutines are
-// serialized: a move waits until any other goroutine's move, callbacks
-// included, has returned, so callbacks never run concurrently with each
-// other (and a callback must not wait for another goroutine that moves the
-// clock).
+// Between its callbacks a move holds the clock: a call by another goroutine
+// waits until the move starts its next callback (a move then joins it) or
+// returns. So, joins apart, moves by different goroutines are serialized; only the goroutine
+// that began a move runs callbacks in it, so callbacks never run
+// concurrently with each other; and a callback may wait for another
+// goroutine that moves the clock, whose move joins.
 //
-// Create a Manual with [NewManual]; the zero value is a ready clock that
-// reads the zero time. A Manual must not be copied after first use.
+// If a callback panics, the panic propagates out of the move that ran it;
+// the clock stays at that timer's deadline, later timers stay scheduled,
+// and the targets of the moves that joined it are dropped. The clock stays
+// usable.
+//
+// A Manual is safe for concurrent use. Create one with [NewManual]; the
+// zero value is a ready clock that reads the zero time. A Manual must not
+// be copied after first use.
 type Manual struct {
 	mu     sync.Mutex
 	now    time.Time
 	timers timerHeap // pending timers; every deadline is at or after now
 	seq    uint64    // timers scheduled so far; breaks ties between deadlines
 
-	// The goroutine that is moving the clock (0 if none), how deeply its
-	// moves are nested, and a channel closed when it is done.
-	mover    int64
-	depth    int
-	released chan struct{}
+	// Whether a move is running, and its target, which moves that join it
+	// raise. The running move holds mu except while it runs a callback,
+	// so any other holder of mu that sees moving set is inside one.
+	moving bool
+	target time.Time
 }
 
 var _ Clock = (*Manual)(nil)
@@ -81,9 +98,9 @@ func (m *Manual) Now() time.Time {
 // AfterFunc schedules f to be called when the clock reaches Now()+d and
 // returns a [Timer] that can stop or reschedule the call. A d <= 0 makes the
 // timer due at Now(); it fires on the next move of the clock (or within the
-// current one, if called from a callback: a callback that always schedules
-// its next call with d <= 0 keeps the clock from ever passing that instant;
-// see [Manual]). AfterFunc panics if f is nil. The Timer's Reset(d) likewise
+// running one, if called while a callback runs: a callback that always
+// schedules its next call with d <= 0 keeps the clock from ever passing that
+// instant; see [Manual]). AfterFunc panics if f is nil. The Timer's Reset(d) likewise
 // schedules the call for Now()+d.
 func (m *Manual) AfterFunc(d time.Duration, f func()) Timer {
 	if f == nil {
@@ -100,31 +117,33 @@ func (m *Manual) AfterFunc(d time.Duration, f func()) Timer {
 // on the way. Advance(0) fires the timers that are already due. Advance
 // panics if d is negative: a manual clock never goes back. It returns once
 // no timer is due by its target, so never if callbacks keep re-arming
-// timers with a delay <= 0 (see [Manual]).
+// timers with a delay <= 0 (see [Manual]). Called while a move runs a
+// callback, it joins that move instead, raising its target to Now()+d, and
+// returns at once (see [Manual]).
 func (m *Manual) Advance(d time.Duration) {
 	if d < 0 {
 		panic(fmt.Sprintf("clock: Manual.Advance(%v): negative duration; a manual clock never goes back", d))
 	}
-	m.beginMove()
-	defer m.endMove()
-	m.fireUntil(m.now.Add(d))
+	m.mu.Lock()
+	m.moveTo(m.now.Add(d))
 }
 
 // Set moves the clock forward to t, firing every timer that falls due on
-// the way; afterwards Now returns t. Set to the current time fires the
+// the way; when it returns, Now reads t. Set to the current time fires the
 // timers that are already due. Set panics if t is before Now(): a manual
 // clock never goes back. Like Advance, it never returns if callbacks keep
-// re-arming timers with a delay <= 0 (see [Manual]).
+// re-arming timers with a delay <= 0, and called while a move runs a
+// callback it joins that move instead, raising its target to t, and returns
+// at once with Now unchanged (see [Manual]).
 func (m *Manual) Set(t time.Time) {
 	t = t.Round(0)
-	m.beginMove()
-	defer m.endMove()
+	m.mu.Lock()
 	if t.Before(m.now) {
 		now := m.now
 		m.mu.Unlock()
 		panic(fmt.Sprintf("clock: Manual.Set(%v): before Now() %v; a manual clock never goes back", t, now))
 	}
-	m.fireUntil(t)
+	m.moveTo(t)
 }
 
 // AdvanceToNext moves the clock to the deadline of the earliest pending
@@ -139,15 +158,19 @@ func (m *Manual) Set(t time.Time) {
 //
 // which ends only if the callbacks stop scheduling new timers. Like
 // Advance, a single call never returns if callbacks keep re-arming timers
-// with a delay <= 0 (see [Manual]).
+// with a delay <= 0 (see [Manual]). Called while a move runs a callback, it
+// joins that move instead: it raises the move's target to the deadline of
+// the earliest pending timer (at or after Now, possibly a timer scheduled
+// by the callback), returns true at once and leaves the firing to the
+// running move; with no timer pending it reports false and changes
+// nothing.
 func (m *Manual) AdvanceToNext() bool {
-	m.beginMove()
-	defer m.endMove()
+	m.mu.Lock()
 	if len(m.timers) == 0 {
 		m.mu.Unlock()
 		return false
 	}
-	m.fireUntil(m.timers[0].when)
+	m.moveTo(m.timers[0].when)
 	return true
 }
 
@@ -184,70 +207,43 @@ func (m *Manual) schedule(t *manualTimer, d time.Duration) {
 	}
 }
 
-// fireUntil fires, earliest first, each timer due at or before until, then
-// moves the clock to until unless a nested move has gone past it. It is
-// called with m.mu held and returns with m.mu released; callbacks run
-// without it.
-func (m *Manual) fireUntil(until time.Time) {
-	for len(m.timers) > 0 && !m.timers[0].when.After(until) {
+// moveTo moves the clock to target or, if a move is running (and so inside
+// one of its callbacks), joins it by raising its target. A move fires,
+// earliest first, each timer due at or before its target, which moves that
+// join it may raise meanwhile, then sets the clock to the target. It is called with
+// m.mu held and returns with m.mu released, also when a callback panics;
+// callbacks run without it.
+func (m *Manual) moveTo(target time.Time) {
+	if m.moving {
+		if target.After(m.target) {
+			m.target = target
+		}
+		m.mu.Unlock()
+		return
+	}
+	m.moving, m.target = true, target
+	defer m.endMove()
+	for len(m.timers) > 0 && !m.timers[0].when.After(m.target) {
 		t := heap.Pop(&m.timers).(*manualTimer)
 		m.now = t.when // not before now: every pending deadline is at or after it
-		f := t.f
-		m.mu.Unlock()
-		f()
-		m.mu.Lock()
+		m.run(t.f)
 	}
-	if !until.Before(m.now) {
-		m.now = until
-	}
+	m.now = m.target // not before now: no deadline fired is after the target
+}
+
+// run calls f with m.mu released and holds it again when f returns or
+// panics.
+func (m *Manual) run(f func()) {
 	m.mu.Unlock()
+	defer m.mu.Lock()
+	f()
 }
 
-// beginMove waits until no other goroutine is moving the clock and makes
-// the caller the mover; a mover may begin again from a callback. It returns
-// with m.mu held.
-func (m *Manual) beginMove() {
-	g := goroutineID()
-	m.mu.Lock()
-	for m.mover != 0 && m.mover != g {
-		done := m.released
-		m.mu.Unlock()
-		<-done
-		m.mu.Lock()
-	}
-	if m.mover == 0 {
-		m.mover = g
-		m.released = make(chan struct{})
-	}
-	m.depth++
-}
-
-// endMove undoes one beginMove; it is called without m.mu held, also when a
-// callback has panicked.
+// endMove ends the running move and releases m.mu, which it is called
+// with.
 func (m *Manual) endMove() {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.depth--
-	if m.depth == 0 {
-		m.mover = 0
-		close(m.released)
-		m.released = nil
-	}
-}
-
-// goroutineID returns the id of the calling goroutine, read from the first
-// line of its stack trace ("goroutine 7 [running]:"). Only moves of a Manual
-// call it: it is what tells a nested move from a callback apart from a move
-// by another goroutine, which must wait.
-func goroutineID() int64 {
-	var buf [64]byte
-	trace := string(buf[:runtime.Stack(buf[:], false)])
-	field, _, _ := strings.Cut(strings.TrimPrefix(trace, "goroutine "), " ")
-	id, err := strconv.ParseInt(field, 10, 64)
-	if err != nil {
-		panic(fmt.Sprintf("clock: cannot read goroutine id from stack trace %q", trace))
-	}
-	return id
+	m.moving = false
+	m.mu.Unlock()
 }
 
 // manualTimer is the Timer of a Manual clock.

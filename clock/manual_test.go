@@ -392,49 +392,25 @@ func TestCallbackMayUseTheClock(t *testing.T) {
 	assert.Equal(t, 0, m.Pending())
 }
 
-func TestNestedAdvanceFromCallback(t *testing.T) {
-	m := NewManual(start)
-	r := newRecorder(m)
-	m.AfterFunc(10*time.Second, func() {
-		r.add("a")
-		m.Advance(30 * time.Second)
-		r.add("a-returned")
-	})
-	m.AfterFunc(20*time.Second, r.fn("b"))
-	m.AfterFunc(50*time.Second, r.fn("c"))
-	m.AfterFunc(70*time.Second, r.fn("d"))
-
-	within(t, func() { m.Advance(time.Minute) })
-
-	assert.Equal(t, []string{"a@10s", "b@20s", "a-returned@40s", "c@50s"}, r.take())
-	assert.Equal(t, start.Add(time.Minute), m.Now())
-}
-
-func TestNestedMovePastTheOuterTarget(t *testing.T) {
-	m := NewManual(start)
-	r := newRecorder(m)
-	m.AfterFunc(10*time.Second, func() { m.Set(start.Add(time.Hour)) })
-	m.AfterFunc(30*time.Minute, r.fn("inside"))
-
-	within(t, func() { m.Advance(time.Minute) })
-
-	assert.Equal(t, []string{"inside@30m0s"}, r.take())
-	assert.Equal(t, start.Add(time.Hour), m.Now(), "the clock never goes back to the outer target")
-}
-
 func TestCallbackPanicPropagatesAndLeavesClockUsable(t *testing.T) {
 	m := NewManual(start)
 	r := newRecorder(m)
-	m.AfterFunc(time.Second, func() { panic("boom") })
+	m.AfterFunc(time.Second, func() {
+		m.Advance(time.Hour) // joins; the panic drops the raised target
+		panic("boom")
+	})
 	m.AfterFunc(2*time.Second, r.fn("after"))
+	m.AfterFunc(30*time.Minute, r.fn("joined"))
 
 	assert.PanicsWithValue(t, "boom", func() { m.Advance(time.Minute) })
 	assert.Equal(t, start.Add(time.Second), m.Now())
-	assert.Equal(t, 1, m.Pending())
+	assert.Equal(t, 2, m.Pending())
+	assert.Empty(t, r.take())
 
 	within(t, func() { m.Advance(time.Minute) }) // from another goroutine
-	assert.Equal(t, []string{"after@2s"}, r.take())
+	assert.Equal(t, []string{"after@2s"}, r.take(), "the next move runs by itself, to its own target")
 	assert.Equal(t, start.Add(61*time.Second), m.Now())
+	assert.Equal(t, 1, m.Pending())
 }
 
 func TestConcurrentScheduling(t *testing.T) {
@@ -481,98 +457,18 @@ func TestConcurrentScheduling(t *testing.T) {
 	}
 }
 
-func TestConcurrentMovesAreSerialized(t *testing.T) {
-	const goroutines, moves = 4, 25
+// A move that fires one timer: the timer is re-armed each time, so that
+// the numbers are those of the move alone.
+func BenchmarkManualAdvance(b *testing.B) {
 	m := NewManual(start)
-	var running atomic.Int32
-	var ticks []time.Duration // appended only by callbacks, which never overlap
-	var tick func()
-	tick = func() {
-		if running.Add(1) != 1 {
-			t.Error("callbacks overlap")
-		}
-		ticks = append(ticks, m.Now().Sub(start))
-		runtime.Gosched()
-		if len(ticks) < 1000 { // a broken clock must fail, not hang
-			m.AfterFunc(time.Second, tick)
-		}
-		running.Add(-1)
-	}
-	m.AfterFunc(time.Second, tick)
-
-	// With a tick always due one second ahead, each move, whichever
-	// goroutine makes it, moves the clock by a second and fires one tick.
-	var wg sync.WaitGroup
-	for g := range goroutines {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range moves {
-				if (g+i)%2 == 0 {
-					m.Advance(time.Second)
-				} else {
-					m.AdvanceToNext()
-				}
-			}
-		}()
-	}
-	wg.Wait()
-
-	want := make([]time.Duration, goroutines*moves)
-	for i := range want {
-		want[i] = time.Duration(i+1) * time.Second
-	}
-	assert.Equal(t, want, ticks)
-	assert.Equal(t, start.Add(goroutines*moves*time.Second), m.Now())
-}
-
-func TestMoveWaitsForAnotherGoroutinesMove(t *testing.T) {
-	m := NewManual(start)
-	release := make(chan struct{})
-	m.AfterFunc(time.Second, func() { <-release })
-	firstDone := make(chan struct{})
-	go func() {
-		defer close(firstDone)
+	fired := 0
+	tm := m.AfterFunc(time.Second, func() { fired++ })
+	b.ReportAllocs()
+	for b.Loop() {
+		tm.Reset(time.Second)
 		m.Advance(time.Second)
-	}()
-	require.Eventually(t, func() bool { return m.Pending() == 0 }, time.Second, time.Millisecond,
-		"first move did not start its callback")
-
-	secondDone := make(chan struct{})
-	go func() {
-		defer close(secondDone)
-		m.Advance(time.Minute)
-	}()
-	select {
-	case <-secondDone:
-		t.Fatal("second move returned while the first was still running a callback")
-	case <-time.After(20 * time.Millisecond):
 	}
-	assert.Equal(t, start.Add(time.Second), m.Now(), "Now inside the running callback")
-
-	close(release)
-	<-firstDone
-	<-secondDone
-	assert.Equal(t, start.Add(61*time.Second), m.Now())
-}
-
-func TestSystem(t *testing.T) {
-	c := System()
-	before := time.Now()
-	now := c.Now()
-	assert.False(t, now.Before(before))
-	assert.False(t, now.After(time.Now()))
-
-	fired := make(chan struct{})
-	c.AfterFunc(time.Millisecond, func() { close(fired) })
-	select {
-	case <-fired:
-	case <-time.After(5 * time.Second):
-		t.Fatal("system timer did not fire")
+	if fired != b.N {
+		b.Fatalf("fired %d times in %d moves", fired, b.N)
 	}
-
-	never := c.AfterFunc(time.Hour, func() { t.Error("stopped system timer fired") })
-	assert.True(t, never.Reset(2*time.Hour))
-	assert.True(t, never.Stop())
-	assert.False(t, never.Stop())
 }
