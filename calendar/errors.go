@@ -2,7 +2,8 @@ package calendar
 
 import (
 	"errors"
-	"strconv"
+
+	"github.com/replyby/replyby/internal/strictjson"
 )
 
 // Sentinel errors. Every error returned by New, Parse, Union and Intersect
@@ -44,19 +45,10 @@ type Error struct {
 	Err error
 }
 
-// Error formats the problem as `calendar: path: "input": reason`.
+// Error formats the problem as `calendar: path: "input": reason`, leaving
+// out what is empty; without a reason it gives the sentinel's text.
 func (e *Error) Error() string {
-	s := "calendar: "
-	if e.Path != "" {
-		s += e.Path + ": "
-	}
-	if e.Input != "" {
-		s += strconv.Quote(e.Input) + ": "
-	}
-	if e.Reason != "" {
-		return s + e.Reason
-	}
-	return s + e.Err.Error()
+	return strictjson.Format("calendar: ", e.Path, e.Input, e.Reason, e.Err)
 }
 
 // Unwrap returns the sentinel error.

@@ -1,27 +1,23 @@
 // Package sla says who is owed what, by when, and whether we kept our
-// word.
+// word. It holds the model and its evaluation, and nothing else.
 //
 // An [Inquiry] is the facts known when someone reached out: the channel it
 // came on, the channels offered for an answer, who is asking (a prospect or
 // a customer), about what, how urgently, and when. What happens next is its
-// event log, an append-only []Event: customer messages, replies, automatic
-// acknowledgements, promises, appointments, waiting on the customer,
-// resolution, reopening, reclassification, assignment.
+// event log, an append-only []Event in the words of a conversation (see
+// [EventType]): customer messages, replies, automatic acknowledgements,
+// promises, appointments, waiting on the customer, resolution, reopening,
+// reclassification, assignment.
 //
-// A [PolicySet] is an ordered list of policies; the first whose Match fits
-// an inquiry applies, and the last, the fallback, fits every inquiry. A
-// policy sets a [Target] for each [Metric] it cares about: first reply,
+// A [PolicySet] is an ordered list of policies; the first whose [Match]
+// fits an inquiry applies, and the last, the fallback, fits every inquiry.
+// A policy sets a [Target] for each [Metric] it cares about: first reply,
 // next reply, periodic update, resolution, promise kept, appointment kept.
 // A target allows a [Duration], counted in the business time of a named
 // calendar (package calendar) or in plain time, and may carry an
-// escalation ladder of [Level]s that fire before, at or after the due time,
-// or at a share of the target. A policy's [ReplyRule] says which replies
-// count: those on the channel of the customer's latest message if the
-// customer offered it (and otherwise, as for a web form that left an
-// e-mail address, those on any offered channel), on any channel the
-// customer offered (the default), or on any channel. A reply on a channel
-// the customer never offered meets nothing and is reported as a
-// [Violation]; an automatic reply never meets anything.
+// escalation ladder of [Level]s that fire before, at or after the due
+// time, or at a share of the target ([Trigger]). A policy's [ReplyRule]
+// says which replies count.
 //
 // Each occasion of a metric is an [Obligation]: the inquiry's first reply,
 // the reply to each customer message that arrives when none is owed
@@ -31,11 +27,7 @@
 // stands still while we wait on the customer (resolution and updates) or
 // while the inquiry is resolved (resolution), and a budget. It is due when
 // the clock reaches the budget, and it is met, met late, breached or
-// cancelled according to what the log says and when: met or cancelled at
-// or before the due instant (events at an instant come first), met late
-// or breached after it. A Reclassify that takes an obligation's target
-// away cancels it, but it is tracked again, from its own start, if a
-// later one brings a target back before it is met or ended.
+// cancelled ([State]) according to what the log says and when.
 //
 // [PolicySet.Evaluate] replays a log up to an instant and returns a
 // [Status]: every obligation with its state, due time, business time used
@@ -49,16 +41,14 @@
 // (obligation key, level name), however often the host evaluates.
 //
 // A policy set loads from one JSON document holding the calendars and the
-// policies ([ParsePolicies]), or is built in Go ([NewPolicySet]).
+// policies ([ParsePolicies]; [Policy], [Target] and [Level] are its JSON
+// form), or is built in Go ([NewPolicySet]). Every error is an [*Error]
+// that names the place at fault by its path in the JSON form.
 //
-// Around Evaluate, for hosts that track many inquiries in memory: a [Ledger]
-// keeps inquiries and their logs, validates appended events, finds what is
-// due from a heap on Next, lists what is breached or at risk, and snapshots
-// to JSON; a [Monitor] drives a ledger from a clock (package clock) and calls
-// the host back once per fired escalation level; [NewReport] summarises
-// statuses in a window (on-time rates, business-time percentiles, touches,
-// nudges, violations and the cracks: open inquiries with no owner, never
-// answered, or with a promise overdue); [AuditSample] draws a reproducible
-// sample of resolved prospects and customers to call. Package sla/slatest
-// helps hosts unit-test their policies.
+// Around this package, each in its own: sla/monitor, the one sweeper loop
+// that wakes when inquiries fall due and delivers each escalation once,
+// over a small store interface; sla/ledger, an in-memory store with
+// snapshots; sla/report, on-time rates, percentiles, the cracks and the
+// audit sample, read from statuses; sla/slatest, for unit-testing a
+// host's policies. Nothing here imports them.
 package sla

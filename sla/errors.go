@@ -2,7 +2,6 @@ package sla
 
 import (
 	"errors"
-	"strconv"
 
 	"github.com/replyby/replyby/internal/strictjson"
 )
@@ -66,17 +65,7 @@ type Error struct {
 // Error formats the problem as `sla: path: "input": reason`, leaving out
 // what is empty; without a reason it gives the sentinel's text.
 func (e *Error) Error() string {
-	s := "sla: "
-	if e.Path != "" {
-		s += e.Path + ": "
-	}
-	if e.Input != "" {
-		s += strconv.Quote(e.Input) + ": "
-	}
-	if e.Reason != "" {
-		return s + e.Reason
-	}
-	return s + e.Err.Error()
+	return strictjson.Format("sla: ", e.Path, e.Input, e.Reason, e.Err)
 }
 
 // Unwrap returns the sentinel error.

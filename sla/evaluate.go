@@ -17,10 +17,9 @@ import (
 // Evaluate is a pure function of its arguments. Events may come in any
 // order: they are stably sorted by time, and those after now are ignored
 // (but are checked for being well-formed, and the first of them bounds
-// Next). Errors name the offending event by its index in events and wrap
-// ErrBadEvent, ErrEventBeforeInquiry or ErrEventOutOfSequence; an inquiry
-// without arrival time or channel, or naming an unknown calendar, gives an
-// error wrapping ErrBadInquiry or ErrUnknownCalendar.
+// Next). What each event does is documented at its [EventType]; which
+// replies count, at [ReplyRule]; how a level's instant is found, at
+// [Trigger]; how a day-based target counts, at [Duration].
 //
 // At any instant the events come first, then the thresholds the clocks
 // reach at that instant: an obligation met at its due instant is Met, and
@@ -28,50 +27,11 @@ import (
 // drops its target) is Cancelled, not Breached; a level that would fire at
 // that instant does not.
 //
-// Which replies count (the policy's ReplyRule): a Reply on a channel the
-// customer never offered (the inquiry's ReplyTo, or its Channel if ReplyTo
-// is empty, and every channel a CustomerMessage named) meets nothing and
-// is a Violation, unless the rule is AnyChannel. Under SameChannel a reply
-// counts if it is on the channel of the customer's latest message (the
-// inquiry itself at first; a message without a Channel is on the
-// inquiry's) when the customer offered that channel, and on any offered
-// channel when they did not: a web form that left an e-mail address is
-// answered by e-mail. A CustomerMessage without a Channel offers no
-// channel.
-//
-// Which appointment a Held keeps: the one scheduled at the Held's Due if it
-// has one (the first logged of appointments scheduled at the same time; an
-// error wrapping ErrEventOutOfSequence if none scheduled then waits to be
-// held); otherwise, of the appointments not yet held, the earliest
-// scheduled whose deadline (its time plus the grace of the appointment
-// target in force, none without one) is not before the Held, and if every
-// one is past its deadline, the latest scheduled, held late.
-//
-// How a Reclassify works: the policy is selected again for the new class,
-// and every open obligation takes the new policy's target for its metric,
-// keeping its start and the business time it has used so far (counted in
-// the old target's calendar up to the Reclassify, in the new one's after).
-// A day-based target is converted to business time from the obligation's
-// start. So a raise to a tighter target can breach at once, at the
-// Reclassify; a looser one cannot undo a breach. An obligation whose metric
-// loses its target is cancelled (or, if already breached, stays breached
-// and stops escalating); one whose metric gains a target is tracked from
-// its own start, its business time counted in the new calendar. Levels
-// that fired stay fired (by name).
-//
-// What the customer needs does not go away with a target: an obligation
-// cancelled (or, if breached, no longer escalating) because its target was
-// lost lapses, and a later Reclassify that gives its metric a target again
-// tracks it again, with its start and the business time it used, plus the
-// time since it lapsed counted in the new calendar as if it had been
-// tracked all along (its clock standing still while we waited on the
-// customer, or, for the resolution, while the inquiry was resolved). It is
-// then open (or breached) again, with no DoneAt, and may breach at once.
-// What would have met or ended it ends the lapse for good: a counting
-// reply (reply obligations, updates, promises), a Held (appointments), a
-// Resolve. A resolution that lapsed and was then resolved lapses again at
-// a Reopen, and is tracked again then if the policy in force has a
-// resolution target.
+// Errors are *Error. One about an event names it by its index in events
+// ("events[3].due") and wraps ErrBadEvent, ErrEventBeforeInquiry or
+// ErrEventOutOfSequence; an inquiry without arrival time or channel, or
+// naming an unknown calendar, gives one at "inquiry..." wrapping
+// ErrBadInquiry or ErrUnknownCalendar; an empty policy set, ErrNoFallback.
 func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Status, error) {
 	if ps == nil || len(ps.policies) == 0 {
 		return Status{}, errAt("", "", "the policy set has no policy", ErrNoFallback)

@@ -32,10 +32,12 @@ const (
 	// by Due plus the target's grace keeps it.
 	Appointment EventType = "appointment"
 	// Held: an appointment took place. It keeps the one scheduled at Due
-	// if Due is set (an error if none scheduled then waits to be held);
+	// if Due is set (the first logged of appointments scheduled at the
+	// same time; an error if none scheduled then waits to be held);
 	// otherwise, of the appointments not yet held, the earliest scheduled
-	// whose time plus the target's grace is not before the Held, or if
-	// every one is past that, the latest scheduled (held late).
+	// whose deadline (its time plus the grace of the appointment target
+	// in force, none without one) is not before the Held, or if every one
+	// is past its deadline, the latest scheduled (held late).
 	Held EventType = "held"
 	// Wait: we wait on the customer; the resolution and periodic update
 	// clocks stop until a Resume or a customer message.
@@ -50,6 +52,33 @@ const (
 	Reopen EventType = "reopen"
 	// Reclassify: the inquiry's party, kind or priority changes (the
 	// non-empty fields of Class), and with it possibly the policy.
+	//
+	// The policy is selected again for the new class, and every open
+	// obligation takes the new policy's target for its metric, keeping
+	// its start and the business time it has used so far (counted in the
+	// old target's calendar up to the Reclassify, in the new one's
+	// after). A day-based target is converted to business time from the
+	// obligation's start. So a raise to a tighter target can breach at
+	// once, at the Reclassify; a looser one cannot undo a breach. An
+	// obligation whose metric loses its target is cancelled (or, if
+	// already breached, stays breached and stops escalating); one whose
+	// metric gains a target is tracked from its own start, its business
+	// time counted in the new calendar. Levels that fired stay fired (by
+	// name).
+	//
+	// What the customer needs does not go away with a target: an
+	// obligation cancelled (or, if breached, no longer escalating) because
+	// its target was lost lapses, and a later Reclassify that gives its
+	// metric a target again tracks it again, with its start and the
+	// business time it used, plus the time since it lapsed counted in the
+	// new calendar as if it had been tracked all along (its clock standing
+	// still while we waited on the customer, or, for the resolution, while
+	// the inquiry was resolved). It is then open (or breached) again, with
+	// no DoneAt, and may breach at once. What would have met or ended it
+	// ends the lapse for good: a counting reply (reply obligations,
+	// updates, promises), a Held (appointments), a Resolve. A resolution
+	// that lapsed and was then resolved lapses again at a Reopen, and is
+	// tracked again then if the policy in force has a resolution target.
 	Reclassify EventType = "reclassify"
 	// Assign: the inquiry's owner becomes Owner ("" for nobody).
 	Assign EventType = "assign"

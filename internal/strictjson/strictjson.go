@@ -100,6 +100,26 @@ func Decode(data []byte, v any) error {
 	return nil
 }
 
+// Format writes the message of a package's error about an input: prefix,
+// then what is not empty of the path, the quoted input and the reason
+// (the sentinel's text if there is no reason), separated by ": ". It is
+// the one message form of the errors of calendar and sla:
+//
+//	sla: policies[1].targets.first_reply.within: "4x": want a Go duration …
+func Format(prefix, path, input, reason string, sentinel error) string {
+	s := prefix
+	if path != "" {
+		s += path + ": "
+	}
+	if input != "" {
+		s += strconv.Quote(input) + ": "
+	}
+	if reason == "" && sentinel != nil {
+		reason = sentinel.Error()
+	}
+	return s + reason
+}
+
 // Join appends a member name or map key to path: ".name" for a plain
 // name (ASCII letters, digits and '_'), `["name"]` for any other.
 func Join(path, name string) string {

@@ -9,26 +9,17 @@ import (
 	"github.com/replyby/replyby/sla/ledger"
 )
 
-// exampleSet answers chats within 30 minutes, warning at 20, and resolves
-// within 4 hours, in plain time.
-var exampleSet = sla.MustParsePolicies([]byte(`{
-  "policies": [{
-    "name": "chat",
-    "targets": {
-      "first_reply": {"within": "30m", "escalation": [
-        {"name": "warn", "at": "-10m", "notify": ["lead"]},
-        {"name": "breach", "at": "0", "notify": ["lead", "manager"]}
-      ]},
-      "resolution": {"within": "4h"}
-    }
-  }]
-}`))
+// chats answers chats within 30 minutes, with a warning 10 minutes
+// before, and resolves them within 4 hours, in plain time.
+var chats = sla.MustParsePolicies([]byte(`{"policies": [{"name": "chat", "targets": {
+	"first_reply": {"within": "30m", "escalation": [{"name": "warn", "at": "-10m"}, {"name": "breach", "at": "0"}]},
+	"resolution": {"within": "4h"}}}]}`))
 
 // A ledger refuses an event that makes no sense, lists what is due, and
 // round-trips through a snapshot.
 func Example() {
 	start := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
-	l := ledger.New(exampleSet)
+	l := ledger.New(chats)
 	_ = l.Add(sla.Inquiry{ID: "chat-1", Channel: sla.Chat, Received: start})
 	err := l.Append("chat-1", sla.Event{Time: start.Add(time.Minute), Type: sla.Reopen})
 	fmt.Println(err)
