@@ -27,8 +27,9 @@ package sla_test
 // and share triggers; the three reply rules and violations; counts.
 // Not covered: events sharing
 // an instant, Status.Next, per-obligation violation lists, Owner and the
-// notify lists. Day-based durations use calendar.AddDays through
-// Duration.AddTo (the calendar package has its own reference for it).
+// notify lists. Day-based durations are counted from their definition
+// by walking dates and minutes with IsOpen (refAdd), not with the
+// calendar's AddDays or Duration.AddTo.
 //
 // Semantics, as the documentation states them:
 //
@@ -60,8 +61,8 @@ package sla_test
 //     latest message (the inquiry's channel if the message named none) if
 //     that channel is offered, and on any offered channel if it is not.
 //   - A day-based target's budget is the business time from the start to
-//     Duration.AddTo of the start, and it is due no earlier than that
-//     instant ("due at AddTo of its start"); the same "no earlier" holds for
+//     the Duration's end counted from the start (refAdd), and it is due no
+//     earlier than that instant; the same "no earlier" holds for
 //     every threshold at or past the budget ("at the due time itself for
 //     thresholds at or past the target").
 //   - Reclassify: each open obligation takes the new policy's target,
@@ -162,6 +163,74 @@ func refCount(cal *calendar.Calendar, a, b time.Time) time.Duration {
 		}
 	}
 	return n
+}
+
+// refAdd returns when a target of d that starts at t runs out in cal (or
+// plain time if cal is nil), from the definition of a Duration and
+// walking minutes with IsOpen, not with the calendar's arithmetic: the
+// days first (each to the same wall-clock time on the next date that is
+// open at all, counted from the first open minute, then on to the first
+// open minute), then the time part as open minutes.
+func refAdd(cal *calendar.Calendar, t time.Time, d sla.Duration) time.Time {
+	if cal == nil {
+		return t.Add(time.Duration(d.Days)*24*time.Hour + d.Time)
+	}
+	if d.Days > 0 {
+		t = refNextOpen(cal, t)
+		loc := cal.Location()
+		lt := t.In(loc)
+		day := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, time.UTC)
+		for n := d.Days; n > 0; {
+			day = day.AddDate(0, 0, 1)
+			if refOpenDay(cal, day) {
+				n--
+			}
+		}
+		t = refNextOpen(cal, refWallTime(loc, day, lt.Hour(), lt.Minute()))
+	}
+	for left := d.Time; left > 0; t = t.Add(time.Minute) {
+		if refOpen(cal, t) {
+			left -= time.Minute
+		}
+	}
+	return t
+}
+
+// refNextOpen returns the first whole minute at or after t at which cal
+// is open.
+func refNextOpen(cal *calendar.Calendar, t time.Time) time.Time {
+	for !refOpen(cal, t) {
+		t = t.Add(time.Minute)
+	}
+	return t
+}
+
+// refOpenDay reports whether cal is open at some minute whose wall clock
+// in cal's zone shows the date of day (a UTC midnight).
+func refOpenDay(cal *calendar.Calendar, day time.Time) bool {
+	loc := cal.Location()
+	// The instants whose local date is day lie within a day and a half
+	// of its UTC midnight, whatever the zone.
+	for u := day.Add(-36 * time.Hour); u.Before(day.Add(36 * time.Hour)); u = u.Add(time.Minute) {
+		lu := u.In(loc)
+		if lu.Year() == day.Year() && lu.YearDay() == day.YearDay() && cal.IsOpen(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// refWallTime returns the first minute whose wall clock in loc shows the
+// date of day (a UTC midnight) at h:m or later on that date: h:m itself,
+// or the end of a spring-forward gap that skipped it.
+func refWallTime(loc *time.Location, day time.Time, h, m int) time.Time {
+	for u := day.Add(-36 * time.Hour); ; u = u.Add(time.Minute) {
+		lu := u.In(loc)
+		ld := time.Date(lu.Year(), lu.Month(), lu.Day(), 0, 0, 0, 0, time.UTC)
+		if ld.Equal(day) && lu.Hour()*60+lu.Minute() >= h*60+m || ld.After(day) {
+			return u
+		}
+	}
 }
 
 // refThreshold returns the business time at which level l fires for a
@@ -368,10 +437,10 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
 	switch {
 	case o.fixed:
-		o.floor = tgt.Within.AddTo(cal, o.base)
+		o.floor = refAdd(cal, o.base, tgt.Within)
 		o.budget = o.elapsed + refCount(cal, t, o.floor)
 	case tgt.Within.Days > 0:
-		o.floor = tgt.Within.AddTo(cal, o.start)
+		o.floor = refAdd(cal, o.start, tgt.Within)
 		o.budget = refCount(cal, o.start, o.floor)
 	default:
 		o.floor = time.Time{}
@@ -661,7 +730,7 @@ func (s *refState) heldAppointment(e sla.Event) *refOb {
 	for _, o := range pending {
 		deadline := o.base
 		if tgt := s.target(sla.AppointmentKept); tgt != nil {
-			deadline = tgt.Within.AddTo(s.calendarFor(tgt), o.base)
+			deadline = refAdd(s.calendarFor(tgt), o.base, tgt.Within)
 		}
 		if !e.Time.After(deadline) {
 			return o
