@@ -9,7 +9,6 @@ import (
 var (
 	evaluate   = fixture.Evaluate
 	obligation = fixture.Obligation
-	keys       = fixture.Keys
 	nyc        = fixture.NYC
 	at         = fixture.At
 	policies   = fixture.Policies
