@@ -17,14 +17,12 @@ func BenchmarkEvaluate(b *testing.B) {
 		{Name: "breach", At: sla.AtOffset(0), Notify: []string{"lead"}},
 		{Name: "manager", At: sla.AtOffset(4 * time.Hour), Notify: []string{"manager"}},
 	}
-	ps := sla.MustNewPolicySet(
-		map[string]*calendar.Calendar{"support-nyc": policies.Calendar("support-nyc")},
-		sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
-			sla.FirstReply:  {Within: sla.Duration{Time: 4 * time.Hour}, Calendar: "support-nyc"},
-			sla.NextReply:   {Within: sla.Duration{Time: 4 * time.Hour}, Calendar: "support-nyc"},
-			sla.Resolution:  {Within: sla.Duration{Days: 2}, Calendar: "support-nyc", Escalation: ladder},
-			sla.PromiseKept: {},
-		}})
+	ps := sla.MustNewPolicySet(sla.Document{Calendars: map[string]*calendar.Calendar{"support-nyc": policies.Calendar("support-nyc")}, Policies: []sla.Policy{sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+		sla.FirstReply:  {Within: sla.Duration{Time: 4 * time.Hour}, Calendar: "support-nyc"},
+		sla.NextReply:   {Within: sla.Duration{Time: 4 * time.Hour}, Calendar: "support-nyc"},
+		sla.Resolution:  {Within: sla.Duration{Days: 2}, Calendar: "support-nyc", Escalation: ladder},
+		sla.PromiseKept: {},
+	}}}})
 	inq := sla.Inquiry{ID: "case-1", Channel: sla.Email, ReplyTo: []sla.Channel{sla.Email, sla.Phone}, Class: sla.Class{Party: sla.Customer}, Received: at("2026-03-09 09:00")}
 	h := func(s string) time.Time { return at(s) }
 	events := []sla.Event{
@@ -35,7 +33,7 @@ func BenchmarkEvaluate(b *testing.B) {
 		{Time: h("2026-03-09 12:00"), Type: sla.Promise, Due: h("2026-03-10 12:00")},
 		{Time: h("2026-03-09 15:00"), Type: sla.CustomerMessage, Channel: sla.Email},
 		{Time: h("2026-03-09 16:00"), Type: sla.Reply, Channel: sla.Email},
-		{Time: h("2026-03-09 16:30"), Type: sla.Wait},
+		{Time: h("2026-03-09 16:30"), Type: sla.StatusChange, Status: "pending"},
 		{Time: h("2026-03-10 10:00"), Type: sla.CustomerMessage, Channel: sla.Email},
 		{Time: h("2026-03-10 11:00"), Type: sla.Reply, Channel: sla.Email},
 		{Time: h("2026-03-10 11:30"), Type: sla.Reclassify, Class: sla.Class{Priority: sla.High}},

@@ -10,40 +10,10 @@ import (
 	"github.com/replyby/replyby/internal/strictjson"
 )
 
-// document is the policy document: what ParsePolicies reads and
-// MarshalJSON writes. Its policies are in the JSON form of Policy, its
-// calendars in calendar.Parse's.
-//
-//	{
-//	  "calendars": {"support-nyc": { …calendar.Parse form… }},
-//	  "policies": [
-//	    {
-//	      "name": "urgent-customers",
-//	      "match": {"parties": ["customer"], "priorities": ["urgent"]},
-//	      "reply": "offered_channels",
-//	      "targets": {
-//	        "first_reply": {
-//	          "within": "1h", "calendar": "support-nyc",
-//	          "escalation": [
-//	            {"name": "warn", "at": "75%", "notify": ["team-lead"]},
-//	            {"name": "breach", "at": "0", "notify": ["team-lead"]},
-//	            {"name": "manager", "at": "+4h", "notify": ["manager"]}
-//	          ]
-//	        },
-//	        "resolution": {"within": "P2D", "calendar": "support-nyc"}
-//	      }
-//	    },
-//	    {"name": "default", "targets": {"first_reply": {"within": "P1D"}}}
-//	  ]
-//	}
-type document struct {
-	Calendars map[string]*calendar.Calendar `json:"calendars,omitempty"`
-	Policies  []Policy                      `json:"policies"`
-}
-
-// ParsePolicies reads a policy set from its JSON document: calendars in
-// calendar.Parse's form keyed by name, and policies in order, the last
-// being the fallback, each in the JSON form of [Policy]. Durations are Go
+// ParsePolicies reads a policy set from its JSON document ([Document]):
+// calendars in calendar.Parse's form keyed by name, the host's statuses,
+// natural answers, and policies in order, the last being the fallback,
+// each in the JSON form of [Policy]. Durations are Go
 // durations ("4h") or ISO 8601 ("PT4H", "P1D"); see [Duration]. Member
 // names match exactly, and unknown or repeated members are refused.
 // Errors are *Error naming the offending value with the indices of the
@@ -56,11 +26,11 @@ type document struct {
 // They wrap ErrBadPolicy, ErrBadDuration, ErrBadLevel, ErrNoFallback,
 // ErrUnknownCalendar or the calendar package's errors.
 func ParsePolicies(data []byte) (*PolicySet, error) {
-	var doc document
+	var doc Document
 	if err := strictjson.Decode(data, &doc); err != nil {
 		return nil, documentError(err)
 	}
-	return NewPolicySet(doc.Calendars, doc.Policies...)
+	return NewPolicySet(doc)
 }
 
 // documentError turns an error of the decoder into an *Error at the full
@@ -101,7 +71,7 @@ func MustParsePolicies(data []byte) *PolicySet {
 // ErrNoFallback. A set with a calendar that has no JSON form (a Union or
 // Intersect) gives the calendar's error, at the calendar's path.
 func (ps *PolicySet) MarshalJSON() ([]byte, error) {
-	if ps == nil || len(ps.policies) == 0 {
+	if ps == nil || len(ps.doc.Policies) == 0 {
 		return nil, errAt("", "", "the policy set has no policy, so no document", ErrNoFallback)
 	}
 	for _, name := range slices.Sorted(maps.Keys(ps.calendars)) {
@@ -113,5 +83,5 @@ func (ps *PolicySet) MarshalJSON() ([]byte, error) {
 			return nil, errAt(strictjson.Join("calendars", name), "", err.Error(), err)
 		}
 	}
-	return json.Marshal(document{Calendars: ps.calendars, Policies: ps.policies})
+	return json.Marshal(ps.doc)
 }

@@ -15,12 +15,10 @@ import (
 // nanosecond later it has breached, and is met late or stays breached. The
 // documentation says "at or before its due time" for both.
 func TestEventsAtTheDueInstant(t *testing.T) {
-	ps := sla.MustNewPolicySet(nil,
-		sla.Policy{Name: "low", Match: sla.Match{Priorities: []sla.Priority{sla.Low}}},
-		sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{sla.FirstReply: {
-			Within:     sla.Duration{Time: time.Hour},
-			Escalation: []sla.Level{{Name: "breach", At: sla.MustParseTrigger("0")}},
-		}}})
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "low", Match: sla.Match{Priorities: []sla.Priority{sla.Low}}}, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{sla.FirstReply: {
+		Within:     sla.Duration{Time: time.Hour},
+		Escalation: []sla.Level{{Name: "breach", At: sla.MustParseTrigger("0")}},
+	}}}}})
 	inq := sla.Inquiry{Channel: sla.Email, Class: sla.Class{Priority: sla.Normal}, Received: at("2026-03-09 09:00")}
 	due := at("2026-03-09 10:00")
 	tests := []struct {

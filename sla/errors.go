@@ -34,11 +34,6 @@ var (
 	// ErrEventBeforeInquiry means an event happened before its inquiry
 	// was received.
 	ErrEventBeforeInquiry = errors.New("event before the inquiry was received")
-	// ErrEventOutOfSequence means an event makes no sense where it stands
-	// in the log: a Resume without a Wait, a Reopen of an open inquiry,
-	// a Held without an appointment waiting to be held, or naming (by its
-	// Due) none.
-	ErrEventOutOfSequence = errors.New("event out of sequence")
 	// ErrBadKey means a text is not an obligation key (see ParseKey).
 	ErrBadKey = errors.New("bad obligation key")
 	// ErrBadState means a text is not the name of a State.

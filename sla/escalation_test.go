@@ -75,14 +75,14 @@ func TestAtShareRounds(t *testing.T) {
 	assert.Equal(t, sla.MustParseTrigger("10000%"), sla.AtShare(10000.004))
 	assert.Equal(t, sla.MustParseTrigger("0.07%"), sla.AtShare(0.07))
 	assert.Equal(t, sla.MustParseTrigger("4.35%"), sla.AtShare(4.35))
-	_, err := sla.NewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+	_, err := sla.NewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
 		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "w", At: sla.AtShare(10000)}}},
-	}})
+	}}}})
 	assert.NoError(t, err, "10000% is the largest share, not out of range")
 	for _, p := range []float64{10000.006, 1e9, -0.01, math.NaN(), math.Inf(1)} {
-		_, err := sla.NewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+		_, err := sla.NewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
 			sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "w", At: sla.AtShare(p)}}},
-		}})
+		}}}})
 		assert.ErrorIs(t, err, sla.ErrBadLevel, "AtShare(%v)", p)
 	}
 }
@@ -106,9 +106,9 @@ func TestEveryShareRoundTrips(t *testing.T) {
 // A policy set built in Go with a two-decimal share writes a document that
 // parses back to an equal set.
 func TestPolicySetWithTwoDecimalShareRoundTrips(t *testing.T) {
-	ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
 		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "w", At: sla.AtShare(0.07)}}},
-	}})
+	}}}})
 	b, err := ps.MarshalJSON()
 	require.NoError(t, err)
 	again, err := sla.ParsePolicies(b)
@@ -129,9 +129,9 @@ func TestShareOfLongTargetDoesNotOverflow(t *testing.T) {
 		{"P3660DT87840H", "10000%"}, // the longest target, 20 years in plain time
 		{"P3660DT87840H", "5000.01%"},
 	} {
-		ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+		ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
 			sla.Resolution: {Within: sla.MustParseDuration(tt.within), Escalation: []sla.Level{{Name: "late", At: sla.MustParseTrigger(tt.share)}}},
-		}})
+		}}}})
 		for _, now := range []time.Time{received, received.AddDate(290, 0, 0)} {
 			st := evaluate(t, ps, inq, nil, now)
 			assert.Empty(t, obligation(t, st, "resolution").Escalations, "%s of %s at %v", tt.share, tt.within, now)
@@ -139,9 +139,9 @@ func TestShareOfLongTargetDoesNotOverflow(t *testing.T) {
 		}
 	}
 	// Below the overflow, the share is exact: 150% of 1100 days.
-	ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "all", Targets: map[sla.Metric]sla.Target{
 		sla.Resolution: {Within: sla.MustParseDuration("P1100D"), Escalation: []sla.Level{{Name: "late", At: sla.MustParseTrigger("150%")}}},
-	}})
+	}}}})
 	st := evaluate(t, ps, inq, nil, received.Add(1650*24*time.Hour))
 	require.Len(t, obligation(t, st, "resolution").Escalations, 1)
 	assert.True(t, obligation(t, st, "resolution").Escalations[0].At.Equal(received.Add(1650*24*time.Hour)))

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/replyby/replyby/calendar"
@@ -11,15 +12,18 @@ import (
 // Evaluate says what an inquiry's log means at now: the policy in force,
 // every obligation with its state, due time and business time used, the
 // escalation levels that fired and when, the replies on channels the
-// customer never offered, and Next, the earliest instant after now at
-// which any of it would change.
+// customer never offered, the events ignored as anomalies, and Next, the
+// earliest instant after now at which any of it would change.
 //
 // Evaluate is a pure function of its arguments. Events may come in any
 // order: they are stably sorted by time, and those after now are ignored
 // (but are checked for being well-formed, and the first of them bounds
 // Next). What each event does is documented at its [EventType]; which
 // replies count, at [ReplyRule]; how a level's instant is found, at
-// [Trigger]; how a day-based target counts, at [Duration].
+// [Trigger]; how a day-based target counts, at [Duration]. Evaluate is
+// [PolicySet.Start], [Run.Apply] of the events up to now in time order,
+// and [Run.Status]; a host that appends events one at a time keeps the
+// Run instead of replaying the log.
 //
 // At any instant the events come first, then the thresholds the clocks
 // reach at that instant: an obligation met at its due instant is Met, and
@@ -27,18 +31,21 @@ import (
 // drops its target) is Cancelled, not Breached; a level that would fire at
 // that instant does not.
 //
-// Errors are *Error. One about an event names it by its index in events
-// ("events[3].due") and wraps ErrBadEvent, ErrEventBeforeInquiry or
-// ErrEventOutOfSequence; an inquiry without arrival time or channel, or
+// A well-formed log always has a status: an event that makes no sense
+// where it stands is ignored and listed in [Status.Anomalies]. Errors are
+// *Error, for malformed input only. One about an event names it by its
+// index in events ("events[3].due") and wraps ErrBadEvent or
+// ErrEventBeforeInquiry; an inquiry without arrival time or channel, or
 // naming an unknown calendar, gives one at "inquiry..." wrapping
-// ErrBadInquiry or ErrUnknownCalendar; an empty policy set, ErrNoFallback.
+// ErrBadInquiry or ErrUnknownCalendar; now before the arrival, one
+// wrapping ErrBadInquiry; an empty policy set, ErrNoFallback.
 func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Status, error) {
-	if ps == nil || len(ps.policies) == 0 {
-		return Status{}, errAt("", "", "the policy set has no policy", ErrNoFallback)
-	}
-	var ev evaluator
-	if err := ev.init(ps, inq, events, now); err != nil {
+	r, err := ps.Start(inq)
+	if err != nil {
 		return Status{}, err
+	}
+	if now.Before(inq.Received) {
+		return Status{}, errAt("now", now.String(), "before the inquiry arrived at "+inq.Received.String(), ErrBadInquiry)
 	}
 	for i := range events {
 		if err := events[i].check(inq.Received); err != nil {
@@ -52,6 +59,7 @@ func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Statu
 		}
 		return order[k]
 	}
+	ev := &r.ev
 	k := 0
 	for ; k < len(events); k++ {
 		i := at(k)
@@ -59,17 +67,15 @@ func (ps *PolicySet) Evaluate(inq Inquiry, events []Event, now time.Time) (Statu
 		if e.Time.After(now) {
 			break
 		}
-		if err := ev.apply(i, e); err != nil {
-			return Status{}, errUnder(strictjson.Index("events", i), err)
-		}
+		ev.step(i, e)
 	}
-	ev.advance(ev.cur, true)
-	ev.advance(now, true)
 	var next time.Time
 	if k < len(events) {
 		next = events[at(k)].Time
 	}
-	return ev.status(k, next), nil
+	ev.advance(ev.cur, true)
+	ev.advance(now, true)
+	return ev.status(now, next), nil
 }
 
 // sortedOrder returns the indices of events stably sorted by time, or nil
@@ -94,127 +100,199 @@ func sortedOrder(events []Event) []int {
 }
 
 // An evaluator holds the state of one evaluation while it replays a log.
+// Its cost per event follows the working set — the obligations that can
+// still change, in live — not the length of the log.
 type evaluator struct {
 	ps      *PolicySet
 	inq     Inquiry
 	custCal *calendar.Calendar
-	now     time.Time
 
-	cur      time.Time // time of the events being applied
-	class    Class
-	pol      int
-	owner    string
-	counts   Counts
-	resolved bool
-	waiting  bool
-	lastCh   Channel    // channel of the customer's latest message
-	msgChans [4]Channel // channels the customer wrote on, beyond the offered ones
-	nChans   int
-	more     []Channel // more of them
+	cur    time.Time // time of the events being applied
+	sealed time.Time // thresholds at or before it have fired (Run.Advance)
+	n      int       // events applied
 
-	obs    []oblig
-	owing  bool // a reply is owed
-	owed   int  // index of the reply obligation owed, or -1
-	update int  // index of the open update obligation, or -1
-	res    int  // index of the resolution obligation, or -1
-	nums   [numMetrics]int
-	stops  []stop // waits and resolved spans
-	fired  []fired
-	vios   []Violation
-	links  []link // which obligations each violation concerns
+	class      Class
+	labels     []string
+	pol        int
+	owner      string
+	team       string
+	counts     Counts
+	resolved   bool
+	hostStatus string // the host's status, "" for none
+	paused     uint8  // metrics (1 << index) the host status pauses
+	lastCh     Channel
+	offered    []Channel // the channels the customer offered, with their natural answers
+	ownChans   int       // how many of offered are the customer's own (the rest are answers)
+
+	obs   []oblig // the working set's slots; free ones are reused
+	free  []int
+	live  []int // slots in use, in order of start
+	owing bool  // a reply is owed
+	owed  int   // slot of the reply obligation owed, or -1
+	upd   int   // slot of the open update obligation, or -1
+	res   int   // slot of the resolution obligation of the current cycle, or -1
+	cycle int   // resolution cycles so far
+	nums  [numMetrics]int
+	seq   int // obligations started so far
+	stops []stop
+
+	archive     []archived // final obligations, left the working set
+	vios        []Violation
+	anomalies   []Anomaly
+	escLog      []Escalation // every level fired, in firing order
+	breachedNow int          // obligations in the Breached state
 }
 
-// init checks the inquiry and sets up the obligations that start on its
-// arrival.
-func (ev *evaluator) init(ps *PolicySet, inq Inquiry, events []Event, now time.Time) error {
+// Start returns a Run for inq with no event applied yet: the evaluation
+// [PolicySet.Evaluate] makes, kept so that events can be applied as they
+// happen. Errors are as Evaluate's for the inquiry.
+func (ps *PolicySet) Start(inq Inquiry) (*Run, error) {
+	if ps == nil || len(ps.compiled) == 0 {
+		return nil, errAt("", "", "the policy set has no policy", ErrNoFallback)
+	}
 	if err := inq.check(); err != nil {
-		return err
+		return nil, err
 	}
-	if now.Before(inq.Received) {
-		return errAt("now", now.String(), "before the inquiry arrived at "+inq.Received.String(), ErrBadInquiry)
-	}
+	r := &Run{}
+	ev := &r.ev
 	if inq.Calendar != "" {
 		var ok bool
 		if ev.custCal, ok = ps.calendars[inq.Calendar]; !ok {
-			return errAt("inquiry.calendar", inq.Calendar, "no calendar of that name in the policy set", ErrUnknownCalendar)
+			return nil, errAt("inquiry.calendar", inq.Calendar, "no calendar of that name in the policy set", ErrUnknownCalendar)
 		}
 	}
-	ev.ps, ev.inq, ev.now = ps, inq, now
+	inq.ReplyTo = slices.Clone(inq.ReplyTo)
+	inq.Labels = slices.Clone(inq.Labels)
+	ev.ps, ev.inq = ps, inq
 	ev.cur = inq.Received
 	ev.class = inq.Class
-	ev.pol = ps.selectIndex(inq.Channel, inq.Labels, inq.Class)
+	ev.labels = slices.Clone(inq.Labels)
+	ev.pol = ps.selectIndex(inq.Channel, ev.labels, inq.Class)
 	ev.lastCh = inq.Channel
-	n := 3
-	tg := &ps.targeted
-	for i := range events {
-		switch events[i].Type {
-		case CustomerMessage:
-			n += b2i(tg[NextReply.index()])
-		case Reply, Reopen:
-			n += b2i(tg[Update.index()])
-		case Promise:
-			n += b2i(tg[PromiseKept.index()])
-		case Appointment:
-			n++
-		}
+	ev.owed, ev.upd, ev.res = -1, -1, -1
+	if len(inq.ReplyTo) == 0 {
+		ev.offer(inq.Channel)
 	}
-	ev.obs = make([]oblig, 0, n)
+	for _, ch := range inq.ReplyTo {
+		ev.offer(ch)
+	}
 	ev.owing = true
-	ev.owed = ev.open(FirstReply, inq.Received, time.Time{})
-	ev.update = ev.open(Update, inq.Received, time.Time{})
-	ev.res = ev.open(Resolution, inq.Received, time.Time{})
-	return nil
+	ev.owed = ev.open(Key{Metric: FirstReply}, inq.Received)
+	ev.upd = ev.openNumbered(Update, inq.Received)
+	ev.res = ev.open(Key{Metric: Resolution}, inq.Received)
+	return r, nil
 }
 
-// open starts an obligation of metric m at t and returns its index, or -1
-// if no policy of the set has a target for m (and m is not appointment
-// kept, which Held events need). It starts paused if it is a periodic
-// update while we wait on the customer.
-func (ev *evaluator) open(m Metric, t, base time.Time) int {
-	key := Key{Metric: m}
-	if m.numbered() {
-		ev.nums[m.index()]++
-		key.N = ev.nums[m.index()]
+// offer adds ch to the channels the customer offered, with its natural
+// answers.
+func (ev *evaluator) offer(ch Channel) {
+	if slices.Contains(ev.offered[:ev.ownChans], ch) {
+		return
 	}
-	if !ev.ps.targeted[m.index()] && m != AppointmentKept {
+	ev.offered = slices.Insert(ev.offered, ev.ownChans, ch)
+	ev.ownChans++
+	for _, to := range ev.ps.answers[ch] {
+		if !slices.Contains(ev.offered, to) {
+			ev.offered = append(ev.offered, to)
+		}
+	}
+}
+
+// isOffered reports whether a reply on ch answers the customer: ch is a
+// channel they offered, or a natural answer of one.
+func (ev *evaluator) isOffered(ch Channel) bool { return slices.Contains(ev.offered, ch) }
+
+// answers reports whether a reply on ch answers a customer who wrote on
+// from: the same channel, or one of its natural answers.
+func (ev *evaluator) answers(from, ch Channel) bool {
+	return ch == from || slices.Contains(ev.ps.answers[from], ch)
+}
+
+// openNumbered starts the next obligation of metric m at t.
+func (ev *evaluator) openNumbered(m Metric, t time.Time) int {
+	ev.nums[m.index()]++
+	return ev.open(Key{Metric: m, N: ev.nums[m.index()]}, t)
+}
+
+// open starts the obligation k at t and returns its slot, or -1 if no
+// policy of the set has a target for its metric (promises and
+// appointments are opened always, for the events that name them).
+func (ev *evaluator) open(k Key, t time.Time) int {
+	m := k.Metric
+	if k.Team == "" && !ev.ps.targeted[m.index()] && !m.fixedDue() {
 		return -1
 	}
-	ev.obs = append(ev.obs, oblig{key: key, start: t, base: base, running: true, segStart: t, nextLevel: -1})
-	i := len(ev.obs) - 1
-	if m == Update && ev.waiting {
-		o := &ev.obs[i]
+	var i int
+	if n := len(ev.free); n > 0 {
+		i, ev.free = ev.free[n-1], ev.free[:n-1]
+	} else {
+		ev.obs = append(ev.obs, oblig{})
+		i = len(ev.obs) - 1
+	}
+	ev.obs[i] = oblig{key: k, seq: ev.seq, start: t, running: true, segStart: t, nextLevel: -1}
+	ev.seq++
+	ev.live = append(ev.live, i)
+	o := &ev.obs[i]
+	if !ev.clockRuns(o) {
 		o.running, o.stoppedAt = false, t
 	}
 	ev.retarget(i, t)
 	return i
 }
 
-// target returns the target the policy in force sets for o's metric.
-func (ev *evaluator) target(o *oblig) *compiledTarget {
-	return ev.ps.compiled[ev.pol].targets[o.key.Metric.index()]
-}
-
-// calendarOf returns the calendar target t counts in, and its name.
-func (ev *evaluator) calendarOf(t *compiledTarget) (*calendar.Calendar, string) {
-	if t.CustomerCalendar && ev.custCal != nil {
-		return ev.custCal, ev.inq.Calendar
+// settle archives obligation i if nothing can change it any more: it is
+// closed, has not lapsed, and is not a resolution (which a Reopen may
+// open again). One that never had a target is dropped.
+func (ev *evaluator) settle(i int) {
+	o := &ev.obs[i]
+	if !o.closed() || o.lapsed || o.key.Metric == Resolution && i == ev.res || o.key.Team != "" && !o.cancelled {
+		return
 	}
-	return t.cal, t.Calendar
+	ev.retire(i)
 }
 
-// offered reports whether the customer offered ch for an answer.
-func (ev *evaluator) offered(ch Channel) bool {
-	return ev.inq.offered(ch) || slices.Contains(ev.msgChans[:ev.nChans], ch) || slices.Contains(ev.more, ch)
+// retire takes obligation i out of the working set, archiving its final
+// Obligation if it was ever tracked.
+func (ev *evaluator) retire(i int) {
+	o := &ev.obs[i]
+	if o.tracked {
+		ev.archive = append(ev.archive, archived{o.seq, ev.final(o, o.stoppedAt)})
+	}
+	j := slices.Index(ev.live, i)
+	ev.live = slices.Delete(ev.live, j, j+1)
+	ev.obs[i] = oblig{}
+	ev.free = append(ev.free, i)
+	switch i {
+	case ev.owed:
+		ev.owed = -1
+	case ev.upd:
+		ev.upd = -1
+	case ev.res:
+		ev.res = -1
+	}
 }
 
-// apply applies event e, found at index i of the log.
-func (ev *evaluator) apply(i int, e *Event) error {
+// step applies event e, found at index i of the log, at its time, which
+// is not before ev.cur.
+func (ev *evaluator) step(i int, e *Event) {
 	t := e.Time
 	if !t.Equal(ev.cur) {
 		ev.advance(ev.cur, true)
 		ev.advance(t, false)
 		ev.cur = t
 	}
+	ev.n++
+	ev.apply(i, e)
+}
+
+// anomaly records that event e, at index i of the log, was ignored.
+func (ev *evaluator) anomaly(i int, e *Event, reason string) {
+	ev.anomalies = append(ev.anomalies, Anomaly{Index: i, Type: e.Type, At: e.Time, Reason: reason})
+}
+
+// apply applies event e, found at index i of the log.
+func (ev *evaluator) apply(i int, e *Event) {
+	t := e.Time
 	switch e.Type {
 	case CustomerMessage:
 		// A message without a channel is on the inquiry's channel,
@@ -222,18 +300,13 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		ch := e.Channel
 		if ch == "" {
 			ch = ev.inq.Channel
-		} else if !ev.offered(ch) {
-			if ev.nChans < len(ev.msgChans) {
-				ev.msgChans[ev.nChans] = ch
-				ev.nChans++
-			} else {
-				ev.more = append(ev.more, ch)
-			}
+		} else {
+			ev.offer(ch)
 		}
 		ev.counts.CustomerMessages++
 		ev.lastCh = ch
-		if ev.waiting {
-			ev.endWait(t)
+		if ev.hostStatus != "" && ev.ps.statuses[ev.hostStatus].ends {
+			ev.setStatus(t, "")
 		}
 		if ev.owing {
 			ev.counts.Nudges++
@@ -242,111 +315,163 @@ func (ev *evaluator) apply(i int, e *Event) error {
 			}
 		} else {
 			ev.owing = true
-			ev.owed = ev.open(NextReply, t, time.Time{})
+			ev.owed = ev.openNumbered(NextReply, t)
 		}
 
 	case Reply:
 		ev.counts.Touches++
 		ch := e.Channel
-		rule := ev.ps.policies[ev.pol].Reply
-		if rule != AnyChannel && !ev.offered(ch) {
+		rule := ev.ps.doc.Policies[ev.pol].Reply
+		if rule != AnyChannel && !ev.isOffered(ch) {
 			ev.violation(i, e)
-			return nil
+			return
 		}
-		if rule == SameChannel && ch != ev.lastCh && ev.offered(ev.lastCh) {
+		if rule == SameChannel && !ev.answers(ev.lastCh, ch) && ev.isOffered(ev.lastCh) {
 			// On an offered channel, but not the one the
 			// customer last wrote on and offered.
-			return nil
+			return
 		}
-		if ev.owing {
-			ev.meet(ev.owed, t)
-			ev.owing, ev.owed = false, -1
-		}
-		if !ev.resolved {
-			if ev.update >= 0 {
-				ev.meet(ev.update, t)
+		ev.answered(t)
+		for _, j := range slices.Clone(ev.live) {
+			// It keeps the promises to get back that it fulfils (or
+			// ends their lapse).
+			o := &ev.obs[j]
+			if o.key.Metric == PromiseKept && !o.action && (!o.closed() || o.lapsed) && (o.ch == "" || o.ch == ch) && !t.Before(o.from) {
+				ev.meet(j, t, Kept)
 			}
-			ev.update = ev.open(Update, t, time.Time{})
 		}
-		ev.keepPromises(t)
 
 	case AutoReply:
 		ev.counts.AutoReplies++
 
 	case Promise:
-		ev.open(PromiseKept, t, e.Due)
+		ref := e.Ref
+		if ref != "" && ev.named(PromiseKept, ref) >= 0 {
+			ev.anomaly(i, e, "a promise named "+strconv.Quote(ref)+" is open already")
+			return
+		}
+		j := ev.openNumbered(PromiseKept, t)
+		o := &ev.obs[j]
+		if ref == "" {
+			ref = o.key.String()
+		}
+		o.ref, o.ch, o.action, o.from = ref, e.Channel, e.PromiseKind == DoSomething, e.From
+		o.base = e.Due
+		ev.retargetFixed(j, t)
+
+	case PromiseDone, PromiseRenegotiated, PromiseWithdrawn:
+		j := ev.named(PromiseKept, e.Ref)
+		if j < 0 {
+			ev.anomaly(i, e, "no open promise named "+strconv.Quote(e.Ref))
+			return
+		}
+		switch e.Type {
+		case PromiseDone:
+			ev.meet(j, t, Done)
+		case PromiseWithdrawn:
+			ev.close(j, t, Withdrawn)
+		default:
+			o := &ev.obs[j]
+			o.revisions = append(o.revisions, Revision{At: t, Type: e.Type, Was: o.base, Due: e.Due, Actor: e.Actor, Reason: e.Reason})
+			o.base, o.from = e.Due, e.From
+			ev.reschedule(j, t)
+		}
 
 	case Appointment:
-		ev.open(AppointmentKept, t, e.Due)
-
-	case Held:
-		j, err := ev.heldAppointment(e)
-		if err != nil {
-			return err
+		ref := e.Ref
+		if ref != "" && ev.named(AppointmentKept, ref) >= 0 {
+			ev.anomaly(i, e, "an appointment named "+strconv.Quote(ref)+" is open already")
+			return
 		}
-		ev.obs[j].held = true
-		ev.meet(j, t)
-
-	case Wait:
-		if ev.waiting || ev.resolved {
-			return errAt("", string(e.Type), "already waiting or resolved", ErrEventOutOfSequence)
+		j := ev.openNumbered(AppointmentKept, t)
+		o := &ev.obs[j]
+		if ref == "" {
+			ref = o.key.String()
 		}
-		ev.waiting = true
-		ev.stops = append(ev.stops, stop{from: t})
-		ev.pause(ev.res, t)
-		if ev.update >= 0 {
-			ev.pause(ev.update, t)
+		o.ref, o.ch, o.base = ref, e.Channel, e.Due
+		ev.retargetFixed(j, t)
+		if ev.isOffered(Meeting) {
+			// The customer asked for a meeting: scheduling one
+			// answers them.
+			ev.answered(t)
 		}
 
-	case Resume:
-		if !ev.waiting {
-			return errAt("", string(e.Type), "a resume without a wait", ErrEventOutOfSequence)
+	case AppointmentHeld, AppointmentMissed, AppointmentNoShow, AppointmentCancelled, AppointmentRescheduled:
+		j := -1
+		switch {
+		case e.Ref != "":
+			j = ev.named(AppointmentKept, e.Ref)
+		case e.Type == AppointmentHeld:
+			j = ev.begun(t)
 		}
-		ev.endWait(t)
+		if j < 0 {
+			reason := "no open appointment named " + strconv.Quote(e.Ref)
+			if e.Ref == "" {
+				reason = "names no appointment"
+				if e.Type == AppointmentHeld {
+					reason = "no appointment that has begun waits to be held"
+				}
+			}
+			ev.anomaly(i, e, reason)
+			return
+		}
+		o := &ev.obs[j]
+		if (e.Type == AppointmentMissed || e.Type == AppointmentNoShow) && t.Before(o.base) {
+			ev.anomaly(i, e, "before the appointment was to begin, at "+ev.in(o.base).String())
+			return
+		}
+		switch e.Type {
+		case AppointmentHeld:
+			ev.meet(j, t, Held)
+		case AppointmentMissed:
+			ev.missed(j, t)
+		case AppointmentNoShow:
+			ev.close(j, t, NoShow)
+		case AppointmentCancelled:
+			how := CancelledByUs
+			if e.By == TheCustomer {
+				how = CancelledByCustomer
+			}
+			ev.close(j, t, how)
+		case AppointmentRescheduled:
+			o.revisions = append(o.revisions, Revision{At: t, Type: e.Type, Was: o.base, Due: e.Due, Actor: e.Actor, Reason: e.Reason})
+			o.base = e.Due
+			ev.reschedule(j, t)
+		}
+
+	case StatusChange:
+		cs, ok := ev.ps.statuses[e.Status]
+		switch {
+		case !ok:
+			ev.anomaly(i, e, "the policy set defines no status "+strconv.Quote(e.Status))
+			return
+		case e.Status == ev.hostStatus:
+			return
+		}
+		switch {
+		case cs.resolves && !ev.resolved:
+			ev.resolve(t)
+		case !cs.resolves && ev.resolved:
+			ev.reopen(t)
+		}
+		ev.setStatus(t, e.Status)
 
 	case Resolve:
 		if ev.resolved {
-			return errAt("", string(e.Type), "already resolved", ErrEventOutOfSequence)
+			ev.anomaly(i, e, "the inquiry is resolved already")
+			return
 		}
-		if ev.waiting {
-			ev.waiting = false
-			ev.stops[len(ev.stops)-1].to = t
-		}
-		ev.resolved = true
-		ev.counts.TouchesToResolve = ev.counts.Touches
-		ev.stops = append(ev.stops, stop{from: t, resolved: true})
-		ev.meet(ev.res, t)
-		if ev.owed >= 0 {
-			ev.close(&ev.obs[ev.owed], t)
-		}
-		ev.owing, ev.owed = false, -1
-		if ev.update >= 0 {
-			ev.close(&ev.obs[ev.update], t)
-			ev.update = -1
-		}
-		ev.keepPromises(t)
+		ev.resolve(t)
 
 	case Reopen:
 		if !ev.resolved {
-			return errAt("", string(e.Type), "a reopen of an inquiry that is not resolved", ErrEventOutOfSequence)
+			ev.anomaly(i, e, "the inquiry is not resolved")
+			return
 		}
-		ev.resolved = false
-		ev.stops[len(ev.stops)-1].to = t
-		if ev.res >= 0 {
-			// A met resolution is open again. One that lapsed
-			// when its target was lost, then was resolved, is
-			// needed again: it stays as it is (cancelled, or
-			// breached) until a target tracks it again, perhaps
-			// at once.
-			if o := &ev.obs[ev.res]; o.done {
-				o.done, o.doneAt = false, time.Time{}
-			} else if o.cancelled || o.halted {
-				o.lapsed = true
-			}
-			ev.retarget(ev.res, t)
-			ev.resume(ev.res, t)
+		ev.reopen(t)
+		if ev.hostStatus != "" && ev.ps.statuses[ev.hostStatus].resolves {
+			ev.setStatus(t, "")
 		}
-		ev.update = ev.open(Update, t, time.Time{})
 
 	case Reclassify:
 		if e.Class.Party != "" {
@@ -358,104 +483,313 @@ func (ev *evaluator) apply(i int, e *Event) error {
 		if e.Class.Priority != "" {
 			ev.class.Priority = e.Class.Priority
 		}
-		ev.pol = ev.ps.selectIndex(ev.inq.Channel, ev.inq.Labels, ev.class)
-		for j := range ev.obs {
+		for _, l := range e.AddLabels {
+			if !slices.Contains(ev.labels, l) {
+				ev.labels = append(ev.labels, l)
+			}
+		}
+		ev.labels = slices.DeleteFunc(ev.labels, func(l string) bool { return slices.Contains(e.RemoveLabels, l) })
+		ev.pol = ev.ps.selectIndex(ev.inq.Channel, ev.labels, ev.class)
+		for _, j := range slices.Clone(ev.live) {
 			ev.retarget(j, t)
 		}
+		ev.openTeam(t)
+		ev.trimStops()
 
 	case Assign:
-		ev.owner = e.Owner
+		ev.owner, ev.team = e.Owner, e.Team
+		ev.openTeam(t)
+		ev.syncClocks(t)
+
+	case Override:
+		j := -1
+		for _, s := range ev.live {
+			if o := &ev.obs[s]; o.key == e.Obligation && o.live() {
+				j = s
+			}
+		}
+		if j < 0 {
+			ev.anomaly(i, e, "no open obligation "+e.Obligation.String())
+			return
+		}
+		o := &ev.obs[j]
+		o.revisions = append(o.revisions, Revision{At: t, Type: e.Type, Was: ev.in(o.due), Due: e.Due, Actor: e.Actor, Reason: e.Reason})
+		o.overridden = true
+		ev.rebudget(j, t, e.Due)
 	}
-	return nil
 }
 
-// heldAppointment returns the index of the appointment that Held event e
-// keeps, among those not yet held: the one scheduled at e.Due if e names
-// one (the first scheduled of equal ones); otherwise the earliest
-// scheduled whose deadline, its scheduled time plus the grace of the
-// policy in force, is not before e.Time; failing that, the latest
-// scheduled (held late).
-func (ev *evaluator) heldAppointment(e *Event) (int, error) {
-	onTime, late := -1, -1
-	for j := range ev.obs {
+// answered records at t a reply that counts: it meets the reply owed and
+// the periodic update, and opens the next update.
+func (ev *evaluator) answered(t time.Time) {
+	if ev.owing {
+		if ev.owed >= 0 {
+			ev.meet(ev.owed, t, "")
+		}
+		ev.owing, ev.owed = false, -1
+	}
+	if !ev.resolved {
+		if ev.upd >= 0 {
+			ev.meet(ev.upd, t, "")
+		}
+		ev.upd = ev.openNumbered(Update, t)
+	}
+}
+
+// retargetFixed gives a promise or appointment just opened at t its
+// target, now that its time is set.
+func (ev *evaluator) retargetFixed(j int, t time.Time) {
+	o := &ev.obs[j]
+	o.tgt = nil
+	o.tracked = false
+	ev.retarget(j, t)
+}
+
+// reschedule gives the promise or appointment j its new time, set in
+// o.base, at t: its target's grace counts from it.
+func (ev *evaluator) reschedule(j int, t time.Time) {
+	o := &ev.obs[j]
+	if o.tgt == nil {
+		return
+	}
+	ev.rebudget(j, t, o.tgt.Within.AddTo(o.cal, o.base))
+}
+
+// named returns the slot of the open promise or appointment (metric m)
+// named ref, or -1. A lapsed one counts as open.
+func (ev *evaluator) named(m Metric, ref string) int {
+	for _, j := range ev.live {
+		if o := &ev.obs[j]; o.key.Metric == m && o.ref == ref && (!o.closed() || o.lapsed) {
+			return j
+		}
+	}
+	return -1
+}
+
+// begun returns the slot of the appointment an AppointmentHeld at t
+// without a Ref keeps: the latest scheduled at or before t of those open
+// (the first logged of equal ones), or -1.
+func (ev *evaluator) begun(t time.Time) int {
+	best := -1
+	for _, j := range ev.live {
 		o := &ev.obs[j]
-		if o.key.Metric != AppointmentKept || o.held {
+		if o.key.Metric != AppointmentKept || o.closed() && !o.lapsed || o.base.After(t) {
 			continue
 		}
+		if best < 0 || o.base.After(ev.obs[best].base) {
+			best = j
+		}
+	}
+	return best
+}
+
+// missed records that we missed appointment j at t: breached then, if it
+// was not, and no longer escalating.
+func (ev *evaluator) missed(j int, t time.Time) {
+	o := &ev.obs[j]
+	if o.closed() {
+		o.lapsed = false
+		ev.settle(j)
+		return
+	}
+	o.halt(t)
+	o.outcome = Missed
+	if o.tgt != nil && !o.breached {
+		// Its time has run out now: it breaches at t.
+		o.budget, o.floor = o.e0, t
+		ev.orderLevels(o)
+		ev.fireReached(j, t)
+	}
+	if o.breached {
+		o.halted = true
+	} else {
+		o.cancelled, o.doneAt = true, t // untargeted: over, with nothing to breach
+	}
+	ev.settle(j)
+}
+
+// resolve resolves the inquiry at t.
+func (ev *evaluator) resolve(t time.Time) {
+	ev.resolved = true
+	ev.counts.TouchesToResolve = ev.counts.Touches
+	ev.markStop(t)
+	if ev.res >= 0 {
+		ev.meet(ev.res, t, "")
+	}
+	if ev.owed >= 0 {
+		ev.close(ev.owed, t, "")
+	}
+	ev.owing, ev.owed = false, -1
+	if ev.upd >= 0 {
+		ev.close(ev.upd, t, "")
+		ev.upd = -1
+	}
+	keeps := false
+	if tgt := ev.ps.compiled[ev.pol].targets[PromiseKept.index()]; tgt != nil {
+		keeps = tgt.ResolveKeeps
+	}
+	for _, j := range slices.Clone(ev.live) {
+		o := &ev.obs[j]
 		switch {
-		case !e.Due.IsZero():
-			if o.base.Equal(e.Due) {
-				return j, nil
-			}
-		case !ev.deadline(o).Before(e.Time):
-			if onTime < 0 || o.base.Before(ev.obs[onTime].base) {
-				onTime = j
-			}
-		case late < 0 || o.base.After(ev.obs[late].base):
-			late = j
+		case o.key.Team != "":
+			ev.meet(j, t, "")
+		case keeps && o.key.Metric == PromiseKept && o.action:
+			ev.meet(j, t, Resolved)
 		}
 	}
+	ev.syncClocks(t)
+}
+
+// reopen reopens the inquiry at t.
+func (ev *evaluator) reopen(t time.Time) {
+	ev.resolved = false
+	ev.markStop(t)
+	if ev.res >= 0 {
+		o := &ev.obs[ev.res]
+		tgt := ev.target(o)
+		if o.done && tgt != nil && tgt.NewCycleOnReopen {
+			// A new cycle: the met resolution is final.
+			old := ev.res
+			ev.res = -1
+			ev.settleFinal(old)
+			ev.cycle++
+			ev.res = ev.open(Key{Metric: Resolution, N: ev.cycle + 1}, t)
+		} else {
+			ev.reopenObligation(ev.res, t)
+		}
+	}
+	for _, j := range slices.Clone(ev.live) {
+		if o := &ev.obs[j]; o.key.Team != "" {
+			ev.reopenObligation(j, t)
+		}
+	}
+	ev.upd = ev.openNumbered(Update, t)
+	ev.syncClocks(t)
+}
+
+// reopenObligation opens resolution j again at t: a met one is open again
+// (a met-late one breached again: lateness is final); one that lapsed when
+// its target was lost, then was resolved, is needed again: it stays as it
+// is (cancelled, or breached) until a target tracks it again, perhaps at
+// once.
+func (ev *evaluator) reopenObligation(j int, t time.Time) {
+	o := &ev.obs[j]
 	switch {
-	case !e.Due.IsZero():
-		return -1, errAt("due", e.Due.String(), "no appointment scheduled then waits to be held", ErrEventOutOfSequence)
-	case onTime >= 0:
-		return onTime, nil
-	case late >= 0:
-		return late, nil
-	}
-	return -1, errAt("", string(e.Type), "no appointment waits to be held", ErrEventOutOfSequence)
-}
-
-// deadline returns the last instant at which appointment o is held on
-// time under the policy in force: its scheduled time plus the target's
-// grace, or its scheduled time if the policy sets no target.
-func (ev *evaluator) deadline(o *oblig) time.Time {
-	tgt := ev.target(o)
-	if tgt == nil {
-		return o.base
-	}
-	cal, _ := ev.calendarOf(tgt)
-	return tgt.Within.AddTo(cal, o.base)
-}
-
-// endWait ends waiting on the customer at t.
-func (ev *evaluator) endWait(t time.Time) {
-	ev.waiting = false
-	ev.stops[len(ev.stops)-1].to = t
-	ev.resume(ev.res, t)
-	if ev.update >= 0 {
-		ev.resume(ev.update, t)
-	}
-}
-
-// keepPromises meets every open promise at t.
-func (ev *evaluator) keepPromises(t time.Time) {
-	for j := range ev.obs {
-		if ev.obs[j].key.Metric == PromiseKept {
-			ev.meet(j, t)
+	case o.done:
+		o.done, o.doneAt = false, time.Time{}
+		if o.breached {
+			ev.breachedNow++
 		}
+	case o.key.Team == "" && (o.cancelled || o.halted):
+		o.lapsed = true
+	}
+	ev.retarget(j, t)
+	ev.resume(j, t)
+}
+
+// settleFinal archives resolution j, met in a cycle that is over.
+func (ev *evaluator) settleFinal(j int) { ev.retire(j) }
+
+// openTeam opens the resolution obligation of the team the inquiry is
+// assigned to, if the policy in force has a target for it and it has none
+// yet.
+func (ev *evaluator) openTeam(t time.Time) {
+	if ev.team == "" || ev.ps.compiled[ev.pol].teams[ev.team] == nil {
+		return
+	}
+	for _, j := range ev.live {
+		if ev.obs[j].key.Team == ev.team {
+			return
+		}
+	}
+	for _, a := range ev.archive {
+		if a.ob.Key.Team == ev.team {
+			return
+		}
+	}
+	ev.open(Key{Metric: Resolution, Team: ev.team}, t)
+}
+
+// setStatus makes name the host status from t.
+func (ev *evaluator) setStatus(t time.Time, name string) {
+	ev.hostStatus = name
+	ev.paused = 0
+	if name != "" {
+		ev.paused = ev.ps.statuses[name].pauses
+	}
+	ev.markStop(t)
+	ev.syncClocks(t)
+}
+
+// markStop ends, at t, the stop under way, and starts one if clocks
+// stand still from t.
+func (ev *evaluator) markStop(t time.Time) {
+	if n := len(ev.stops); n > 0 && ev.stops[n-1].to.IsZero() {
+		ev.stops[n-1].to = t
+		if !ev.stops[n-1].from.Before(t) {
+			ev.stops = ev.stops[:n-1]
+		}
+	}
+	if ev.paused != 0 || ev.resolved {
+		ev.stops = append(ev.stops, stop{from: t, mask: ev.paused, resolved: ev.resolved})
+	}
+	ev.trimStops()
+}
+
+// trimStops drops the stops that no obligation of the working set that
+// might be tracked again — one without a target, or lapsed — reaches back
+// to.
+func (ev *evaluator) trimStops() {
+	if len(ev.stops) == 0 {
+		return
+	}
+	var since time.Time
+	need := false
+	for _, j := range ev.live {
+		o := &ev.obs[j]
+		var from time.Time
+		switch {
+		case o.lapsed:
+			from = o.stoppedAt
+		case !o.tracked:
+			from = o.start
+		default:
+			continue
+		}
+		if !need || from.Before(since) {
+			since, need = from, true
+		}
+	}
+	k := 0
+	for k < len(ev.stops)-1 && (!need || !ev.stops[k].to.IsZero() && !ev.stops[k].to.After(since)) {
+		k++
+	}
+	if k > 0 {
+		ev.stops = slices.Delete(ev.stops, 0, k)
 	}
 }
 
 // violation records reply e (index i) on a channel never offered.
 func (ev *evaluator) violation(i int, e *Event) {
-	v := len(ev.vios)
-	ev.vios = append(ev.vios, Violation{Index: i, At: e.Time, Channel: e.Channel})
-	for j := range ev.obs {
+	v := Violation{Index: i, At: e.Time, Channel: e.Channel}
+	ev.vios = append(ev.vios, v)
+	for _, j := range ev.live {
 		o := &ev.obs[j]
 		if o.tgt == nil || o.closed() {
 			continue
 		}
 		switch o.key.Metric {
 		case FirstReply, NextReply, Update, PromiseKept:
-			ev.links = append(ev.links, link{ob: j, v: v})
+			o.vios = append(o.vios, v)
 		}
 	}
 }
 
-func b2i(b bool) int {
-	if b {
-		return 1
+// in returns t in the location of the inquiry's arrival time, as every
+// instant of a Status is; calendars compute in their own.
+func (ev *evaluator) in(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
 	}
-	return 0
+	return t.In(ev.inq.Received.Location())
 }

@@ -61,7 +61,7 @@ func ExamplePolicySet_Evaluate() {
 
 // Escalation levels fire at instants that follow from the log alone.
 func ExampleEscalation() {
-	ps := sla.MustNewPolicySet(nil, sla.Policy{
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{
 		Name: "social",
 		Targets: map[sla.Metric]sla.Target{
 			sla.FirstReply: {
@@ -73,7 +73,7 @@ func ExampleEscalation() {
 				},
 			},
 		},
-	})
+	}}})
 	received := time.Date(2026, 3, 7, 10, 0, 0, 0, time.UTC)
 	inq := sla.Inquiry{Channel: sla.Social, Class: sla.Class{Kind: sla.Complaint}, Received: received}
 	st, _ := ps.Evaluate(inq, nil, received.Add(90*time.Minute))
@@ -94,10 +94,10 @@ func ExampleEscalation() {
 // A web-form lead left only an e-mail address and was phoned: the call is
 // a violation and meets nothing.
 func ExampleViolation() {
-	ps := sla.MustNewPolicySet(nil, sla.Policy{
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{
 		Name:    "leads",
 		Targets: map[sla.Metric]sla.Target{sla.FirstReply: {Within: sla.Duration{Time: 4 * time.Hour}}},
-	})
+	}}})
 	received := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
 	inq := sla.Inquiry{Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Email}, Class: sla.Class{Party: sla.Prospect}, Received: received}
 	events := []sla.Event{{Time: received.Add(time.Hour), Type: sla.Reply, Channel: sla.Phone}}

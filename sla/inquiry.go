@@ -60,9 +60,9 @@ const (
 // A Class is what a policy is chosen by and what a Reclassify event
 // changes.
 type Class struct {
-	Party    Party
-	Kind     Kind
-	Priority Priority
+	Party    Party    `json:"party,omitempty"`
+	Kind     Kind     `json:"kind,omitempty"`
+	Priority Priority `json:"priority,omitempty"`
 }
 
 // An Inquiry is the facts known when someone reached out: who, how, about

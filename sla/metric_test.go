@@ -45,8 +45,19 @@ func TestKeyAndStateErrorsWrapSentinels(t *testing.T) {
 
 	_, err := sla.ParseKey("next_reply")
 	assert.EqualError(t, err, `sla: "next_reply": a next_reply key is numbered from 1: next_reply#1`)
-	_, err = sla.ParseKey("resolution#2")
-	assert.EqualError(t, err, `sla: "resolution#2": a resolution key has no number`)
+	_, err = sla.ParseKey("first_reply#2")
+	assert.EqualError(t, err, `sla: "first_reply#2": a first_reply key has no number`)
+	_, err = sla.ParseKey("resolution#1")
+	assert.EqualError(t, err, `sla: "resolution#1": the number after # is a whole number from 2`)
+	_, err = sla.ParseKey("next_reply#1@billing")
+	assert.EqualError(t, err, `sla: "next_reply#1@billing": only a resolution has team targets`)
+	_, err = sla.ParseKey("resolution@")
+	assert.ErrorIs(t, err, sla.ErrBadKey)
+	for _, s := range []string{"resolution#2", "resolution@billing", "resolution#3@tier-2"} {
+		k, err := sla.ParseKey(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, s, k.String())
+	}
 	for _, s := range []string{"", "Running", "met-late", "late"} {
 		_, err := sla.ParseState(s)
 		assert.ErrorIs(t, err, sla.ErrBadState, "%q", s)

@@ -1,41 +1,45 @@
 package sla
 
 import (
+	"slices"
 	"time"
 
 	"github.com/replyby/replyby/calendar"
 )
 
-// A stop is a span in which the resolution clock stood still: waiting on
-// the customer, or resolved. to is zero while it lasts.
+// A stop is a span in which some clocks stood still: metrics paused by
+// the host status (mask, 1 << metric index), or everything of the
+// resolution while resolved. to is zero while it lasts. Stops are kept
+// only as far back as an obligation that might be tracked again needs
+// them (see evaluator.trimStops).
 type stop struct {
 	from, to time.Time
+	mask     uint8
 	resolved bool
 }
 
-// fired is an escalation level that fired for obligation ob.
-type fired struct {
-	ob    int
-	level *Level
-	at    time.Time
-}
-
-// link ties violation v to obligation ob.
-type link struct{ ob, v int }
-
-// An oblig is an obligation being replayed. Obligations are created for
-// every metric whether or not the policy in force has a target for it
-// (tgt nil), so that one can gain a target on Reclassify.
+// An oblig is an obligation in the evaluator's working set: one that can
+// still change. Obligations are created for every metric some policy of
+// the set targets, whether or not the policy in force does (tgt nil), so
+// that one can gain a target on Reclassify; appointments and promises are
+// created always, so that the events naming them find them. Once nothing
+// can change an obligation any more it leaves the working set, as its
+// final Obligation (see evaluator.archive).
 type oblig struct {
 	key     Key
-	start   time.Time
-	base    time.Time // the event's Due, for promises and appointments
+	seq     int       // order of start among the inquiry's obligations
+	start   time.Time // when its clock started
+	base    time.Time // the promised or scheduled time (promises, appointments)
+	from    time.Time // start of a promise's window
+	ref     string    // name of a promise or an appointment
+	ch      Channel   // channel of a promise to get back, or of an appointment
+	action  bool      // a promise to do something
 	tgt     *compiledTarget
 	cal     *calendar.Calendar
 	calName string
 	tracked bool          // it has had a target
 	budget  time.Duration // business time allowed
-	floor   time.Time     // due no earlier: the promised or appointed time plus grace, or a day-based target's end
+	floor   time.Time     // due no earlier: the promised or appointed time plus grace, a day-based target's end, an override's due
 
 	running   bool
 	segStart  time.Time     // when the clock last started, if running
@@ -43,18 +47,26 @@ type oblig struct {
 	stoppedAt time.Time     // when the clock last stopped
 	paused    time.Duration // business time stood still, up to stoppedAt
 
-	done      bool // met (a resolution may be reopened)
-	cancelled bool
-	halted    bool // breached, then no longer owed
-	lapsed    bool // cancelled or halted by the loss of its target, and still needed: a target tracks it again
-	doneAt    time.Time
-	breached  bool
-	due       time.Time
-	firedBits uint64 // levels of tgt's ladder that fired
-	next      time.Time
-	nextLevel int // -1: the breach
-	nudges    int
-	held      bool // an appointment that a Held event took place for
+	done       bool // met (a resolution may be reopened)
+	cancelled  bool
+	halted     bool // breached, then no longer owed
+	lapsed     bool // cancelled or halted by the loss of its target, and still needed: a target tracks it again
+	overridden bool // its due time was moved by an Override: kept across a Reclassify
+	doneAt     time.Time
+	breached   bool
+	due        time.Time
+	outcome    Outcome
+
+	firedBits uint64           // levels of tgt's ladder that fired
+	order     [MaxLevels]uint8 // tgt's levels by threshold, for the budget
+	levels    uint8            // how many of order are set
+	k         uint8            // order[:k] have fired
+	next      time.Time        // the next threshold its clock crosses
+	nextLevel int              // the level at next, -1 for the breach
+	nudges    int              // customer messages that chased it
+	escs      []Escalation     // levels that fired, in order
+	vios      []Violation      // replies on channels never offered while it was owed
+	revisions []Revision       // due times moved
 }
 
 func (o *oblig) closed() bool { return o.done || o.cancelled || o.halted }
@@ -69,6 +81,23 @@ func (o *oblig) elapsedAt(t time.Time) time.Duration {
 	return o.e0
 }
 
+// target returns the target the policy in force sets for o.
+func (ev *evaluator) target(o *oblig) *compiledTarget {
+	p := &ev.ps.compiled[ev.pol]
+	if o.key.Team != "" {
+		return p.teams[o.key.Team]
+	}
+	return p.targets[o.key.Metric.index()]
+}
+
+// calendarOf returns the calendar target t counts in, and its name.
+func (ev *evaluator) calendarOf(t *compiledTarget) (*calendar.Calendar, string) {
+	if t.CustomerCalendar && ev.custCal != nil {
+		return ev.custCal, ev.inq.Calendar
+	}
+	return t.cal, t.Calendar
+}
+
 // retarget gives obligation i the target of the policy in force at r.
 func (ev *evaluator) retarget(i int, r time.Time) {
 	o := &ev.obs[i]
@@ -78,8 +107,8 @@ func (ev *evaluator) retarget(i int, r time.Time) {
 		return
 	}
 	if tgt == nil {
-		ev.close(o, r)
-		o.lapsed = true
+		o.lapsed = o.key.Team == "" // a team's obligation does not lapse
+		ev.close(i, r, "")
 		return
 	}
 	cal, name := ev.calendarOf(tgt)
@@ -107,6 +136,10 @@ func (ev *evaluator) retarget(i int, r time.Time) {
 	o.segStart = r
 	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
 	switch {
+	case o.overridden:
+		// The overridden due time stands: the budget is what is left
+		// of it from r, in the new calendar.
+		o.budget = o.e0 + cal.Between(r, o.floor)
 	case o.key.Metric.fixedDue():
 		o.floor = tgt.Within.AddTo(cal, o.base)
 		o.budget = o.e0 + cal.Between(r, o.floor)
@@ -122,62 +155,101 @@ func (ev *evaluator) retarget(i int, r time.Time) {
 	}
 	o.firedBits = 0
 	for j := range tgt.Escalation {
-		if ev.hasFired(i, tgt.Escalation[j].Name) {
+		if slices.ContainsFunc(o.escs, func(e Escalation) bool { return e.Level == tgt.Escalation[j].Name }) {
 			o.firedBits |= 1 << j
 		}
 	}
+	ev.orderLevels(o)
 	ev.schedule(o)
+}
+
+// rebudget gives o, tracked and open, a new floor at r: it is due at
+// floor if its clock runs until then (a renegotiated, rescheduled or
+// overridden due time).
+func (ev *evaluator) rebudget(i int, r, floor time.Time) {
+	o := &ev.obs[i]
+	o.e0 = o.elapsedAt(r)
+	if o.running {
+		o.segStart = r
+	} else {
+		o.paused += o.cal.Between(o.stoppedAt, r)
+		o.stoppedAt = r
+	}
+	o.floor = floor
+	o.budget = o.e0 + o.cal.Between(r, floor)
+	ev.orderLevels(o)
+	ev.schedule(o)
+	if !o.running {
+		ev.fireReached(i, r)
+		ev.schedule(o)
+	}
+}
+
+// orderLevels sorts o's levels by their thresholds for its budget, so
+// that the next one to fire is found at once however long the ladder.
+func (ev *evaluator) orderLevels(o *oblig) {
+	ladder := o.tgt.Escalation
+	o.levels, o.k = uint8(len(ladder)), 0
+	if len(ladder) == 0 {
+		return
+	}
+	var thr [MaxLevels]time.Duration
+	for j := range ladder {
+		thr[j], _ = ladder[j].At.threshold(o.budget)
+		o.order[j] = uint8(j)
+	}
+	slices.SortStableFunc(o.order[:o.levels], func(a, b uint8) int {
+		switch {
+		case thr[a] < thr[b]:
+			return -1
+		case thr[a] > thr[b]:
+			return 1
+		}
+		return 0
+	})
 }
 
 // usedBetween returns the business time in cal that obligation o's clock
 // would have used and stood still from `from` to r, had it been tracked
-// then: it stands still while we wait on the customer (resolution and
-// updates) and while the inquiry is resolved (resolution).
+// then: it stands still while the host status pauses its metric and, for
+// the resolution, while the inquiry is resolved.
 func (ev *evaluator) usedBetween(o *oblig, cal *calendar.Calendar, from, r time.Time) (used, paused time.Duration) {
-	if m := o.key.Metric; m == Resolution || m == Update {
-		for _, s := range ev.stops {
-			if s.resolved && m != Resolution {
-				continue
-			}
-			a, b := s.from, s.to
-			if a.Before(from) {
-				a = from
-			}
-			if b.IsZero() || b.After(r) {
-				b = r
-			}
-			if a.Before(b) {
-				paused += cal.Between(a, b)
-			}
+	bit := uint8(1) << o.key.Metric.index()
+	for _, s := range ev.stops {
+		if s.mask&bit == 0 && !(s.resolved && o.key.Metric == Resolution) {
+			continue
+		}
+		a, b := s.from, s.to
+		if a.Before(from) {
+			a = from
+		}
+		if b.IsZero() || b.After(r) {
+			b = r
+		}
+		if a.Before(b) {
+			paused += cal.Between(a, b)
 		}
 	}
 	return cal.Between(from, r) - paused, paused
 }
 
-// clockRuns reports whether o's clock runs now, as the log stands:
-// resolution and update clocks stand still while we wait on the customer,
-// the resolution's also while the inquiry is resolved.
+// clockRuns reports whether o's clock runs now, as the log stands: not
+// while the host status pauses its metric; the resolution's not while the
+// inquiry is resolved, a team's not while the inquiry is assigned
+// elsewhere.
 func (ev *evaluator) clockRuns(o *oblig) bool {
-	switch o.key.Metric {
-	case Resolution:
-		return !ev.waiting && !ev.resolved
-	case Update:
-		return !ev.waiting
+	m := o.key.Metric
+	if ev.paused&(1<<m.index()) != 0 {
+		return false
+	}
+	if m == Resolution {
+		return !ev.resolved && (o.key.Team == "" || o.key.Team == ev.team)
 	}
 	return true
 }
 
-func (ev *evaluator) hasFired(i int, name string) bool {
-	for _, f := range ev.fired {
-		if f.ob == i && f.level.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
 // schedule computes when o's clock next crosses a threshold: its due time
-// or an escalation level not yet fired.
+// or the next escalation level not yet fired.
 func (ev *evaluator) schedule(o *oblig) {
 	o.next = time.Time{}
 	if !o.running || !o.live() {
@@ -195,10 +267,11 @@ func (ev *evaluator) schedule(o *oblig) {
 		o.due = o.cross(o.budget, true)
 		o.next, o.nextLevel = o.due, -1
 	}
-	for j := range o.tgt.Escalation {
-		if o.firedBits&(1<<j) != 0 {
-			continue
-		}
+	for o.k < o.levels && o.firedBits&(1<<o.order[o.k]) != 0 {
+		o.k++
+	}
+	if o.k < o.levels {
+		j := int(o.order[o.k])
 		x := o.cross(o.tgt.Escalation[j].At.threshold(o.budget))
 		if o.next.IsZero() || x.Before(o.next) {
 			o.next, o.nextLevel = x, j
@@ -225,7 +298,7 @@ func (o *oblig) cross(thr time.Duration, atOrPast bool) time.Time {
 // inclusive, it also fires at t the thresholds that stopped clocks have
 // reached: those of clocks that stopped, or whose targets changed, at t.
 func (ev *evaluator) advance(t time.Time, inclusive bool) {
-	for i := range ev.obs {
+	for _, i := range ev.live {
 		o := &ev.obs[i]
 		if !o.live() {
 			continue
@@ -255,9 +328,9 @@ func (ev *evaluator) fireReached(i int, t time.Time) {
 	if !o.breached && o.budget <= o.e0 && !early {
 		ev.fire(i, -1, t)
 	}
-	for j := range o.tgt.Escalation {
+	for _, j := range o.order[:o.levels] {
 		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr <= o.e0 && !(past && early) {
-			ev.fire(i, j, t)
+			ev.fire(i, int(j), t)
 		}
 	}
 }
@@ -277,15 +350,38 @@ func (o *oblig) reachedPending() bool {
 }
 
 // fire records that obligation i crossed its due time (level -1) or
-// escalation level j at t.
+// escalation level j at t. The due time of a breach is the instant the
+// clock reached the budget: t, unless the budget was already spent when
+// a Reclassify or an Override gave it (then before t, as Remaining says),
+// and never before the floor.
 func (ev *evaluator) fire(i, j int, t time.Time) {
 	o := &ev.obs[i]
 	if j < 0 {
-		o.breached, o.due = true, t
+		due := t
+		if over := o.elapsedAt(t) - o.budget; over > 0 {
+			due = o.cal.Add(t, -over)
+		}
+		if due.Before(o.floor) {
+			due = o.floor
+		}
+		if due.After(t) {
+			due = t
+		}
+		o.breached, o.due = true, due
+		ev.breachedNow++
 		return
 	}
 	o.firedBits |= 1 << j
-	ev.fired = append(ev.fired, fired{ob: i, level: &o.tgt.Escalation[j], at: t})
+	l := &o.tgt.Escalation[j]
+	e := Escalation{Obligation: o.key, Level: l.Name, Notify: l.Notify, At: ev.in(t)}
+	o.escs = append(o.escs, e)
+	// The log of every level fired stays in time order (obligations fire
+	// one after the other within an advance), ties in firing order.
+	k := len(ev.escLog)
+	for k > 0 && ev.escLog[k-1].At.After(e.At) {
+		k--
+	}
+	ev.escLog = slices.Insert(ev.escLog, k, e)
 }
 
 // halt stops o's clock at t, counting the time it stood still so far.
@@ -302,9 +398,6 @@ func (o *oblig) halt(t time.Time) {
 
 // pause stops an open obligation's clock at t.
 func (ev *evaluator) pause(i int, t time.Time) {
-	if i < 0 {
-		return
-	}
 	o := &ev.obs[i]
 	if o.closed() || !o.running {
 		return
@@ -315,9 +408,6 @@ func (ev *evaluator) pause(i int, t time.Time) {
 
 // resume restarts a paused obligation's clock at t.
 func (ev *evaluator) resume(i int, t time.Time) {
-	if i < 0 {
-		return
-	}
 	o := &ev.obs[i]
 	if o.closed() || o.running {
 		return
@@ -327,33 +417,58 @@ func (ev *evaluator) resume(i int, t time.Time) {
 	ev.schedule(o)
 }
 
-// meet records that obligation i was done at t. One that lapsed when its
-// target was lost stays as it is, and is no longer needed.
-func (ev *evaluator) meet(i int, t time.Time) {
-	if i < 0 {
-		return
+// syncClocks starts or stops, at t, the clock of every open obligation
+// whose clock should run or stand still now (after a host status,
+// resolution or assignment changed).
+func (ev *evaluator) syncClocks(t time.Time) {
+	for _, i := range ev.live {
+		o := &ev.obs[i]
+		if o.closed() {
+			continue
+		}
+		switch runs := ev.clockRuns(o); {
+		case runs && !o.running:
+			ev.resume(i, t)
+		case !runs && o.running:
+			ev.pause(i, t)
+		}
 	}
+}
+
+// meet records that obligation i was done at t, with outcome how. One that
+// lapsed when its target was lost stays as it is, and is no longer
+// needed.
+func (ev *evaluator) meet(i int, t time.Time, how Outcome) {
 	o := &ev.obs[i]
 	if o.closed() {
 		o.lapsed = false
+		ev.settle(i)
 		return
 	}
 	o.halt(t)
-	o.done, o.doneAt = true, t
+	o.done, o.doneAt, o.outcome = true, t, how
+	if o.breached {
+		ev.breachedNow-- // met late: no longer in the Breached state
+	}
+	ev.settle(i)
 }
 
-// close records that o is no longer owed from t: cancelled, or if it is
-// already breached, halted. One that lapsed when its target was lost
-// stays as it is, and is no longer needed.
-func (ev *evaluator) close(o *oblig, t time.Time) {
+// close records that obligation i is no longer owed from t, with outcome
+// how: cancelled, or if it is already breached, halted. One that lapsed
+// when its target was lost stays as it is, and is no longer needed.
+func (ev *evaluator) close(i int, t time.Time, how Outcome) {
+	o := &ev.obs[i]
 	if o.closed() {
 		o.lapsed = false
+		ev.settle(i)
 		return
 	}
 	o.halt(t)
+	o.outcome = how
 	if o.breached {
 		o.halted = true
 	} else {
 		o.cancelled, o.doneAt = true, t
 	}
+	ev.settle(i)
 }

@@ -90,6 +90,14 @@ type Target struct {
 	CustomerCalendar bool `json:"customer_calendar,omitempty"`
 	// Escalation is the target's ladder, in any order.
 	Escalation []Level `json:"escalation,omitempty"`
+	// ResolveKeeps, on a promise_kept target, says that resolving the
+	// inquiry keeps its open promises to do something (never a promise
+	// to get back).
+	ResolveKeeps bool `json:"resolve_keeps,omitempty"`
+	// NewCycleOnReopen, on a resolution target, says that a Reopen starts
+	// a new resolution obligation ("resolution#2") instead of continuing
+	// the met one.
+	NewCycleOnReopen bool `json:"new_cycle_on_reopen,omitempty"`
 }
 
 // A Policy is a named set of targets for the inquiries it matches. Its
@@ -104,6 +112,91 @@ type Policy struct {
 	// Targets holds a target per metric; metrics without one are not
 	// tracked.
 	Targets map[Metric]Target `json:"targets,omitempty"`
+	// Teams holds, per team, the targets of that team (operational level
+	// agreements): counted only while the inquiry is assigned to the
+	// team. Only a resolution target is allowed; its obligation is
+	// "resolution@team".
+	Teams map[string]map[Metric]Target `json:"teams,omitempty"`
+}
+
+// A HostStatus says what one of the host's own statuses of an inquiry
+// means (see [StatusChange]). Its fields are its JSON form in a policy
+// document's "statuses".
+type HostStatus struct {
+	// Pauses lists the metrics whose clocks stand still while the
+	// inquiry is in the status: first_reply, next_reply, update or
+	// resolution (promise and appointment times are fixed).
+	Pauses []Metric `json:"pauses,omitempty"`
+	// Resolves says that entering the status resolves the inquiry, and
+	// leaving it for a status that does not reopens it.
+	Resolves bool `json:"resolves,omitempty"`
+	// EndsOnCustomerMessage says that a customer message ends the status
+	// (the inquiry then has no status, and nothing is paused), as
+	// "pending" ends when the customer answers.
+	EndsOnCustomerMessage bool `json:"ends_on_customer_message,omitempty"`
+}
+
+// DefaultStatuses are the host statuses of a policy set whose document
+// defines none: "open"; "pending" (waiting on the customer: update and
+// resolution stand still, until the customer writes); "on_hold" (update
+// and resolution stand still); "solved" and "closed" (resolve).
+func DefaultStatuses() map[string]HostStatus {
+	return map[string]HostStatus{
+		"open":    {},
+		"pending": {Pauses: []Metric{Update, Resolution}, EndsOnCustomerMessage: true},
+		"on_hold": {Pauses: []Metric{Update, Resolution}},
+		"solved":  {Resolves: true},
+		"closed":  {Resolves: true},
+	}
+}
+
+// defaultAnswers are the natural answers every policy set knows: a
+// voicemail is answered by a call.
+var defaultAnswers = map[Channel][]Channel{Voicemail: {Phone}}
+
+// A Document is a policy set in its JSON form: what ParsePolicies reads,
+// MarshalJSON writes and NewPolicySet builds from.
+//
+//	{
+//	  "calendars": {"support-nyc": { …calendar.Parse form… }},
+//	  "statuses": {"pending": {"pauses": ["update", "resolution"], "ends_on_customer_message": true},
+//	               "solved": {"resolves": true}},
+//	  "answers": {"fax": ["phone"]},
+//	  "policies": [
+//	    {
+//	      "name": "urgent-customers",
+//	      "match": {"parties": ["customer"], "priorities": ["urgent"]},
+//	      "reply": "offered_channels",
+//	      "targets": {
+//	        "first_reply": {
+//	          "within": "1h", "calendar": "support-nyc",
+//	          "escalation": [
+//	            {"name": "warn", "at": "75%", "notify": ["team-lead"]},
+//	            {"name": "breach", "at": "0", "notify": ["team-lead"]},
+//	            {"name": "manager", "at": "+4h", "notify": ["manager"]}
+//	          ]
+//	        },
+//	        "resolution": {"within": "P2D", "calendar": "support-nyc"}
+//	      },
+//	      "teams": {"billing": {"resolution": {"within": "4h", "calendar": "support-nyc"}}}
+//	    },
+//	    {"name": "default", "targets": {"first_reply": {"within": "P1D"}}}
+//	  ]
+//	}
+type Document struct {
+	// Calendars are the calendars targets may name, by name; a nil
+	// calendar is plain time (calendar.Always).
+	Calendars map[string]*calendar.Calendar `json:"calendars,omitempty"`
+	// Statuses defines the host's statuses by name; nil means
+	// DefaultStatuses, an empty map none.
+	Statuses map[string]HostStatus `json:"statuses,omitempty"`
+	// Answers adds natural answers: for a channel, the other channels
+	// whose replies answer a customer who offered it. A voicemail is
+	// always answered by a call (phone); the Meeting channel stands for
+	// scheduling an appointment (see Appointment).
+	Answers map[Channel][]Channel `json:"answers,omitempty"`
+	// Policies are tried in order; the last is the fallback.
+	Policies []Policy `json:"policies"`
 }
 
 // clone returns a deep copy of p, with Reply set.
@@ -119,36 +212,53 @@ func (p *Policy) clone() Policy {
 		Priorities: slices.Clone(p.Match.Priorities),
 		Labels:     slices.Clone(p.Match.Labels),
 	}
-	q.Targets = maps.Clone(p.Targets)
-	for m, t := range q.Targets {
-		t.Escalation = slices.Clone(t.Escalation)
-		for i := range t.Escalation {
-			t.Escalation[i].Notify = slices.Clone(t.Escalation[i].Notify)
+	q.Targets = cloneTargets(p.Targets)
+	if p.Teams != nil {
+		q.Teams = make(map[string]map[Metric]Target, len(p.Teams))
+		for team, ts := range p.Teams {
+			q.Teams[team] = cloneTargets(ts)
 		}
-		q.Targets[m] = t
 	}
 	return q
 }
 
+// cloneTargets returns a deep copy of ts.
+func cloneTargets(ts map[Metric]Target) map[Metric]Target {
+	ts = maps.Clone(ts)
+	for m, t := range ts {
+		t.Escalation = slices.Clone(t.Escalation)
+		for i := range t.Escalation {
+			t.Escalation[i].Notify = slices.Clone(t.Escalation[i].Notify)
+		}
+		ts[m] = t
+	}
+	return ts
+}
+
 // A PolicySet is an ordered list of policies, the first matching an
-// inquiry being the one that applies to it, and the calendars their targets
-// count in. The last policy is the fallback: it matches every inquiry.
+// inquiry being the one that applies to it, the calendars their targets
+// count in, the host's statuses and the channels' natural answers. The
+// last policy is the fallback: it matches every inquiry.
 //
 // A PolicySet is immutable and safe for concurrent use. Build one with
 // NewPolicySet or ParsePolicies. The zero PolicySet, like a nil
 // *PolicySet, holds no policy and no calendar: Policies returns none,
-// Calendar nil and Select "", and Evaluate and MarshalJSON return an error
-// wrapping ErrNoFallback.
+// Calendar nil and Select "", and Evaluate, Start and MarshalJSON return
+// an error wrapping ErrNoFallback.
 type PolicySet struct {
-	policies  []Policy
+	doc       Document // as given, normalized and copied
 	compiled  []compiledPolicy
+	statuses  map[string]compiledStatus
+	answers   map[Channel][]Channel // with the default answers
+	targeted  [numMetrics]bool      // some policy has a target for the metric
+	teamed    bool                  // some policy has a team's target
 	calendars map[string]*calendar.Calendar
-	targeted  [numMetrics]bool // some policy has a target for the metric
 }
 
-// compiledPolicy is a policy's targets, indexed by metric.
+// compiledPolicy is a policy's targets, indexed by metric, and its teams'.
 type compiledPolicy struct {
 	targets [numMetrics]*compiledTarget
+	teams   map[string]*compiledTarget // team → its resolution target
 }
 
 // compiledTarget is a target with its calendar looked up.
@@ -158,42 +268,113 @@ type compiledTarget struct {
 	cal    *calendar.Calendar // nil for plain time
 }
 
-// NewPolicySet returns a policy set of policies, whose targets may name
-// the calendars of calendars (by key). It copies its arguments. Errors are
-// *Error naming the offending field as in the JSON form
+// compiledStatus is a host status with its paused metrics as bits.
+type compiledStatus struct {
+	pauses   uint8 // 1 << metric index
+	resolves bool
+	ends     bool
+}
+
+// NewPolicySet returns the policy set of the document d. It copies d.
+// Errors are *Error naming the offending field as in the JSON form
 // ("policies[2].targets.first_reply.within").
-func NewPolicySet(calendars map[string]*calendar.Calendar, policies ...Policy) (*PolicySet, error) {
+func NewPolicySet(d Document) (*PolicySet, error) {
 	ps := &PolicySet{
-		policies:  make([]Policy, len(policies)),
-		compiled:  make([]compiledPolicy, len(policies)),
-		calendars: maps.Clone(calendars),
+		compiled:  make([]compiledPolicy, len(d.Policies)),
+		calendars: maps.Clone(d.Calendars),
+		statuses:  map[string]compiledStatus{},
+		answers:   map[Channel][]Channel{},
 	}
-	for _, name := range slices.Sorted(maps.Keys(calendars)) {
+	ps.doc = Document{Calendars: ps.calendars, Policies: make([]Policy, len(d.Policies))}
+	for _, name := range slices.Sorted(maps.Keys(d.Calendars)) {
 		if name == "" {
 			return nil, errAt(`calendars[""]`, "", "a calendar needs a name", ErrBadPolicy)
 		}
 	}
-	if len(policies) == 0 {
-		return nil, errAt("policies", "", "a policy set needs at least one policy, the last matching every inquiry", ErrNoFallback)
+	statuses := d.Statuses
+	if statuses == nil {
+		statuses = DefaultStatuses()
+	} else {
+		ps.doc.Statuses = make(map[string]HostStatus, len(d.Statuses))
 	}
-	seen := make(map[string]bool, len(policies))
-	for i := range policies {
-		p := policies[i].clone()
-		path := strictjson.Index("policies", i)
-		if err := ps.check(&p, path, i == len(policies)-1, seen); err != nil {
+	for _, name := range slices.Sorted(maps.Keys(statuses)) {
+		hs := statuses[name]
+		path := strictjson.Join("statuses", name)
+		if name == "" {
+			return nil, errAt(`statuses[""]`, "", "a status needs a name", ErrBadPolicy)
+		}
+		cs := compiledStatus{resolves: hs.Resolves, ends: hs.EndsOnCustomerMessage}
+		for j, m := range hs.Pauses {
+			switch m {
+			case FirstReply, NextReply, Update, Resolution:
+				cs.pauses |= 1 << m.index()
+			default:
+				return nil, errAt(strictjson.Index(path+".pauses", j), string(m), "want first_reply, next_reply, update or resolution", ErrBadPolicy)
+			}
+		}
+		if hs.Resolves && cs.pauses != 0 {
+			return nil, errAt(path+".pauses", "", "a status that resolves pauses nothing: a resolved inquiry's clocks stand still anyway", ErrBadPolicy)
+		}
+		ps.statuses[name] = cs
+		if ps.doc.Statuses != nil {
+			hs.Pauses = slices.Clone(hs.Pauses)
+			ps.doc.Statuses[name] = hs
+		}
+	}
+	for ch, to := range defaultAnswers {
+		ps.answers[ch] = slices.Clone(to)
+	}
+	if d.Answers != nil {
+		ps.doc.Answers = make(map[Channel][]Channel, len(d.Answers))
+	}
+	for _, ch := range slices.Sorted(maps.Keys(d.Answers)) {
+		path := strictjson.Join("answers", string(ch))
+		if ch == "" {
+			return nil, errAt(`answers[""]`, "", "a channel needs a name", ErrBadPolicy)
+		}
+		if err := checkNames(path, d.Answers[ch]); err != nil {
 			return nil, err
 		}
-		ps.policies[i] = p
-		for m, t := range p.Targets {
-			ct := &compiledTarget{Target: t, metric: m}
-			if t.Calendar != "" {
-				ct.cal = ps.calendars[t.Calendar]
+		ps.doc.Answers[ch] = slices.Clone(d.Answers[ch])
+		for _, to := range d.Answers[ch] {
+			if !slices.Contains(ps.answers[ch], to) {
+				ps.answers[ch] = append(ps.answers[ch], to)
 			}
-			ps.compiled[i].targets[m.index()] = ct
+		}
+	}
+	if len(d.Policies) == 0 {
+		return nil, errAt("policies", "", "a policy set needs at least one policy, the last matching every inquiry", ErrNoFallback)
+	}
+	seen := make(map[string]bool, len(d.Policies))
+	for i := range d.Policies {
+		p := d.Policies[i].clone()
+		path := strictjson.Index("policies", i)
+		if err := ps.check(&p, path, i == len(d.Policies)-1, seen); err != nil {
+			return nil, err
+		}
+		ps.doc.Policies[i] = p
+		for m, t := range p.Targets {
+			ps.compiled[i].targets[m.index()] = ps.compile(m, t)
 			ps.targeted[m.index()] = true
+		}
+		for team, ts := range p.Teams {
+			if ps.compiled[i].teams == nil {
+				ps.compiled[i].teams = map[string]*compiledTarget{}
+			}
+			ps.compiled[i].teams[team] = ps.compile(Resolution, ts[Resolution])
+			ps.teamed = true
 		}
 	}
 	return ps, nil
+}
+
+// compile returns target t of metric m with its calendar.
+func (ps *PolicySet) compile(m Metric, t Target) *compiledTarget {
+	ct := &compiledTarget{Target: t, metric: m}
+	if t.Calendar != "" {
+		ct.cal = ps.calendars[t.Calendar]
+	}
+	return ct
 }
 
 // check validates policy p found at path.
@@ -234,6 +415,28 @@ func (ps *PolicySet) check(p *Policy, path string, last bool, seen map[string]bo
 			return err
 		}
 	}
+	for _, team := range slices.Sorted(maps.Keys(p.Teams)) {
+		tp := strictjson.Join(path+".teams", team)
+		if !validTeam(team) {
+			return errAt(tp, "", "a team name is letters, digits, '.', '-' or '_'", ErrBadPolicy)
+		}
+		ts := p.Teams[team]
+		for _, m := range slices.Sorted(maps.Keys(ts)) {
+			if m != Resolution {
+				return errAt(strictjson.Join(tp, string(m)), "", "a team has a resolution target only", ErrBadPolicy)
+			}
+		}
+		t, ok := ts[Resolution]
+		if !ok {
+			return errAt(tp, "", "a team needs its resolution target", ErrBadPolicy)
+		}
+		if t.NewCycleOnReopen {
+			return errAt(tp+".resolution.new_cycle_on_reopen", "", "a team's resolution continues across reopenings", ErrBadPolicy)
+		}
+		if err := ps.checkTarget(Resolution, t, tp+".resolution"); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -261,6 +464,10 @@ func (ps *PolicySet) checkTarget(m Metric, t Target, path string) error {
 		return errAt(path+".calendar", t.Calendar, "no calendar of that name in the set", ErrUnknownCalendar)
 	case len(t.Escalation) > MaxLevels:
 		return errAt(path+".escalation", "", "more than "+strconv.Itoa(MaxLevels)+" levels", ErrBadLevel)
+	case t.ResolveKeeps && m != PromiseKept:
+		return errAt(path+".resolve_keeps", "", "only a promise_kept target has it", ErrBadPolicy)
+	case t.NewCycleOnReopen && m != Resolution:
+		return errAt(path+".new_cycle_on_reopen", "", "only a resolution target has it", ErrBadPolicy)
 	}
 	names := make(map[string]bool, len(t.Escalation))
 	for j, l := range t.Escalation {
@@ -282,12 +489,34 @@ func (ps *PolicySet) checkTarget(m Metric, t Target, path string) error {
 }
 
 // MustNewPolicySet is like NewPolicySet but panics on error.
-func MustNewPolicySet(calendars map[string]*calendar.Calendar, policies ...Policy) *PolicySet {
-	ps, err := NewPolicySet(calendars, policies...)
+func MustNewPolicySet(d Document) *PolicySet {
+	ps, err := NewPolicySet(d)
 	if err != nil {
 		panic(err)
 	}
 	return ps
+}
+
+// Document returns a copy of the document the set was built from.
+func (ps *PolicySet) Document() Document {
+	if ps == nil {
+		return Document{}
+	}
+	d := Document{Calendars: maps.Clone(ps.doc.Calendars), Policies: ps.Policies()}
+	if ps.doc.Statuses != nil {
+		d.Statuses = make(map[string]HostStatus, len(ps.doc.Statuses))
+		for name, hs := range ps.doc.Statuses {
+			hs.Pauses = slices.Clone(hs.Pauses)
+			d.Statuses[name] = hs
+		}
+	}
+	if ps.doc.Answers != nil {
+		d.Answers = make(map[Channel][]Channel, len(ps.doc.Answers))
+		for ch, to := range ps.doc.Answers {
+			d.Answers[ch] = slices.Clone(to)
+		}
+	}
+	return d
 }
 
 // Policies returns a copy of the set's policies, in order.
@@ -295,9 +524,9 @@ func (ps *PolicySet) Policies() []Policy {
 	if ps == nil {
 		return nil
 	}
-	out := make([]Policy, len(ps.policies))
-	for i := range ps.policies {
-		out[i] = ps.policies[i].clone()
+	out := make([]Policy, len(ps.doc.Policies))
+	for i := range ps.doc.Policies {
+		out[i] = ps.doc.Policies[i].clone()
 	}
 	return out
 }
@@ -308,9 +537,9 @@ func (ps *PolicySet) Policy(name string) (Policy, bool) {
 	if ps == nil {
 		return Policy{}, false
 	}
-	for i := range ps.policies {
-		if ps.policies[i].Name == name {
-			return ps.policies[i].clone(), true
+	for i := range ps.doc.Policies {
+		if ps.doc.Policies[i].Name == name {
+			return ps.doc.Policies[i].clone(), true
 		}
 	}
 	return Policy{}, false
@@ -335,19 +564,19 @@ func (ps *PolicySet) Calendar(name string) *calendar.Calendar {
 // came on ch, with labels, of class c: the first that matches; "" for a
 // set with no policy (the zero PolicySet).
 func (ps *PolicySet) Select(ch Channel, labels []string, c Class) string {
-	if ps == nil || len(ps.policies) == 0 {
+	if ps == nil || len(ps.doc.Policies) == 0 {
 		return ""
 	}
-	return ps.policies[ps.selectIndex(ch, labels, c)].Name
+	return ps.doc.Policies[ps.selectIndex(ch, labels, c)].Name
 }
 
 // selectIndex returns the index of the first policy that matches; ps must
 // hold a policy.
 func (ps *PolicySet) selectIndex(ch Channel, labels []string, c Class) int {
-	for i := range ps.policies[:len(ps.policies)-1] {
-		if ps.policies[i].Match.Matches(ch, labels, c) {
+	for i := range ps.doc.Policies[:len(ps.doc.Policies)-1] {
+		if ps.doc.Policies[i].Match.Matches(ch, labels, c) {
 			return i
 		}
 	}
-	return len(ps.policies) - 1
+	return len(ps.doc.Policies) - 1
 }

@@ -15,45 +15,43 @@ import (
 )
 
 func TestMatchLabels(t *testing.T) {
-	ps := sla.MustNewPolicySet(nil,
-		sla.Policy{Name: "vip-eu", Match: sla.Match{Labels: []string{"vip", "eu"}}},
-		sla.Policy{Name: "rest"})
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "vip-eu", Match: sla.Match{Labels: []string{"vip", "eu"}}}, sla.Policy{Name: "rest"}}})
 	assert.Equal(t, "vip-eu", ps.Select(sla.Email, []string{"eu", "new", "vip"}, sla.Class{}))
 	assert.Equal(t, "rest", ps.Select(sla.Email, []string{"vip"}, sla.Class{}))
 }
 
 // Policies built in Go are checked as documents are.
 func TestNewPolicySetErrors(t *testing.T) {
-	_, err := sla.NewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
+	_, err := sla.NewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
 		sla.Resolution: {Within: sla.Duration{Time: -time.Hour}},
-	}})
+	}}}})
 	assert.ErrorIs(t, err, sla.ErrBadDuration)
 	assert.ErrorContains(t, err, "policies[0].targets.resolution.within")
 
-	_, err = sla.NewPolicySet(map[string]*calendar.Calendar{"": calendar.Always()}, sla.Policy{Name: "a"})
+	_, err = sla.NewPolicySet(sla.Document{Calendars: map[string]*calendar.Calendar{"": calendar.Always()}, Policies: []sla.Policy{sla.Policy{Name: "a"}}})
 	assert.ErrorIs(t, err, sla.ErrBadPolicy)
-	ps, err := sla.NewPolicySet(map[string]*calendar.Calendar{"plain": nil}, sla.Policy{Name: "a",
-		Targets: map[sla.Metric]sla.Target{sla.FirstReply: {Within: sla.MustParseDuration("1h"), Calendar: "plain"}}})
+	ps, err := sla.NewPolicySet(sla.Document{Calendars: map[string]*calendar.Calendar{"plain": nil}, Policies: []sla.Policy{sla.Policy{Name: "a",
+		Targets: map[sla.Metric]sla.Target{sla.FirstReply: {Within: sla.MustParseDuration("1h"), Calendar: "plain"}}}}})
 	require.NoError(t, err, "a nil calendar is Always")
 	st, err := ps.Evaluate(sla.Inquiry{Channel: sla.Email, Received: at("2026-03-07 09:00")}, nil, at("2026-03-07 09:30"))
 	require.NoError(t, err)
 	assert.Equal(t, at("2026-03-07 10:00"), st.Obligations[0].Due, "plain time on a Saturday")
 
-	_, err = sla.NewPolicySet(nil, sla.Policy{Name: "a", Reply: "any"})
+	_, err = sla.NewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "a", Reply: "any"}}})
 	assert.ErrorIs(t, err, sla.ErrBadPolicy)
 
-	_, err = sla.NewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
+	_, err = sla.NewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
 		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "x", At: sla.AtShare(1e9)}}},
-	}})
+	}}}})
 	assert.ErrorIs(t, err, sla.ErrBadLevel)
 
 	many := make([]sla.Level, sla.MaxLevels+1)
 	for i := range many {
 		many[i] = sla.Level{Name: fmt.Sprint(i)}
 	}
-	_, err = sla.NewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
+	_, err = sla.NewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
 		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: many},
-	}})
+	}}}})
 	assert.ErrorIs(t, err, sla.ErrBadLevel)
 
 	_, err = new(sla.PolicySet).Evaluate(sla.Inquiry{Channel: sla.Email, Received: at("2026-03-09 09:00")}, nil, at("2026-03-09 10:00"))
@@ -61,9 +59,9 @@ func TestNewPolicySetErrors(t *testing.T) {
 
 	// The set copies what it is given.
 	levels := []sla.Level{{Name: "x", At: sla.AtShare(50), Notify: []string{"ann"}}}
-	ps = sla.MustNewPolicySet(nil, sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
+	ps = sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "a", Targets: map[sla.Metric]sla.Target{
 		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: levels},
-	}})
+	}}}})
 	levels[0].Notify[0] = "mallory"
 	assert.Equal(t, "ann", ps.Policies()[0].Targets[sla.FirstReply].Escalation[0].Notify[0])
 }

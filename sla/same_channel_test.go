@@ -15,10 +15,10 @@ import (
 // by e-mail. Before, no reply could ever count there: the e-mail was "not
 // the same channel", the web form "never offered".
 func TestSameChannelFallsBackToOffered(t *testing.T) {
-	ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Reply: sla.SameChannel, Targets: map[sla.Metric]sla.Target{
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "all", Reply: sla.SameChannel, Targets: map[sla.Metric]sla.Target{
 		sla.FirstReply: {Within: sla.Duration{Time: time.Hour}},
 		sla.NextReply:  {Within: sla.Duration{Time: time.Hour}},
-	}})
+	}}}})
 	form := sla.Inquiry{Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Email, sla.Phone}, Received: at("2026-03-09 09:00")}
 	mail := sla.Inquiry{Channel: sla.Email, ReplyTo: []sla.Channel{sla.Email, sla.Phone}, Received: at("2026-03-09 09:00")}
 	reply := func(ch sla.Channel) sla.Event {
@@ -60,9 +60,9 @@ func TestChannellessMessageOffersNothing(t *testing.T) {
 	inq := sla.Inquiry{Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Email}, Received: at("2026-03-09 09:00")}
 	for _, rule := range []sla.ReplyRule{sla.OfferedChannels, sla.SameChannel} {
 		t.Run(string(rule), func(t *testing.T) {
-			ps := sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Reply: rule, Targets: map[sla.Metric]sla.Target{
+			ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "all", Reply: rule, Targets: map[sla.Metric]sla.Target{
 				sla.FirstReply: {Within: sla.Duration{Time: time.Hour}},
-			}})
+			}}}})
 			events := []sla.Event{
 				{Time: at("2026-03-09 09:10"), Type: sla.CustomerMessage},
 				{Time: at("2026-03-09 09:20"), Type: sla.Reply, Channel: sla.WebForm},

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/replyby/replyby/calendar"
 	"github.com/replyby/replyby/sla"
 	"github.com/replyby/replyby/sla/internal/fixture"
 )
@@ -178,13 +179,13 @@ func TestAppointmentNobodyAttends(t *testing.T) {
 	assert.Equal(t, sla.Breached, ap.State)
 	assert.Equal(t, []string{"no-show@Tue 15:15"}, fired(ap))
 
-	held := append(events, sla.Event{Time: at("2026-03-10 15:05"), Type: sla.Held})
+	held := append(events, sla.Event{Time: at("2026-03-10 15:05"), Type: sla.AppointmentHeld})
 	st = evaluate(t, policies, inq, held, at("2026-03-10 16:00"))
 	ap = obligation(t, st, "appointment_kept#1")
 	assert.Equal(t, sla.Met, ap.State)
 	assert.Empty(t, ap.Escalations)
 
-	late := append(events, sla.Event{Time: at("2026-03-10 15:40"), Type: sla.Held})
+	late := append(events, sla.Event{Time: at("2026-03-10 15:40"), Type: sla.AppointmentHeld})
 	st = evaluate(t, policies, inq, late, at("2026-03-10 16:00"))
 	assert.Equal(t, sla.MetLate, obligation(t, st, "appointment_kept#1").State)
 
@@ -192,7 +193,7 @@ func TestAppointmentNobodyAttends(t *testing.T) {
 	// the Held keeps the second appointment, the first stays a no-show.
 	again := append(events,
 		sla.Event{Time: at("2026-03-11 09:00"), Type: sla.Appointment, Channel: sla.Meeting, Due: at("2026-03-11 14:00")},
-		sla.Event{Time: at("2026-03-11 14:02"), Type: sla.Held},
+		sla.Event{Time: at("2026-03-11 14:02"), Type: sla.AppointmentHeld},
 	)
 	st = evaluate(t, policies, inq, again, at("2026-03-11 16:00"))
 	assert.Equal(t, sla.Breached, obligation(t, st, "appointment_kept#1").State)
@@ -242,11 +243,11 @@ func TestWaitingOnUsVersusWaitingOnCustomer(t *testing.T) {
 
 	waitingOnThem := []sla.Event{
 		{Time: at("2026-03-07 09:10"), Type: sla.Reply, Channel: sla.Chat},
-		{Time: at("2026-03-07 10:00"), Type: sla.Wait},
+		{Time: at("2026-03-07 10:00"), Type: sla.StatusChange, Status: "pending"},
 		{Time: at("2026-03-07 13:00"), Type: sla.CustomerMessage, Channel: sla.Chat}, // ends the wait
 		{Time: at("2026-03-07 13:05"), Type: sla.Reply, Channel: sla.Chat},
-		{Time: at("2026-03-07 14:00"), Type: sla.Wait},
-		{Time: at("2026-03-07 14:30"), Type: sla.Resume},
+		{Time: at("2026-03-07 14:00"), Type: sla.StatusChange, Status: "pending"},
+		{Time: at("2026-03-07 14:30"), Type: sla.StatusChange, Status: "open"},
 		{Time: at("2026-03-07 15:00"), Type: sla.Resolve},
 	}
 	st = evaluate(t, policies, inq, waitingOnThem, at("2026-03-07 12:00"))
@@ -256,7 +257,8 @@ func TestWaitingOnUsVersusWaitingOnCustomer(t *testing.T) {
 	assert.Equal(t, time.Hour, res.Elapsed)
 	assert.Equal(t, 2*time.Hour, res.Paused)
 	assert.Equal(t, 3*time.Hour, res.Remaining)
-	assert.True(t, st.Waiting)
+	assert.Equal(t, "pending", st.HostStatus)
+	assert.Equal(t, []sla.Metric{sla.Update, sla.Resolution}, st.Paused)
 	assert.Equal(t, at("2026-03-07 13:00"), st.Next, "the next event, the customer's message")
 
 	st = evaluate(t, policies, inq, waitingOnThem, at("2026-03-07 16:00"))
@@ -303,8 +305,12 @@ func TestReclassifyToUrgent(t *testing.T) {
 	fr := obligation(t, st, "first_reply")
 	assert.Equal(t, sla.Breached, fr.State)
 	assert.Equal(t, at("2026-03-09 09:00"), fr.Start)
-	assert.Equal(t, at("2026-03-09 11:00"), fr.Due, "breached at the reclassification")
+	// It breached at the reclassification, 90 minutes over its budget:
+	// its Due is when its time ran out, as Remaining says (it used to be
+	// 11:00, disagreeing with Remaining).
+	assert.Equal(t, at("2026-03-09 09:30"), fr.Due)
 	assert.Equal(t, -90*time.Minute, fr.Remaining)
+	assert.Equal(t, fr.Remaining, fr.Due.Sub(at("2026-03-09 11:00")), "Due and Remaining agree")
 	// The urgent policy has no update target: cancelled. Resolution: 4h
 	// from 09:00, counted in business hours until 11:00 and in plain time
 	// after.
@@ -324,10 +330,10 @@ func TestReclassifyToUrgent(t *testing.T) {
 // never counts.
 func TestReplyRules(t *testing.T) {
 	mk := func(rule sla.ReplyRule) *sla.PolicySet {
-		return sla.MustNewPolicySet(nil, sla.Policy{Name: "all", Reply: rule, Targets: map[sla.Metric]sla.Target{
+		return sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "all", Reply: rule, Targets: map[sla.Metric]sla.Target{
 			sla.FirstReply: {Within: sla.Duration{Time: time.Hour}},
 			sla.NextReply:  {Within: sla.Duration{Time: time.Hour}},
-		}})
+		}}}})
 	}
 	inq := sla.Inquiry{Channel: sla.Email, ReplyTo: []sla.Channel{sla.Email, sla.SMS}, Received: at("2026-03-09 09:00")}
 	tests := []struct {
@@ -380,7 +386,8 @@ func TestPromiseKept(t *testing.T) {
 		{"nothing yet", nil, sla.Running},
 		{"reply before", []sla.Event{{Time: at("2026-03-10 11:00"), Type: sla.Reply, Channel: sla.Email}}, sla.Met},
 		{"reply at the due time", []sla.Event{{Time: at("2026-03-10 12:00"), Type: sla.Reply, Channel: sla.Email}}, sla.Met},
-		{"resolved before", []sla.Event{{Time: at("2026-03-10 11:00"), Type: sla.Resolve}}, sla.Met},
+		// Resolving the inquiry does not keep a promise to get back.
+		{"resolved before", []sla.Event{{Time: at("2026-03-10 11:00"), Type: sla.Resolve}}, sla.Breached},
 		{"reply after", []sla.Event{{Time: at("2026-03-10 12:01"), Type: sla.Reply, Channel: sla.Email}}, sla.MetLate},
 		{"auto reply before", []sla.Event{{Time: at("2026-03-10 11:00"), Type: sla.AutoReply, Channel: sla.Email}}, sla.Breached},
 	}
@@ -418,4 +425,99 @@ func TestCustomerCalendar(t *testing.T) {
 	inq.Calendar = "nowhere"
 	_, err := ps.Evaluate(inq, nil, at("2026-03-09 10:30"))
 	assert.ErrorIs(t, err, sla.ErrUnknownCalendar)
+}
+
+// A stopped clock that has used up a day-based budget is not due before
+// the end of the business day (Duration.AddTo of its start): it breaches
+// there, not when it stops. Found by TestPropertyMatchesReference.
+func TestStoppedClockWaitsForDayEnd(t *testing.T) {
+	cal := policies.Calendar("support-nyc")
+	ps := sla.MustNewPolicySet(sla.Document{Calendars: map[string]*calendar.Calendar{"support-nyc": cal}, Policies: []sla.Policy{sla.Policy{
+		Name: "all",
+		Targets: map[sla.Metric]sla.Target{sla.Resolution: {
+			Within:   sla.Duration{Days: 1},
+			Calendar: "support-nyc",
+			Escalation: []sla.Level{
+				{Name: "before", At: sla.MustParseTrigger("-1h")},
+				{Name: "due", At: sla.MustParseTrigger("0")},
+				{Name: "after", At: sla.MustParseTrigger("+1h")},
+			},
+		}},
+	}}})
+	tests := []struct {
+		name     string
+		received string
+		log      []sla.Event
+		now      string
+		state    sla.State
+		due      string // "" for none
+		fired    []string
+		next     string
+	}{
+		// Received on Saturday at midnight: the day counts from Monday's
+		// opening and ends on Tuesday at 09:00; waiting from the start
+		// until Monday noon stops the clock for three business hours.
+		{"received on Saturday, waiting", "2026-03-07 00:00", []sla.Event{{Time: at("2026-03-07 00:00"), Type: sla.StatusChange, Status: "pending"}},
+			"2026-03-08 12:00", sla.Paused, "", nil, ""},
+		{"received on Saturday, resumed Monday noon", "2026-03-07 00:00", []sla.Event{
+			{Time: at("2026-03-07 00:00"), Type: sla.StatusChange, Status: "pending"},
+			{Time: at("2026-03-09 12:00"), Type: sla.StatusChange, Status: "open"},
+		}, "2026-03-10 12:30", sla.Breached, "2026-03-10 12:00", []string{"before@Tue 11:00", "due@Tue 12:00"}, "2026-03-10 13:00"},
+		// Received on Friday evening: the day ends on Tuesday at
+		// 09:00, the eight business hours of Monday used by 17:00.
+		{"waiting after hours", "2026-03-06 18:00", []sla.Event{{Time: at("2026-03-09 20:00"), Type: sla.StatusChange, Status: "pending"}},
+			"2026-03-09 21:00", sla.Paused, "", []string{"before@Mon 16:00"}, "2026-03-10 09:00"},
+		{"waiting through the day's end", "2026-03-06 18:00", []sla.Event{
+			{Time: at("2026-03-09 20:00"), Type: sla.StatusChange, Status: "pending"},
+			{Time: at("2026-03-10 10:00"), Type: sla.StatusChange, Status: "open"},
+		}, "2026-03-10 12:00", sla.Breached, "2026-03-10 09:00", []string{"before@Mon 16:00", "due@Tue 09:00", "after@Tue 11:00"}, ""},
+		{"resumed before the day's end", "2026-03-06 18:00", []sla.Event{
+			{Time: at("2026-03-09 20:00"), Type: sla.StatusChange, Status: "pending"},
+			{Time: at("2026-03-10 08:00"), Type: sla.StatusChange, Status: "open"},
+		}, "2026-03-10 09:30", sla.Breached, "2026-03-10 09:00", []string{"before@Mon 16:00", "due@Tue 09:00"}, "2026-03-10 10:00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			inq := sla.Inquiry{Channel: sla.Email, Received: at(tt.received)}
+			st := evaluate(t, ps, inq, tt.log, at(tt.now))
+			o := obligation(t, st, "resolution")
+			require.Equal(t, tt.state, o.State)
+			if tt.due == "" {
+				require.True(t, o.Due.IsZero(), "due %v", o.Due)
+			} else {
+				require.Equal(t, at(tt.due), o.Due)
+			}
+			require.Equal(t, tt.fired, fired(o))
+			if tt.next == "" {
+				require.True(t, st.Next.IsZero(), "next %v", st.Next)
+			} else {
+				require.Equal(t, at(tt.next), st.Next)
+			}
+		})
+	}
+}
+
+// A resolution cancelled because its target was lost stays cancelled, with
+// its DoneAt, through a Resolve and a Reopen while the policy in force sets
+// no resolution target (with one, the Reopen would track it again: see
+// TestLapsedResolutionReopened). Found by TestPropertyMatchesReference.
+func TestReopenKeepsCancelledResolution(t *testing.T) {
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "urgent", Match: sla.Match{Priorities: []sla.Priority{sla.Urgent}}, Targets: map[sla.Metric]sla.Target{
+		sla.Resolution: {Within: sla.Duration{Time: time.Hour}},
+	}}, sla.Policy{Name: "rest"}}})
+	inq := sla.Inquiry{Channel: sla.Email, Class: sla.Class{Priority: sla.Urgent}, Received: at("2026-03-05 00:00")}
+	log := []sla.Event{
+		{Time: at("2026-03-05 00:05"), Type: sla.Reclassify, Class: sla.Class{Priority: sla.Normal}},
+		{Time: at("2026-03-05 00:10"), Type: sla.Resolve},
+		{Time: at("2026-03-05 00:20"), Type: sla.Reopen},
+	}
+	for _, now := range []string{"2026-03-05 00:05", "2026-03-05 00:15", "2026-03-05 00:20", "2026-03-06 12:00"} {
+		t.Run(now, func(t *testing.T) {
+			o := obligation(t, evaluate(t, ps, inq, log, at(now)), "resolution")
+			require.Equal(t, sla.Cancelled, o.State)
+			require.Equal(t, at("2026-03-05 00:05"), o.DoneAt)
+			require.Equal(t, at("2026-03-05 01:00"), o.Due)
+			require.Equal(t, 5*time.Minute, o.Elapsed)
+		})
+	}
 }

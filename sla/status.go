@@ -1,7 +1,6 @@
 package sla
 
 import (
-	"cmp"
 	"slices"
 	"time"
 )
@@ -55,10 +54,12 @@ type Obligation struct {
 	State State
 	// Start is when its clock started.
 	Start time.Time
-	// Due is when its target runs out: for a running obligation, when it
-	// will if nothing happens; for a late one, when it did; for one met,
-	// when it would have. Zero while the clock is stopped before the due
-	// time, since then it depends on when the clock restarts.
+	// Due is when its budget runs out: for a running obligation, when it
+	// will if nothing happens; for a late one, when it did — the instant
+	// its Elapsed reached its Budget, so that Remaining counts from it;
+	// for one met, when it would have. Zero while the clock is stopped
+	// before the due time, since then it depends on when the clock
+	// restarts.
 	Due time.Time
 	// DoneAt is when it was met or cancelled; zero otherwise.
 	DoneAt time.Time
@@ -68,22 +69,86 @@ type Obligation struct {
 	// Budget is the business time its target allows: the target's Within
 	// in that calendar (for a day-based target, the business time of
 	// those days from Start; for a promise or an appointment, up to the
-	// promised or appointed time plus the grace).
+	// promised or appointed time plus the grace; after an Override, up
+	// to its due time).
 	Budget time.Duration
 	// Elapsed is the business time used, up to DoneAt or the status's
 	// instant; Remaining is Budget − Elapsed, the business time left
 	// before the due time, negative when overdue. Paused is the business
-	// time its clock stood still (waiting on the customer, or resolved
+	// time its clock stood still (paused by the host status, or resolved
 	// before a Reopen).
 	Elapsed, Remaining, Paused time.Duration
 	// Nudges counts the customer messages that chased it while it was
 	// owed (reply obligations only).
 	Nudges int
+	// Ref, Channel and Scheduled are a promise's or an appointment's:
+	// its name, its channel, and the promised or scheduled time (the
+	// latest, after renegotiation or rescheduling). From is the start of
+	// a promise's window; DoSomething says a promise is to do something
+	// rather than to get back.
+	Ref         string
+	Channel     Channel
+	Scheduled   time.Time
+	From        time.Time
+	DoSomething bool
+	// Outcome says how a promise or an appointment ended ("" while open,
+	// and for the other metrics).
+	Outcome Outcome
+	// Revisions lists the times its due time was moved: renegotiated,
+	// rescheduled or overridden, in log order.
+	Revisions []Revision
 	// Escalations lists the levels that fired for it, in firing order.
 	Escalations []Escalation
 	// Violations lists the replies on channels the customer never offered
 	// that were made while it was owed.
 	Violations []Violation
+}
+
+// Overridden reports whether a person moved the obligation's due time
+// (an Override event): reports count such obligations apart.
+func (o *Obligation) Overridden() bool {
+	return slices.ContainsFunc(o.Revisions, func(r Revision) bool { return r.Type == Override })
+}
+
+// An Outcome says how a promise or an appointment ended.
+type Outcome string
+
+// Outcomes.
+const (
+	// Kept: a promise to get back was kept by a reply that counts.
+	Kept Outcome = "kept"
+	// Done: a PromiseDone said it was done.
+	Done Outcome = "done"
+	// Resolved: a promise to do something kept by the resolution (the
+	// target says resolve_keeps).
+	Resolved Outcome = "resolved"
+	// Withdrawn: the promise was withdrawn.
+	Withdrawn Outcome = "withdrawn"
+	// Held: the appointment took place.
+	Held Outcome = "held"
+	// Missed: we missed the appointment.
+	Missed Outcome = "missed"
+	// NoShow: the customer did not come.
+	NoShow Outcome = "no_show"
+	// CancelledByUs and CancelledByCustomer: the appointment was called
+	// off.
+	CancelledByUs       Outcome = "cancelled_by_us"
+	CancelledByCustomer Outcome = "cancelled_by_customer"
+)
+
+// A Revision is a move of an obligation's due time.
+type Revision struct {
+	// At is when it was moved, by Actor, for Reason; Type is the event
+	// that moved it (PromiseRenegotiated, AppointmentRescheduled or
+	// Override).
+	At     time.Time
+	Type   EventType
+	Actor  string
+	Reason string
+	// Was is the promised or scheduled time before (for an Override, the
+	// due time before, zero if the clock stood still), and Due the new
+	// one.
+	Was, Due time.Time
 }
 
 // A Violation is a reply on a channel the customer never offered. It meets
@@ -93,6 +158,18 @@ type Violation struct {
 	Index   int
 	At      time.Time
 	Channel Channel
+}
+
+// An Anomaly is an event that made no sense where it stood in the log
+// (a Reopen of an open inquiry, a Held with nothing scheduled, a status
+// the policy set does not define): it was ignored.
+type Anomaly struct {
+	// Index is the event's position in the log given to Evaluate, or in
+	// the order given to Run.Apply.
+	Index  int
+	Type   EventType
+	At     time.Time
+	Reason string
 }
 
 // Counts are tallies over the events of an inquiry's log up to a status's
@@ -115,7 +192,8 @@ type Counts struct {
 //
 // Instants it computes (due times, escalations, Next) are given in the
 // location of the inquiry's Received time; those it copies from the
-// inquiry and the log (starts, done-at) are as given.
+// inquiry and the log (starts, done-at, violations, anomalies, revisions)
+// are as given.
 type Status struct {
 	// InquiryID is the inquiry's ID.
 	InquiryID string
@@ -127,13 +205,17 @@ type Status struct {
 	At time.Time
 	// Policy is the name of the policy in force at At.
 	Policy string
-	// Class is the inquiry's class at At, after any Reclassify.
-	Class Class
-	// Owner is the owner after the last Assign ("" for nobody).
-	Owner string
-	// Resolved and Waiting say whether the inquiry is resolved, and
-	// whether we wait on the customer.
-	Resolved, Waiting bool
+	// Class and Labels are the inquiry's at At, after any Reclassify.
+	Class  Class
+	Labels []string
+	// Owner and Team are as the last Assign set them ("" for nobody).
+	Owner, Team string
+	// Resolved says whether the inquiry is resolved; HostStatus is the
+	// host's status ("" for none), and Paused lists the metrics it
+	// pauses.
+	Resolved   bool
+	HostStatus string
+	Paused     []Metric
 	// Obligations lists every obligation that has had a target, in the
 	// order they started: first reply, update#1 and resolution on
 	// arrival, then the others in log order.
@@ -141,6 +223,9 @@ type Status struct {
 	// Violations lists the replies on channels the customer never
 	// offered, in log order.
 	Violations []Violation
+	// Anomalies lists the events ignored because they made no sense
+	// where they stood, in log order.
+	Anomalies []Anomaly
 	// Counts tallies the log.
 	Counts Counts
 	// EventCount is how many events of the log happened at or before
@@ -164,135 +249,131 @@ func (s *Status) Obligation(k Key) (Obligation, bool) {
 	return Obligation{}, false
 }
 
-// in returns t in the location of the inquiry's arrival time, as every
-// instant of a Status is; calendars compute in their own.
-func (ev *evaluator) in(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
+// final returns obligation o as a Status shows it at end (the status's
+// instant, or when it closed).
+func (ev *evaluator) final(o *oblig, end time.Time) Obligation {
+	ob := Obligation{
+		Key:       o.key,
+		Start:     o.start,
+		Due:       ev.in(o.due),
+		DoneAt:    o.doneAt,
+		Calendar:  o.calName,
+		Budget:    o.budget,
+		Nudges:    o.nudges,
+		Outcome:   o.outcome,
+		Ref:       o.ref,
+		Channel:   o.ch,
+		Scheduled: o.base,
+		From:      o.from,
 	}
-	return t.In(ev.inq.Received.Location())
+	ob.DoSomething = o.action
+	if o.closed() {
+		end = o.stoppedAt
+	}
+	ob.Elapsed = o.elapsedAt(end)
+	ob.Remaining = o.budget - ob.Elapsed
+	ob.Paused = o.paused
+	if !o.closed() && !o.running {
+		ob.Paused += o.cal.Between(o.stoppedAt, end)
+	}
+	switch {
+	case o.cancelled:
+		ob.State = Cancelled
+	case o.done && o.breached:
+		ob.State = MetLate
+	case o.done:
+		ob.State = Met
+	case o.breached:
+		ob.State = Breached
+	case o.running:
+		ob.State = Running
+	default:
+		ob.State = Paused
+	}
+	if len(o.escs) > 0 {
+		ob.Escalations = o.escs[:len(o.escs):len(o.escs)]
+	}
+	if len(o.vios) > 0 {
+		ob.Violations = o.vios[:len(o.vios):len(o.vios)]
+	}
+	if len(o.revisions) > 0 {
+		ob.Revisions = o.revisions[:len(o.revisions):len(o.revisions)]
+	}
+	return ob
 }
 
-// status builds the Status after replaying the first n events.
-func (ev *evaluator) status(n int, next time.Time) Status {
+// status builds the Status at now, next being the time of the next event
+// of the log (zero if none). It does not change ev.
+func (ev *evaluator) status(now, next time.Time) Status {
 	st := Status{
 		InquiryID:  ev.inq.ID,
 		Channel:    ev.inq.Channel,
 		Received:   ev.inq.Received,
-		At:         ev.now,
-		Policy:     ev.ps.policies[ev.pol].Name,
+		At:         now,
+		Policy:     ev.ps.doc.Policies[ev.pol].Name,
 		Class:      ev.class,
 		Owner:      ev.owner,
+		Team:       ev.team,
 		Resolved:   ev.resolved,
-		Waiting:    ev.waiting,
-		Violations: ev.vios,
+		HostStatus: ev.hostStatus,
 		Counts:     ev.counts,
-		EventCount: n,
-		Next:       next,
+		EventCount: ev.n,
+		Next:       ev.nextThreshold(next),
 	}
-	tracked := 0
-	for i := range ev.obs {
-		o := &ev.obs[i]
-		if !o.tracked {
-			continue
-		}
-		tracked++
-		if o.live() && !o.next.IsZero() && (st.Next.IsZero() || o.next.Before(st.Next)) {
-			st.Next = o.next
+	if len(ev.labels) > 0 {
+		st.Labels = slices.Clone(ev.labels)
+	}
+	for _, m := range metrics {
+		if ev.paused&(1<<m.index()) != 0 {
+			st.Paused = append(st.Paused, m)
 		}
 	}
-	st.Next = ev.in(st.Next)
+	if len(ev.vios) > 0 {
+		st.Violations = ev.vios[:len(ev.vios):len(ev.vios)]
+	}
+	if len(ev.anomalies) > 0 {
+		st.Anomalies = ev.anomalies[:len(ev.anomalies):len(ev.anomalies)]
+	}
+	tracked := len(ev.archive)
+	for _, i := range ev.live {
+		if ev.obs[i].tracked {
+			tracked++
+		}
+	}
 	if tracked == 0 {
 		return st
 	}
-
-	// Escalations and violations, grouped by obligation in one backing
-	// array each.
-	slices.SortStableFunc(ev.fired, func(a, b fired) int {
-		return cmp.Or(cmp.Compare(a.ob, b.ob), a.at.Compare(b.at))
-	})
-	var escs []Escalation
-	var notify []string
-	if len(ev.fired) > 0 {
-		escs = make([]Escalation, len(ev.fired))
-		n := 0
-		for _, f := range ev.fired {
-			n += len(f.level.Notify)
-		}
-		notify = make([]string, 0, n)
-		for k, f := range ev.fired {
-			from := len(notify)
-			notify = append(notify, f.level.Notify...)
-			escs[k] = Escalation{Obligation: ev.obs[f.ob].key, Level: f.level.Name, At: ev.in(f.at)}
-			if len(f.level.Notify) > 0 {
-				escs[k].Notify = notify[from:len(notify):len(notify)]
-			}
+	all := make([]archived, 0, tracked)
+	all = append(all, ev.archive...)
+	for _, i := range ev.live {
+		if o := &ev.obs[i]; o.tracked {
+			all = append(all, archived{o.seq, ev.final(o, now)})
 		}
 	}
-	var vios []Violation
-	if len(ev.links) > 0 {
-		slices.SortStableFunc(ev.links, func(a, b link) int { return cmp.Compare(a.ob, b.ob) })
-		vios = make([]Violation, len(ev.links))
-		for k, l := range ev.links {
-			vios[k] = ev.vios[l.v]
-		}
-	}
-
-	st.Obligations = make([]Obligation, 0, tracked)
-	fi, li := 0, 0
-	for i := range ev.obs {
-		o := &ev.obs[i]
-		f0 := fi
-		for fi < len(ev.fired) && ev.fired[fi].ob == i {
-			fi++
-		}
-		l0 := li
-		for li < len(ev.links) && ev.links[li].ob == i {
-			li++
-		}
-		if !o.tracked {
-			continue
-		}
-		ob := Obligation{
-			Key:      o.key,
-			Start:    o.start,
-			Due:      ev.in(o.due),
-			DoneAt:   o.doneAt,
-			Calendar: o.calName,
-			Nudges:   o.nudges,
-		}
-		ob.Budget = o.budget
-		end := ev.now
-		if o.closed() {
-			end = o.stoppedAt
-		}
-		ob.Elapsed = o.elapsedAt(end)
-		ob.Remaining = o.budget - ob.Elapsed
-		ob.Paused = o.paused
-		if !o.closed() && !o.running {
-			ob.Paused += o.cal.Between(o.stoppedAt, ev.now)
-		}
-		switch {
-		case o.cancelled:
-			ob.State = Cancelled
-		case o.done && o.breached:
-			ob.State = MetLate
-		case o.done:
-			ob.State = Met
-		case o.breached:
-			ob.State = Breached
-		case o.running:
-			ob.State = Running
-		default:
-			ob.State = Paused
-		}
-		if fi > f0 {
-			ob.Escalations = escs[f0:fi:fi]
-		}
-		if li > l0 {
-			ob.Violations = vios[l0:li:li]
-		}
-		st.Obligations = append(st.Obligations, ob)
+	slices.SortFunc(all, func(a, b archived) int { return a.seq - b.seq })
+	st.Obligations = make([]Obligation, len(all))
+	for i := range all {
+		st.Obligations[i] = all[i].ob
 	}
 	return st
+}
+
+// An archived obligation is one that left the working set, final, with
+// its order of start.
+type archived struct {
+	seq int
+	ob  Obligation
+}
+
+// nextThreshold returns the earliest of next (the next event, zero for
+// none) and the instants the open obligations' clocks next cross a
+// threshold.
+func (ev *evaluator) nextThreshold(next time.Time) time.Time {
+	for _, i := range ev.live {
+		o := &ev.obs[i]
+		if o.live() && !o.next.IsZero() && (next.IsZero() || o.next.Before(next)) {
+			next = o.next
+		}
+	}
+	return ev.in(next)
 }

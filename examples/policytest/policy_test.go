@@ -82,7 +82,7 @@ func TestPromise(t *testing.T) {
 		inq := london("2026-11-23T09:00")
 		inq.Channel, inq.Class = sla.Email, sla.Class{Party: sla.Customer}
 		s := slatest.New(t, policy, inq)
-		s.Reply("2026-11-23T10:00", sla.Email).Promise("2026-11-23T10:00", "2026-11-24T12:00")
+		s.Reply("2026-11-23T10:00", sla.Email).Promise("2026-11-23T10:00", "answer", "2026-11-24T12:00")
 		return s
 	}
 	t.Run("broken", func(t *testing.T) {
@@ -95,6 +95,62 @@ func TestPromise(t *testing.T) {
 		s.AssertState("2026-11-24T12:00", "promise_kept#1", sla.Met)
 		s.AssertNoEscalation("2026-11-30T00:00", "promise_kept#1", "")
 	})
+	t.Run("renegotiated", func(t *testing.T) {
+		s := promised(t).Renegotiate("2026-11-24T09:00", "answer", "2026-11-25T12:00").Reply("2026-11-25T10:00", sla.Email)
+		s.AssertState("2026-11-24T13:00", "promise_kept#1", sla.Running)
+		s.AssertState("2026-11-25T12:00", "promise_kept#1", sla.Met)
+		s.AssertNoEscalation("2026-11-30T00:00", "promise_kept#1", "broken")
+	})
+}
+
+// The vendor who apologised, promised to fix the problem, and did nothing:
+// the apology is a reply and answers the customer, but it is not the fix,
+// and resolving the ticket does not fix it either. The promise is broken.
+func TestApologyIsNotTheFix(t *testing.T) {
+	inq := london("2026-11-23T09:00")
+	inq.Channel, inq.Class = sla.Email, sla.Class{Party: sla.Customer, Kind: sla.Complaint}
+	s := slatest.New(t, policy, inq)
+	s.Reply("2026-11-23T09:30", sla.Email) // "we are so sorry"
+	s.PromiseTo("2026-11-23T09:30", "fix", "2026-11-25T17:00")
+	s.Reply("2026-11-24T10:00", sla.Email) // "we are still sorry"
+	s.Resolve("2026-11-24T10:05")
+	s.AssertState("2026-11-23T10:00", "first_reply", sla.Met)
+	s.AssertState("2026-11-25T17:00", "promise_kept#1", sla.Breached)
+	s.AssertEscalated("2026-11-25T17:00", "promise_kept#1", "broken")
+	// Done is what keeps it.
+	kept := slatest.New(t, policy, inq)
+	kept.Reply("2026-11-23T09:30", sla.Email).PromiseTo("2026-11-23T09:30", "fix", "2026-11-25T17:00").Done("2026-11-25T16:00", "fix")
+	kept.AssertState("2026-11-25T17:00", "promise_kept#1", sla.Met)
+}
+
+// "I'll call you on Tuesday": a call on Monday does not keep it, an
+// e-mail on Tuesday does not either; the call on Tuesday does.
+func TestCallOnTuesday(t *testing.T) {
+	inq := london("2026-11-23T09:00")
+	inq.Channel, inq.ReplyTo, inq.Class = sla.Email, []sla.Channel{sla.Email, sla.Phone}, sla.Class{Party: sla.Customer}
+	s := slatest.New(t, policy, inq)
+	s.Reply("2026-11-23T09:30", sla.Email).
+		PromiseCall("2026-11-23T09:30", "call", sla.Phone, "2026-11-24T00:00", "2026-11-24T17:00").
+		Reply("2026-11-23T15:00", sla.Phone).
+		Reply("2026-11-24T10:00", sla.Email)
+	s.AssertState("2026-11-24T17:00", "promise_kept#1", sla.Breached)
+	late := slatest.New(t, policy, inq)
+	late.Reply("2026-11-23T09:30", sla.Email).
+		PromiseCall("2026-11-23T09:30", "call", sla.Phone, "2026-11-24T00:00", "2026-11-24T17:00").
+		Reply("2026-11-24T11:00", sla.Phone)
+	late.AssertState("2026-11-24T17:00", "promise_kept#1", sla.Met)
+}
+
+// Waiting on the customer ("pending") stops the resolution clock; the
+// customer's answer starts it again.
+func TestPendingPausesTheResolution(t *testing.T) {
+	inq := london("2026-11-23T09:00")
+	inq.Channel, inq.Class = sla.Email, sla.Class{Party: sla.Customer}
+	s := slatest.New(t, policy, inq)
+	s.Reply("2026-11-23T09:30", sla.Email).SetStatus("2026-11-23T10:00", "pending")
+	s.AssertState("2026-11-25T10:00", "resolution", sla.Paused)
+	s.CustomerMessage("2026-11-25T10:00", sla.Email)
+	s.AssertState("2026-11-25T10:30", "resolution", sla.Running)
 }
 
 // A phone conference nobody attends is a no-show ten minutes after its
@@ -103,7 +159,7 @@ func TestConferenceNobodyAttends(t *testing.T) {
 	inq := london("2026-11-24T10:00")
 	inq.Channel, inq.Class = sla.Phone, sla.Class{Party: sla.Customer}
 	s := slatest.New(t, policy, inq)
-	s.Reply("2026-11-24T10:05", sla.Phone).Appointment("2026-11-24T10:05", sla.Meeting, "2026-11-25T14:00")
+	s.Reply("2026-11-24T10:05", sla.Phone).Appointment("2026-11-24T10:05", "conference", sla.Meeting, "2026-11-25T14:00")
 
 	s.AssertState("2026-11-25T14:09", "appointment_kept#1", sla.Running)
 	s.AssertState("2026-11-25T14:10", "appointment_kept#1", sla.Breached)

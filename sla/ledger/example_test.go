@@ -15,11 +15,11 @@ var chats = sla.MustParsePolicies([]byte(`{"policies": [{"name": "chat", "target
 	"first_reply": {"within": "30m", "escalation": [{"name": "warn", "at": "-10m"}, {"name": "breach", "at": "0"}]},
 	"resolution": {"within": "4h"}}}]}`))
 
-// A ledger refuses an event that makes no sense, lists what is due, and
-// round-trips through a snapshot.
+// A ledger that refuses anomalies refuses an event that makes no sense
+// where it stands; it lists what is due and at risk, and sweeps.
 func Example() {
 	start := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
-	l := ledger.New(chats)
+	l := ledger.New(chats, ledger.RefuseAnomalies())
 	_ = l.Add(sla.Inquiry{ID: "chat-1", Channel: sla.Chat, Received: start})
 	err := l.Append("chat-1", sla.Event{Time: start.Add(time.Minute), Type: sla.Reopen})
 	fmt.Println(err)
@@ -39,7 +39,7 @@ func Example() {
 		_ = l.Delivered(context.Background(), a)
 	}
 	// Output:
-	// ledger: append to "chat-1": sla: events[0]: "reopen": a reopen of an inquiry that is not resolved
+	// ledger: append to "chat-1": event makes no sense where it stands: events[0] (reopen): the inquiry is not resolved
 	// chat-1 due; first reply remaining 10m0s
 	// chat-1 at risk
 	// deliver chat-1 warn 09:20

@@ -61,7 +61,8 @@ var (
 // records it: a snapshot leaves out the levels handed out but not yet
 // delivered, so a ledger restored from it hands them out again.
 type Ledger struct {
-	ps *sla.PolicySet
+	ps     *sla.PolicySet
+	refuse bool // refuse events that are anomalies
 
 	mu   sync.RWMutex
 	byID map[string]*entry
@@ -86,6 +87,8 @@ type entry struct {
 	next   time.Time // zero: never; then pos is -1
 	pos    int       // index in Ledger.due
 	sent   []sentKey // levels handed out by Sweep
+	run    *sla.Run  // the log applied, advanced to the last sweep; nil to rebuild
+	seen   int       // escalations of run looked at by Sweep
 
 	apos int         // index in Ledger.byAsOf, or -1
 	bpos int         // index in Ledger.breached, or -1
@@ -118,9 +121,26 @@ type sentKey struct {
 	pending bool
 }
 
+// An Option configures a Ledger.
+type Option func(*Ledger)
+
+// RefuseAnomalies makes the ledger refuse events that make no sense where
+// they stand (sla.Status.Anomalies) with an error wrapping ErrAnomaly,
+// instead of keeping them in the log, ignored.
+func RefuseAnomalies() Option { return func(l *Ledger) { l.refuse = true } }
+
+// ErrAnomaly means an event given to a ledger that refuses anomalies
+// makes no sense where it stands.
+var ErrAnomaly = errors.New("event makes no sense where it stands")
+
 // New returns an empty ledger over ps.
-func New(ps *sla.PolicySet) *Ledger {
+func New(ps *sla.PolicySet, opts ...Option) *Ledger {
 	l := &Ledger{ps: ps, byID: map[string]*entry{}, risk: map[string]*heap[*riskItem]{}}
+	for _, o := range opts {
+		if o != nil {
+			o(l)
+		}
+	}
 	l.due = heap[*entry]{before: dueBefore, pos: func(e *entry) *int { return &e.pos }}
 	l.byAsOf = heap[*entry]{before: func(a, b *entry) bool { return a.asOf.After(b.asOf) }, pos: func(e *entry) *int { return &e.apos }}
 	return l
@@ -151,9 +171,9 @@ func (l *Ledger) Len() int {
 
 // Add adds an inquiry with the events known so far. It refuses an inquiry
 // without an ID (sla.ErrBadInquiry), an ID already in the ledger
-// (ErrDuplicateInquiry), and an inquiry or log that Evaluate refuses at the
-// time of the latest event; then the ledger is unchanged. Add copies inq
-// and events.
+// (ErrDuplicateInquiry), an inquiry or a log that Evaluate refuses, and,
+// with RefuseAnomalies, a log with anomalies (ErrAnomaly); then the
+// ledger is unchanged. Add copies inq and events.
 func (l *Ledger) Add(inq sla.Inquiry, events ...sla.Event) error {
 	if inq.ID == "" {
 		return fmt.Errorf("ledger: add: %w", &sla.Error{Path: "inquiry.id", Reason: "missing", Err: sla.ErrBadInquiry})
@@ -165,29 +185,65 @@ func (l *Ledger) Add(inq sla.Inquiry, events ...sla.Event) error {
 	for i := range events {
 		e.asOf = later(e.asOf, events[i].Time)
 	}
-	st, err := l.ps.Evaluate(e.inq, e.events, e.asOf)
+	run, g, err := l.build(e.inq, e.events, e.asOf)
+	if err == nil && l.refuse && g.Anomalies > 0 {
+		err = l.anomalyError(run, 0)
+	}
 	if err != nil {
 		return fmt.Errorf("ledger: add %q: %w", inq.ID, err)
 	}
+	e.run = run
 	l.mu.Lock()
 	if _, dup := l.byID[inq.ID]; dup {
 		l.mu.Unlock()
 		return fmt.Errorf("ledger: add %q: %w", inq.ID, ErrDuplicateInquiry)
 	}
 	l.byID[inq.ID] = e
-	l.schedule(e, &st)
+	l.schedule(e, &g)
 	next := e.next
 	l.mu.Unlock()
 	l.changed(next)
 	return nil
 }
 
-// Append appends events to the log of the inquiry with ID id, all or none:
-// it evaluates the longer log at the time of the latest event (or the
-// inquiry's as-of instant, if later) and refuses the events, leaving the
-// ledger unchanged, if Evaluate refuses it. The path of an *sla.Error
-// then counts events from the start of the inquiry's whole log. An
-// unknown id gives ErrUnknownInquiry.
+// build applies log, in time order, to a new run of inq, and glances at
+// it at asOf.
+func (l *Ledger) build(inq sla.Inquiry, log []sla.Event, asOf time.Time) (*sla.Run, sla.Glance, error) {
+	if _, err := l.ps.Evaluate(inq, log, inq.Received); err != nil {
+		return nil, sla.Glance{}, err // a malformed event, named by its index in log
+	}
+	run, err := l.ps.Start(inq)
+	if err != nil {
+		return nil, sla.Glance{}, err
+	}
+	sorted := slices.Clone(log)
+	slices.SortStableFunc(sorted, func(a, b sla.Event) int { return a.Time.Compare(b.Time) })
+	if err := run.Apply(sorted...); err != nil {
+		return nil, sla.Glance{}, err
+	}
+	g, err := run.Glance(asOf)
+	return run, g, err
+}
+
+// anomalyError describes the anomalies of run from the from-th on.
+func (l *Ledger) anomalyError(run *sla.Run, from int) error {
+	st, _ := run.Status(run.Time())
+	a := st.Anomalies[min(from, len(st.Anomalies)-1)]
+	return fmt.Errorf("%w: events[%d] (%s): %s", ErrAnomaly, a.Index, a.Type, a.Reason)
+}
+
+// Append appends events to the log of the inquiry with ID id, all or none,
+// and evaluates the longer log at the time of the latest event (or the
+// inquiry's as-of instant, if later). It refuses the events, leaving the
+// ledger unchanged, if Evaluate refuses the log, or, with
+// RefuseAnomalies, if one of them is an anomaly (ErrAnomaly). The path of
+// an *sla.Error then counts events from the start of the inquiry's whole
+// log. An unknown id gives ErrUnknownInquiry.
+//
+// Appending costs what the inquiry's open obligations cost, not its log:
+// the ledger keeps the inquiry's evaluation and applies the new events to
+// it. Only an event dated before the inquiry's last sweep (or before the
+// events already in the log) makes it evaluate the whole log again.
 func (l *Ledger) Append(id string, events ...sla.Event) error {
 	l.mu.Lock()
 	e, ok := l.byID[id]
@@ -201,17 +257,62 @@ func (l *Ledger) Append(id string, events ...sla.Event) error {
 	for i := range events {
 		asOf = later(asOf, events[i].Time)
 	}
-	st, err := l.ps.Evaluate(e.inq, log, asOf)
+	run, g, rebuilt, err := l.extend(e, log, events, asOf)
 	if err != nil {
 		l.mu.Unlock()
 		return fmt.Errorf("ledger: append to %q: %w", id, err)
 	}
-	e.events, e.asOf = log, asOf
-	l.schedule(e, &st)
+	e.events, e.asOf, e.run = log, asOf, run
+	if rebuilt {
+		e.seen = 0 // another run: its levels are looked at afresh, by key
+	}
+	l.schedule(e, &g)
 	next := e.next
 	l.mu.Unlock()
 	l.changed(next)
 	return nil
+}
+
+// extend returns e's run with events applied — a copy, or a run of the
+// whole log when they come too early for it (rebuilt) —, log being e's
+// log with them, and a glance at asOf. e is not changed.
+func (l *Ledger) extend(e *entry, log, events []sla.Event, asOf time.Time) (run *sla.Run, g sla.Glance, rebuilt bool, err error) {
+	var before int
+	if e.run != nil {
+		g, _ := e.run.Glance(e.run.Time())
+		before = g.Anomalies
+	}
+	if e.run != nil && slices.IsSortedFunc(events, func(a, b sla.Event) int { return a.Time.Compare(b.Time) }) {
+		run = e.run.Clone()
+		if err := run.Apply(events...); err != nil {
+			if !errors.Is(err, sla.ErrBackdated) {
+				return nil, g, false, err
+			}
+			run = nil
+		}
+	}
+	if run == nil {
+		rebuilt = true
+		if run, _, err = l.build(e.inq, log, asOf); err != nil {
+			return nil, g, false, err
+		}
+		if e.run != nil {
+			// The sweep's instant stands: what it handed out fired by
+			// then, whatever came late.
+			if t := e.run.Time(); !t.Before(run.Time()) {
+				if err := run.Advance(t); err != nil {
+					return nil, g, false, err
+				}
+			}
+		}
+	}
+	if g, err = run.Glance(later(asOf, run.Time())); err != nil {
+		return nil, g, false, err
+	}
+	if l.refuse && g.Anomalies > before {
+		return nil, g, false, l.anomalyError(run, before)
+	}
+	return run, g, rebuilt, nil
 }
 
 // Log returns a copy of the inquiry with ID id and of its log.
@@ -319,24 +420,31 @@ func (l *Ledger) Sweep(_ context.Context, now time.Time) (alerts []monitor.Alert
 	slices.SortFunc(batch, func(a, b *entry) int { return cmp.Compare(a.inq.ID, b.inq.ID) })
 	for _, e := range batch {
 		e.asOf = later(e.asOf, now)
-		st, err := l.ps.Evaluate(e.inq, e.events, e.asOf)
-		if err != nil {
+		if e.run == nil || e.run.Advance(e.asOf) != nil {
 			// Every log in the ledger was evaluated when it was
-			// added; an error here cannot happen. Leave the entry
-			// unscheduled rather than loop on it.
-			e.next = time.Time{}
-			continue
+			// added, so building cannot fail.
+			run, _, err := l.build(e.inq, e.events, e.asOf)
+			if err != nil {
+				e.next = time.Time{}
+				continue
+			}
+			e.run, e.seen = run, 0
+			e.run.Advance(e.asOf)
 		}
-		for _, ob := range st.Obligations {
-			for _, esc := range ob.Escalations {
-				if esc.At.After(now) || e.handedOut(ob.Key, esc.Level) {
-					continue
-				}
-				e.sent = append(e.sent, sentKey{ob.Key, esc.Level, true})
+		// Levels fire in time order: hand out those fired by now, and
+		// look at the others again next time.
+		for _, esc := range e.run.Escalations(e.seen) {
+			if esc.At.After(now) {
+				break
+			}
+			if !e.handedOut(esc.Obligation, esc.Level) {
+				e.sent = append(e.sent, sentKey{esc.Obligation, esc.Level, true})
 				alerts = append(alerts, monitor.Alert{InquiryID: e.inq.ID, Escalation: esc})
 			}
+			e.seen++
 		}
-		l.schedule(e, &st)
+		g, _ := e.run.Glance(e.asOf)
+		l.schedule(e, &g)
 	}
 	l.mu.Unlock()
 	slices.SortStableFunc(alerts, func(a, b monitor.Alert) int {
@@ -574,25 +682,33 @@ func (l *Ledger) logs() iter.Seq2[sla.Inquiry, []sla.Event] {
 	}
 }
 
-// scheduledNext returns e's Next given its status st at e.asOf: st.Next,
-// or the earliest level of st not yet handed out if earlier.
-func scheduledNext(e *entry, st *sla.Status) time.Time {
-	next := st.Next
-	for _, ob := range st.Obligations {
-		for _, esc := range ob.Escalations {
-			if !e.handedOut(ob.Key, esc.Level) && (next.IsZero() || esc.At.Before(next)) {
-				next = esc.At
-			}
+// scheduledNext returns e's Next given a glance g at e.asOf: g.Next, or,
+// if a level fired by then has not been handed out, the instant it fired
+// (e.asOf, if it fired at that very instant).
+func scheduledNext(e *entry, g *sla.Glance) time.Time {
+	next := g.Next
+	earlier := func(t time.Time) {
+		if next.IsZero() || t.Before(next) {
+			next = t
 		}
+	}
+	fired := e.run.Escalations(e.seen)
+	for _, esc := range fired {
+		if !e.handedOut(esc.Obligation, esc.Level) {
+			earlier(esc.At)
+		}
+	}
+	if g.Escalations > e.seen+len(fired) {
+		earlier(e.asOf) // fired at the glance's instant, not yet applied
 	}
 	return next
 }
 
-// schedule sets e's Next from its status st at e.asOf and places it in the
+// schedule sets e's Next from a glance g at e.asOf and places it in the
 // heap, and indexes e by its as-of instant, whether it is breached and
 // when its running obligations run out. l.mu must be held.
-func (l *Ledger) schedule(e *entry, st *sla.Status) {
-	e.next = scheduledNext(e, st)
+func (l *Ledger) schedule(e *entry, g *sla.Glance) {
+	e.next = scheduledNext(e, g)
 	switch {
 	case e.next.IsZero() && e.pos >= 0:
 		l.due.remove(e.pos)
@@ -602,7 +718,7 @@ func (l *Ledger) schedule(e *entry, st *sla.Status) {
 	}
 	l.byAsOf.update(e)
 
-	switch br := isBreached(st); {
+	switch br := g.Breached > 0; {
 	case br && e.bpos < 0:
 		e.bpos = len(l.breached)
 		l.breached = append(l.breached, e)
@@ -615,7 +731,7 @@ func (l *Ledger) schedule(e *entry, st *sla.Status) {
 		e.bpos = -1
 	}
 
-	l.indexRisk(e, st)
+	l.indexRisk(e, g)
 }
 
 // A runOut is when the earliest running obligation counted in a calendar
@@ -627,18 +743,18 @@ type runOut struct {
 }
 
 // indexRisk places e in the heap of each calendar of its running
-// obligations in st (its status at e.asOf), at the instant the earliest of
+// obligations in g (its glance at e.asOf), at the instant the earliest of
 // them runs out of business time if nothing happens, and removes it from
 // the others. l.mu must be held.
-func (l *Ledger) indexRisk(e *entry, st *sla.Status) {
+func (l *Ledger) indexRisk(e *entry, g *sla.Glance) {
 	var buf [4]runOut
 	outs := buf[:0]
-	for i := range st.Obligations {
-		o := &st.Obligations[i]
+	for i := range g.Open {
+		o := &g.Open[i]
 		if o.State != sla.Running {
 			continue
 		}
-		out := l.runsOut(st.At, o)
+		out := l.runsOut(g.At, o)
 		j := slices.IndexFunc(outs, func(r runOut) bool { return r.cal == o.Calendar })
 		switch {
 		case j < 0:

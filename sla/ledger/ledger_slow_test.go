@@ -181,13 +181,13 @@ func TestLedgerBreachedAtRiskTraffic(t *testing.T) {
 // closing time, and a promise whose due time is on a closed day.
 func TestLedgerAtRiskBusinessEdges(t *testing.T) {
 	cal := policies.Calendar("support-nyc")
-	ps, err := sla.NewPolicySet(map[string]*calendar.Calendar{"support-nyc": cal}, sla.Policy{
+	ps, err := sla.NewPolicySet(sla.Document{Calendars: map[string]*calendar.Calendar{"support-nyc": cal}, Policies: []sla.Policy{sla.Policy{
 		Name: "all",
 		Targets: map[sla.Metric]sla.Target{
 			sla.FirstReply:  {Within: sla.Duration{Time: 2 * time.Hour}, Calendar: "support-nyc"},
 			sla.PromiseKept: {Calendar: "support-nyc"},
 		},
-	})
+	}}})
 	require.NoError(t, err)
 	l := ledger.New(ps)
 	// 2026-03-06 is a Friday: the first reply runs out at 17:00.

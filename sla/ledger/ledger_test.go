@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -68,11 +69,11 @@ func TestLedgerAddAppendStatus(t *testing.T) {
 	before := snapshot(t, l)
 	err = l.Append("c1",
 		sla.Event{Time: at("2026-03-09 10:40"), Type: sla.Reply, Channel: sla.Social},
-		sla.Event{Time: at("2026-03-09 10:41"), Type: sla.Resume})
-	require.ErrorIs(t, err, sla.ErrEventOutOfSequence)
+		sla.Event{Time: at("2026-03-09 10:41"), Type: sla.StatusChange})
+	require.ErrorIs(t, err, sla.ErrBadEvent)
 	var ee *sla.Error
 	require.ErrorAs(t, err, &ee)
-	assert.Equal(t, "events[2]", ee.Path, "index in the whole log")
+	assert.Equal(t, "events[2].status", ee.Path, "index in the whole log")
 	require.ErrorIs(t, l.Append("c1", sla.Event{Time: at("2026-03-09 09:00"), Type: sla.Resolve}), sla.ErrEventBeforeInquiry)
 	require.ErrorIs(t, l.Append("c1", sla.Event{Type: sla.Resolve}), sla.ErrBadEvent)
 	assert.Equal(t, before, snapshot(t, l), "refused events changed the ledger")
@@ -239,13 +240,13 @@ func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
 	refuse("two snapshots", good+good)
 	refuse("empty", "")
 	refuse("null", "null")
-	refuse("other format", strings.Replace(good, `"format":"replyby.sla.ledger/1"`, `"format":"x"`, 1))
+	refuse("other format", strings.Replace(good, `"format":"replyby.sla.ledger/2"`, `"format":"x"`, 1))
 	refuse("count", strings.Replace(good, `"count":5`, `"count":4`, 1))
 	refuse("unknown field", strings.Replace(good, `"count":5`, `"count":5,"extra":1`, 1))
 	refuse("no count", strings.Replace(good, `"count":5,`, ``, 1))
 	refuse("no checksum", regexp.MustCompile(`"checksum":"[^"]*",`).ReplaceAllString(good, ``))
-	refuse("no inquiries", `{"format":"replyby.sla.ledger/1","count":0,"checksum":"00000000"}`)
-	refuse("null inquiries", reseal(`{"format":"replyby.sla.ledger/1","count":0,"checksum":"","inquiries":null}`))
+	refuse("no inquiries", `{"format":"replyby.sla.ledger/2","count":0,"checksum":"00000000"}`)
+	refuse("null inquiries", reseal(`{"format":"replyby.sla.ledger/2","count":0,"checksum":"","inquiries":null}`))
 	// Edits that keep the document well-formed are caught by the
 	// checksum: here a forged delivered key would silence a level that
 	// has not fired yet.
@@ -272,15 +273,15 @@ func TestLedgerRestoreRefusesBadSnapshots(t *testing.T) {
 	require.ErrorIs(t, err, ledger.ErrDuplicateInquiry)
 	require.ErrorIs(t, target.Restore(nil), ledger.ErrBadSnapshot)
 
-	// An event out of sequence is refused with Evaluate's error.
+	// A malformed event is refused with Evaluate's error.
 	first := inqs[0].(map[string]any)
-	first["events"] = append(first["events"].([]any), map[string]any{"time": first["as_of"], "type": "resume"})
+	first["events"] = append(first["events"].([]any), map[string]any{"time": first["as_of"], "type": "telepathy"})
 	doc["inquiries"], doc["count"] = inqs, len(inqs)
 	bad, err := json.Marshal(doc)
 	require.NoError(t, err)
 	err = target.Restore(strings.NewReader(reseal(string(bad))))
 	require.ErrorIs(t, err, ledger.ErrBadSnapshot)
-	require.ErrorIs(t, err, sla.ErrEventOutOfSequence)
+	require.ErrorIs(t, err, sla.ErrBadEvent)
 
 	require.NoError(t, target.Restore(strings.NewReader(good)))
 	assert.Equal(t, good, snapshot(t, target))
@@ -461,4 +462,96 @@ func TestLedgerRestoreEmptyAndFixedOffsets(t *testing.T) {
 	st, err := b.Status("x", received)
 	require.NoError(t, err)
 	assert.Equal(t, "2026-03-29T02:30:00+01:00", st.Obligations[0].Due.Format(time.RFC3339))
+}
+
+// A ledger keeps events that make no sense where they stand, ignored and
+// reported as anomalies; one made with RefuseAnomalies refuses them,
+// leaving the inquiry as it was.
+func TestLedgerAnomalies(t *testing.T) {
+	reopen := sla.Event{Time: at("2026-03-09 10:20"), Type: sla.Reopen}
+	lenient := ledger.New(policies)
+	require.NoError(t, lenient.Add(fixture.SocialComplaint("c1")))
+	require.NoError(t, lenient.Append("c1", reopen))
+	st, err := lenient.Status("c1", at("2026-03-09 10:30"))
+	require.NoError(t, err)
+	require.Len(t, st.Anomalies, 1)
+	assert.Equal(t, "the inquiry is not resolved", st.Anomalies[0].Reason)
+
+	strict := ledger.New(policies, ledger.RefuseAnomalies())
+	require.NoError(t, strict.Add(fixture.SocialComplaint("c1")))
+	require.NoError(t, strict.Append("c1", sla.Event{Time: at("2026-03-09 10:10"), Type: sla.Reply, Channel: sla.Social}))
+	before := snapshot(t, strict)
+	err = strict.Append("c1", reopen)
+	require.ErrorIs(t, err, ledger.ErrAnomaly)
+	assert.EqualError(t, err, `ledger: append to "c1": event makes no sense where it stands: events[1] (reopen): the inquiry is not resolved`)
+	assert.Equal(t, before, snapshot(t, strict))
+	require.ErrorIs(t, strict.Add(fixture.SocialComplaint("c2"), reopen), ledger.ErrAnomaly)
+	assert.Equal(t, 1, strict.Len())
+}
+
+// Appending to a known inquiry resumes its evaluation instead of
+// replaying its log, and gives exactly what replaying gives — the
+// inquiry's Next, what sweeps hand out, breached and at-risk lists —
+// whether the events come in order, at the instant of a sweep, or
+// back-dated.
+func TestLedgerAppendIsIncremental(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := fixture.DensePolicySet(t)
+		inq := fixture.Inquiry(t)
+		inq.ID = "q"
+		log := fixture.DenseLog(t, inq)
+		l := ledger.New(ps)
+		require.NoError(t, l.Add(inq))
+		var given []sla.Event
+		asOf := inq.Received
+		handed := map[string]bool{}
+		for len(given) < len(log) {
+			k := rapid.IntRange(1, len(log)-len(given)).Draw(t, "batch")
+			batch := slices.Clone(log[len(given) : len(given)+k])
+			if rapid.IntRange(0, 4).Draw(t, "backdate") == 0 {
+				// An event dated before what the ledger has seen.
+				batch[0].Time = inq.Received
+			}
+			require.NoError(t, l.Append("q", batch...))
+			given = append(given, batch...)
+			for _, e := range batch {
+				asOf = later(asOf, e.Time)
+			}
+			if rapid.Bool().Draw(t, "sweep") {
+				now := asOf.Add(time.Duration(rapid.IntRange(0, 600).Draw(t, "sweepAfter")) * time.Minute)
+				if next, ok := l.Next("q"); ok && !next.After(now) {
+					asOf = now // a sweep evaluates what is due at its instant
+				}
+				for _, a := range sweep(l, now) {
+					key := a.Obligation.String() + "/" + a.Level
+					require.False(t, handed[key], "handed out twice: %s", key)
+					handed[key] = true
+				}
+			}
+		}
+		st, err := ps.Evaluate(inq, given, asOf)
+		require.NoError(t, err)
+		want := st.Next
+		for _, o := range st.Obligations {
+			for _, e := range o.Escalations {
+				if !handed[e.Obligation.String()+"/"+e.Level] && (want.IsZero() || e.At.Before(want)) {
+					want = e.At
+				}
+			}
+		}
+		got, ok := l.Next("q")
+		stj, _ := json.Marshal(st)
+		require.Equal(t, !want.IsZero(), ok, "want %v\n%s\n%v\nhanded %v", want, stj, given, handed)
+		require.True(t, want.Equal(got), "Next %v, want %v", got, want)
+		breached := slices.ContainsFunc(st.Obligations, func(o sla.Obligation) bool { return o.State == sla.Breached })
+		js, _ := json.Marshal(st)
+		require.Equal(t, breached, len(l.Breached(asOf)) == 1, "%s\nlog %v\nasOf %v", js, given, asOf)
+	})
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }

@@ -223,11 +223,11 @@ func TestMonitorRestartFromSnapshot(t *testing.T) {
 // Concurrent writers against a monitor on the real clock: every level is
 // delivered exactly once. Run with -race.
 func TestMonitorSystemClockConcurrent(t *testing.T) {
-	fast := sla.MustNewPolicySet(nil, sla.Policy{Name: "fast", Targets: map[sla.Metric]sla.Target{
+	fast := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "fast", Targets: map[sla.Metric]sla.Target{
 		sla.FirstReply: {Within: sla.Duration{Time: 30 * time.Millisecond}, Escalation: []sla.Level{
 			{Name: "warn", At: sla.AtShare(50)}, {Name: "breach", At: sla.AtOffset(0)},
 		}},
-	}})
+	}}}})
 	l := ledger.New(fast)
 	var mu sync.Mutex
 	seen := map[string]int{}

@@ -17,7 +17,7 @@ import (
 )
 
 // snapshotFormat names the document Snapshot writes.
-const snapshotFormat = "replyby.sla.ledger/1"
+const snapshotFormat = "replyby.sla.ledger/2"
 
 // snapshotTable is the CRC-32C table of snapshot checksums.
 var snapshotTable = crc32.MakeTable(crc32.Castagnoli)
@@ -43,19 +43,8 @@ type (
 		Labels   []string      `json:"labels,omitempty"`
 		Calendar string        `json:"calendar,omitempty"`
 		AsOf     time.Time     `json:"as_of"`
-		Events   []snapEvent   `json:"events,omitempty"`
+		Events   []sla.Event   `json:"events,omitempty"`
 		Sent     [][2]string   `json:"delivered,omitempty"`
-	}
-	snapEvent struct {
-		Time     time.Time     `json:"time"`
-		Type     sla.EventType `json:"type"`
-		Channel  sla.Channel   `json:"channel,omitempty"`
-		Actor    string        `json:"actor,omitempty"`
-		Due      time.Time     `json:"due,omitzero"`
-		Party    sla.Party     `json:"party,omitempty"`
-		Kind     sla.Kind      `json:"kind,omitempty"`
-		Priority sla.Priority  `json:"priority,omitempty"`
-		Owner    string        `json:"owner,omitempty"`
 	}
 )
 
@@ -67,7 +56,7 @@ type (
 // location back.
 //
 // The document is an object with the members "format"
-// ("replyby.sla.ledger/1"), "count" (the number of inquiries), "checksum"
+// ("replyby.sla.ledger/2"), "count" (the number of inquiries), "checksum"
 // (the CRC-32C, Castagnoli polynomial, of the exact bytes of the
 // "inquiries" value, as eight lower-case hex digits) and "inquiries", in
 // that order. The checksum lets Restore refuse a snapshot damaged or
@@ -88,13 +77,7 @@ func (l *Ledger) Snapshot(w io.Writer) error {
 			Party: e.inq.Party, Kind: e.inq.Kind, Priority: e.inq.Priority,
 			Received: e.inq.Received, Zone: e.inq.Received.Location().String(),
 			Labels: e.inq.Labels, Calendar: e.inq.Calendar, AsOf: e.asOf,
-			Events: make([]snapEvent, len(e.events)),
-		}
-		for i, ev := range e.events {
-			se.Events[i] = snapEvent{
-				Time: ev.Time, Type: ev.Type, Channel: ev.Channel, Actor: ev.Actor, Due: ev.Due,
-				Party: ev.Class.Party, Kind: ev.Class.Kind, Priority: ev.Class.Priority, Owner: ev.Owner,
-			}
+			Events: e.events,
 		}
 		for _, k := range e.sent {
 			if !k.pending {
@@ -183,7 +166,7 @@ func (l *Ledger) Restore(r io.Reader) error {
 	zones := map[string]*time.Location{}
 	for i := range inquiries {
 		se := &inquiries[i]
-		e, st, err := l.restoreEntry(se, zones)
+		e, g, err := l.restoreEntry(se, zones)
 		if err != nil {
 			return fmt.Errorf("ledger: restore: %w: inquiries[%d] (%q): %w", ErrBadSnapshot, i, se.ID, err)
 		}
@@ -191,7 +174,7 @@ func (l *Ledger) Restore(r io.Reader) error {
 			return fmt.Errorf("ledger: restore: %w: inquiries[%d]: %w %q", ErrBadSnapshot, i, ErrDuplicateInquiry, se.ID)
 		}
 		tmp.byID[se.ID] = e
-		tmp.schedule(e, &st)
+		tmp.schedule(e, &g)
 	}
 	l.mu.Lock()
 	l.byID, l.due, l.byAsOf, l.breached, l.risk = tmp.byID, tmp.due, tmp.byAsOf, tmp.breached, tmp.risk
@@ -214,9 +197,9 @@ func fixedZone(zones map[string]*time.Location, offset int) *time.Location {
 
 // restoreEntry builds an entry from its snapshot form and evaluates it at
 // its as-of instant.
-func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*entry, sla.Status, error) {
+func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*entry, sla.Glance, error) {
 	if se.ID == "" {
-		return nil, sla.Status{}, &sla.Error{Path: "id", Reason: "missing", Err: sla.ErrBadInquiry}
+		return nil, sla.Glance{}, &sla.Error{Path: "id", Reason: "missing", Err: sla.ErrBadInquiry}
 	}
 	loc, ok := zones[se.Zone]
 	if !ok {
@@ -251,27 +234,29 @@ func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*
 		e.events = make([]sla.Event, len(se.Events))
 	}
 	for i, sv := range se.Events {
-		e.events[i] = sla.Event{
-			Time: in(sv.Time), Type: sv.Type, Channel: sv.Channel, Actor: sv.Actor, Due: in(sv.Due),
-			Class: sla.Class{Party: sv.Party, Kind: sv.Kind, Priority: sv.Priority}, Owner: sv.Owner,
-		}
-		if e.events[i].Time.After(e.asOf) {
-			return nil, sla.Status{}, fmt.Errorf("events[%d] at %v after the as-of instant %v", i, sv.Time, se.AsOf)
+		sv.Time, sv.Due, sv.From = in(sv.Time), in(sv.Due), in(sv.From)
+		e.events[i] = sv
+		if sv.Time.After(e.asOf) {
+			return nil, sla.Glance{}, fmt.Errorf("events[%d] at %v after the as-of instant %v", i, sv.Time, se.AsOf)
 		}
 	}
 	if e.asOf.Before(e.inq.Received) {
-		return nil, sla.Status{}, fmt.Errorf("as-of instant %v before arrival", se.AsOf)
+		return nil, sla.Glance{}, fmt.Errorf("as-of instant %v before arrival", se.AsOf)
 	}
 	for j, s := range se.Sent {
 		k, err := sla.ParseKey(s[0])
 		if err != nil || s[1] == "" {
-			return nil, sla.Status{}, fmt.Errorf("delivered[%d]: bad key %q", j, s)
+			return nil, sla.Glance{}, fmt.Errorf("delivered[%d]: bad key %q", j, s)
 		}
 		e.sent = append(e.sent, sentKey{k, s[1], false})
 	}
-	st, err := l.ps.Evaluate(e.inq, e.events, e.asOf)
+	run, g, err := l.build(e.inq, e.events, e.asOf)
 	if err != nil {
-		return nil, sla.Status{}, err
+		return nil, sla.Glance{}, err
 	}
-	return e, st, nil
+	if err := run.Advance(e.asOf); err != nil {
+		return nil, sla.Glance{}, err
+	}
+	e.run = run
+	return e, g, nil
 }

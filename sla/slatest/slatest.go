@@ -124,40 +124,101 @@ func (s *Scenario) CustomerMessage(when string, ch sla.Channel) *Scenario {
 	return s.At(when, sla.Event{Type: sla.CustomerMessage, Channel: ch})
 }
 
-// Promise adds, at when, a promise due at due.
-func (s *Scenario) Promise(when, due string) *Scenario {
+// Promise adds, at when, a promise to get back by due, named ref (""
+// for its key).
+func (s *Scenario) Promise(when, ref, due string) *Scenario {
 	s.t.Helper()
-	return s.At(when, sla.Event{Type: sla.Promise, Due: s.Time(due)})
+	return s.At(when, sla.Event{Type: sla.Promise, Ref: ref, Due: s.Time(due)})
 }
 
-// Appointment adds, at when, an appointment on ch scheduled for due.
-func (s *Scenario) Appointment(when string, ch sla.Channel, due string) *Scenario {
+// PromiseCall adds, at when, a promise to get back on ch in the window
+// [from, due], named ref ("I'll call you on Tuesday").
+func (s *Scenario) PromiseCall(when, ref string, ch sla.Channel, from, due string) *Scenario {
 	s.t.Helper()
-	return s.At(when, sla.Event{Type: sla.Appointment, Channel: ch, Due: s.Time(due)})
+	return s.At(when, sla.Event{Type: sla.Promise, Ref: ref, Channel: ch, From: s.Time(from), Due: s.Time(due)})
 }
 
-// Held records at when that an appointment took place: the one scheduled
-// at the optional scheduled instant, or else the one sla.Held's rule picks
-// (the earliest whose deadline has not passed, else the latest held late).
-func (s *Scenario) Held(when string, scheduled ...string) *Scenario {
+// PromiseTo adds, at when, a promise to do something by due, named ref.
+func (s *Scenario) PromiseTo(when, ref, due string) *Scenario {
 	s.t.Helper()
-	e := sla.Event{Type: sla.Held}
-	if len(scheduled) > 0 {
-		e.Due = s.Time(scheduled[0])
+	return s.At(when, sla.Event{Type: sla.Promise, Ref: ref, PromiseKind: sla.DoSomething, Due: s.Time(due)})
+}
+
+// Done adds, at when, that the promise named ref was done.
+func (s *Scenario) Done(when, ref string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.PromiseDone, Ref: ref})
+}
+
+// Renegotiate adds, at when, a new due time for the promise named ref.
+func (s *Scenario) Renegotiate(when, ref, due string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.PromiseRenegotiated, Ref: ref, Due: s.Time(due)})
+}
+
+// Withdraw adds, at when, that the promise named ref no longer stands.
+func (s *Scenario) Withdraw(when, ref string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.PromiseWithdrawn, Ref: ref})
+}
+
+// Appointment adds, at when, an appointment named ref ("" for its key) on
+// ch scheduled for due.
+func (s *Scenario) Appointment(when, ref string, ch sla.Channel, due string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.Appointment, Ref: ref, Channel: ch, Due: s.Time(due)})
+}
+
+// Held records at when that the appointment named ref began ("" for the
+// latest that has begun).
+func (s *Scenario) Held(when, ref string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.AppointmentHeld, Ref: ref})
+}
+
+// Missed records at when that we missed the appointment named ref.
+func (s *Scenario) Missed(when, ref string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.AppointmentMissed, Ref: ref})
+}
+
+// NoShow records at when that the customer did not come to the
+// appointment named ref.
+func (s *Scenario) NoShow(when, ref string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.AppointmentNoShow, Ref: ref})
+}
+
+// Cancel records at when that by called off the appointment named ref.
+func (s *Scenario) Cancel(when, ref string, by sla.Side) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.AppointmentCancelled, Ref: ref, By: by})
+}
+
+// Reschedule records at when that the appointment named ref now begins
+// at due.
+func (s *Scenario) Reschedule(when, ref, due string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.AppointmentRescheduled, Ref: ref, Due: s.Time(due)})
+}
+
+// SetStatus sets the host's status of the inquiry at when ("pending",
+// "solved", …: as the policy set defines them).
+func (s *Scenario) SetStatus(when, status string) *Scenario {
+	s.t.Helper()
+	return s.At(when, sla.Event{Type: sla.StatusChange, Status: status})
+}
+
+// Override moves, at when, the due time of the obligation named key to
+// due, with a reason.
+func (s *Scenario) Override(when, key, due, reason string) *Scenario {
+	s.t.Helper()
+	k, err := sla.ParseKey(key)
+	if err != nil {
+		s.t.Errorf("slatest: %v", err)
+		s.t.FailNow()
 	}
-	return s.At(when, e)
-}
-
-// Wait adds, at when, that we wait on the customer.
-func (s *Scenario) Wait(when string) *Scenario {
-	s.t.Helper()
-	return s.At(when, sla.Event{Type: sla.Wait})
-}
-
-// Resume adds, at when, that we no longer wait on the customer.
-func (s *Scenario) Resume(when string) *Scenario {
-	s.t.Helper()
-	return s.At(when, sla.Event{Type: sla.Resume})
+	return s.At(when, sla.Event{Type: sla.Override, Obligation: k, Due: s.Time(due), Reason: reason})
 }
 
 // Resolve adds the inquiry's resolution at when.
@@ -172,10 +233,15 @@ func (s *Scenario) Reopen(when string) *Scenario {
 	return s.At(when, sla.Event{Type: sla.Reopen})
 }
 
-// Assign makes owner the inquiry's owner at when ("" for nobody).
-func (s *Scenario) Assign(when, owner string) *Scenario {
+// Assign makes owner the inquiry's owner at when ("" for nobody), in team
+// (optional).
+func (s *Scenario) Assign(when, owner string, team ...string) *Scenario {
 	s.t.Helper()
-	return s.At(when, sla.Event{Type: sla.Assign, Owner: owner})
+	e := sla.Event{Type: sla.Assign, Owner: owner}
+	if len(team) > 0 {
+		e.Team = team[0]
+	}
+	return s.At(when, e)
 }
 
 // Reclassify changes the inquiry's class at when (the non-empty fields

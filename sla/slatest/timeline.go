@@ -3,6 +3,7 @@ package slatest
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -82,8 +83,8 @@ func (s *Scenario) timeline(t time.Time, st *sla.Status, notices []Notice) strin
 	if st.Resolved {
 		b.WriteString(", resolved")
 	}
-	if st.Waiting {
-		b.WriteString(", waiting on the customer")
+	if st.HostStatus != "" {
+		fmt.Fprintf(&b, ", status %q", st.HostStatus)
 	}
 	fmt.Fprintf(&b, ", next %s\n", in(st.Next))
 	fmt.Fprintf(&b, "Obligations (%d):\n", len(st.Obligations))
@@ -122,6 +123,12 @@ func (s *Scenario) timeline(t time.Time, st *sla.Status, notices []Notice) strin
 			fmt.Fprintf(&b, "  %s  %s\n", in(v.At), v.Channel)
 		}
 	}
+	if len(st.Anomalies) > 0 {
+		fmt.Fprintf(&b, "Events ignored (%d):\n", len(st.Anomalies))
+		for _, a := range st.Anomalies {
+			fmt.Fprintf(&b, "  %s  %s: %s\n", in(a.At), a.Type, a.Reason)
+		}
+	}
 	return b.String()
 }
 
@@ -143,8 +150,29 @@ func describeEvent(e sla.Event, in func(time.Time) string) string {
 	if e.Channel != "" {
 		parts = append(parts, "on "+string(e.Channel))
 	}
+	if e.Ref != "" {
+		parts = append(parts, strconv.Quote(e.Ref))
+	}
+	if !e.From.IsZero() {
+		parts = append(parts, "from "+in(e.From))
+	}
 	if !e.Due.IsZero() {
 		parts = append(parts, "due "+in(e.Due))
+	}
+	if e.PromiseKind == sla.DoSomething {
+		parts = append(parts, "(to do something)")
+	}
+	if e.Status != "" {
+		parts = append(parts, "to "+strconv.Quote(e.Status))
+	}
+	if e.By != "" {
+		parts = append(parts, "by the "+string(e.By))
+	}
+	if e.Obligation != (sla.Key{}) {
+		parts = append(parts, "of "+e.Obligation.String())
+	}
+	if e.Type == sla.Assign && e.Team != "" {
+		parts = append(parts, "in "+e.Team)
 	}
 	if e.Type == sla.Assign {
 		owner := e.Owner
@@ -158,6 +186,9 @@ func describeEvent(e sla.Event, in func(time.Time) string) string {
 	}
 	if e.Actor != "" {
 		parts = append(parts, "by "+e.Actor)
+	}
+	if e.Reason != "" {
+		parts = append(parts, "("+e.Reason+")")
 	}
 	return strings.Join(parts, " ")
 }

@@ -1,0 +1,191 @@
+package sla
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/replyby/replyby/internal/strictjson"
+)
+
+// ErrBackdated means an event or an instant given to a Run comes before
+// what the run has already applied or advanced to: evaluate the whole log
+// again instead ([PolicySet.Evaluate], or a new Run).
+var ErrBackdated = errors.New("before the run's instant")
+
+// A Run is one inquiry's evaluation in progress: the state
+// [PolicySet.Evaluate] reaches after applying some events, kept so that a
+// host appends events as they happen instead of replaying the log. What
+// an event costs follows the obligations still open, not the length of
+// the log: the 10,000th event of a conversation costs about what the 10th
+// does.
+//
+// Start one with [PolicySet.Start], apply events in time order with
+// [Run.Apply], and read the [Status] at any instant not before the run's
+// with [Run.Status], or the cheaper [Run.Glance]. Applying a log's events
+// up to now and reading the status at now gives exactly what Evaluate
+// gives for that log and now; a host replays (or starts again) only when
+// an event comes before the run's instant (ErrBackdated).
+//
+// A Run is not safe for concurrent use; [Run.Clone] gives an independent
+// copy.
+type Run struct {
+	ev evaluator
+}
+
+// Time returns the run's instant: the latest of the time of the last
+// event applied, the inquiry's arrival and the instant the run was
+// advanced to.
+func (r *Run) Time() time.Time {
+	if r.ev.sealed.After(r.ev.cur) {
+		return r.ev.sealed
+	}
+	return r.ev.cur
+}
+
+// EventCount returns how many events were applied.
+func (r *Run) EventCount() int { return r.ev.n }
+
+// Apply applies events in order, each well-formed (an error wrapping
+// ErrBadEvent or ErrEventBeforeInquiry otherwise) and not before the
+// previous one nor before the run's instant (ErrBackdated otherwise;
+// events at the time of the last event applied are fine, unless the run
+// was advanced to that time). It applies all or none: on error the run is
+// as it was. Errors name the event by its position in the run's log, as
+// "events[n]", counting the events applied before.
+func (r *Run) Apply(events ...Event) error {
+	ev := &r.ev
+	last := ev.cur
+	for k := range events {
+		e := &events[k]
+		path := strictjson.Index("events", ev.n+k)
+		if err := e.check(ev.inq.Received); err != nil {
+			return errUnder(path, err)
+		}
+		if e.Time.Before(last) || !ev.sealed.IsZero() && !e.Time.After(ev.sealed) {
+			return errAt(path+".time", e.Time.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
+		}
+		last = e.Time
+	}
+	for k := range events {
+		ev.step(ev.n, &events[k])
+	}
+	return nil
+}
+
+// Advance moves the run to t, firing the thresholds its clocks reach by
+// then, at t included: no event at or before t can be applied afterwards.
+// It is what a sweep does; an instant before the run's is an error
+// wrapping ErrBackdated.
+func (r *Run) Advance(t time.Time) error {
+	ev := &r.ev
+	if t.Before(r.Time()) {
+		return errAt("", t.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
+	}
+	ev.advance(ev.cur, true)
+	ev.advance(t, true)
+	ev.sealed = t
+	return nil
+}
+
+// Status returns the status at now, as Evaluate would give it for the
+// events applied, with Next not bounded by any later event (the run does
+// not know them). It does not change the run. An instant before the
+// run's is an error wrapping ErrBackdated.
+func (r *Run) Status(now time.Time) (Status, error) {
+	if now.Before(r.Time()) {
+		return Status{}, errAt("now", now.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
+	}
+	c := r.ev.fork()
+	c.advance(c.cur, true)
+	c.advance(now, true)
+	return c.status(now, time.Time{}), nil
+}
+
+// A Glance is what a host that stores statuses needs after each event or
+// sweep, at a cost that follows the obligations still open, not the log.
+type Glance struct {
+	// At is the instant looked at.
+	At time.Time
+	// Next is as Status.Next for the events applied.
+	Next time.Time
+	// Open lists the obligations still open at At — running, paused,
+	// or breached and not yet met — as Status lists them.
+	Open []Obligation
+	// Breached counts the obligations in the Breached state, open or
+	// not.
+	Breached int
+	// Escalations counts the levels fired by At; the run's
+	// [Run.Escalations] lists them.
+	Escalations int
+	// Anomalies counts the events ignored so far.
+	Anomalies int
+	// EventCount is how many events were applied.
+	EventCount int
+}
+
+// Glance returns a glance at now. It does not change the run. An instant
+// before the run's is an error wrapping ErrBackdated.
+func (r *Run) Glance(now time.Time) (Glance, error) {
+	if now.Before(r.Time()) {
+		return Glance{}, errAt("now", now.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
+	}
+	c := r.ev.fork()
+	c.advance(c.cur, true)
+	c.advance(now, true)
+	g := Glance{At: now, Next: c.nextThreshold(time.Time{}), Breached: c.breachedNow,
+		Escalations: len(c.escLog), Anomalies: len(c.anomalies), EventCount: c.n}
+	for _, i := range c.live {
+		if o := &c.obs[i]; o.tracked && o.live() {
+			g.Open = append(g.Open, c.final(o, now))
+		}
+	}
+	return g, nil
+}
+
+// Escalations returns the levels fired so far (by the run's instant), in
+// the order of the instants they fired (ties in the order of the
+// obligations' starts), from the from-th on: a host that records
+// escalations keeps how many it has seen and asks for the rest. Levels
+// fire in time order, so those fired after a sweep's instant come after
+// those fired by it.
+func (r *Run) Escalations(from int) []Escalation {
+	if from < 0 {
+		from = 0
+	}
+	if from >= len(r.ev.escLog) {
+		return nil
+	}
+	return slices.Clone(r.ev.escLog[from:])
+}
+
+// Clone returns an independent copy of the run, at the cost of its open
+// obligations.
+func (r *Run) Clone() *Run { return &Run{ev: *r.ev.fork()} }
+
+// fork returns a copy of ev that shares nothing it could change: the
+// working set is copied, and the lists that only grow are shared with
+// their capacity clipped, so that appending to the copy's leaves ev's
+// alone.
+func (ev *evaluator) fork() *evaluator {
+	c := *ev
+	c.obs = slices.Clone(ev.obs)
+	for i := range c.obs {
+		o := &c.obs[i]
+		o.escs = clip(o.escs)
+		o.vios = clip(o.vios)
+		o.revisions = clip(o.revisions)
+	}
+	c.free = slices.Clone(ev.free)
+	c.live = slices.Clone(ev.live)
+	c.offered = slices.Clone(ev.offered)
+	c.labels = slices.Clone(ev.labels)
+	c.stops = slices.Clone(ev.stops)
+	c.archive = clip(ev.archive)
+	c.vios = clip(ev.vios)
+	c.anomalies = clip(ev.anomalies)
+	c.escLog = clip(ev.escLog)
+	return &c
+}
+
+func clip[T any](s []T) []T { return s[:len(s):len(s)] }
