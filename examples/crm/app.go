@@ -161,6 +161,15 @@ func (a *app) refresh(ctx context.Context, id string, extra *sla.Event, now time
 	if err != nil {
 		return nil, &badRequest{err}
 	}
+	if extra != nil && !extra.Time.After(now) {
+		// The API refuses an event that makes no sense where it
+		// stands, rather than keep it, ignored, in the log.
+		for _, an := range st.Anomalies {
+			if an.Index == len(events)-1 {
+				return nil, &badRequest{fmt.Errorf("%s: %s", an.Type, an.Reason)}
+			}
+		}
+	}
 	if extra != nil {
 		b, _ := json.Marshal(eventJSON{Time: extra.Time, Type: extra.Type, Channel: extra.Channel, Actor: extra.Actor,
 			Due: extra.Due, Owner: extra.Owner, Party: extra.Class.Party, Kind: extra.Class.Kind, Priority: extra.Class.Priority})

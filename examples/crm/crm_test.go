@@ -64,13 +64,13 @@ func TestEndToEndWithKillAndRestart(t *testing.T) {
 	bad.err = nil
 	assert.Equal(t, http.StatusNotFound, bad.do("POST", "/inquiries/nobody/events", eventJSON{Type: sla.Resolve}, nil))
 	bad.err = nil
-	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.Held}, nil))
-	assert.ErrorContains(t, bad.err, "no appointment waits to be held")
+	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.AppointmentHeld}, nil))
+	assert.ErrorContains(t, bad.err, "no appointment that has begun waits to be held")
 	bad.err = nil
 	// An event dated later than now is checked too, not stored unchecked
 	// to break the log when its time comes.
-	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.Resume, Time: ny(23, 10, 0)}, nil))
-	assert.ErrorContains(t, bad.err, "a resume without a wait")
+	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.Resolve, Channel: sla.Email, Time: ny(23, 10, 0)}, nil))
+	assert.ErrorContains(t, bad.err, "a resolve event has no channel")
 	bad.err = nil
 	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries", inquiryJSON{ID: "x"}, nil), "no channel")
 	bad.err = nil

@@ -52,7 +52,7 @@ type statusJSON struct {
 	Policy      string           `json:"policy"`
 	Owner       string           `json:"owner,omitempty"`
 	Resolved    bool             `json:"resolved"`
-	Waiting     bool             `json:"waiting"`
+	HostStatus  string           `json:"host_status,omitempty"`
 	Next        time.Time        `json:"next,omitzero"`
 	Obligations []obligationJSON `json:"obligations"`
 	Violations  int              `json:"violations,omitempty"`
@@ -72,7 +72,7 @@ type obligationJSON struct {
 func newStatusJSON(st sla.Status) statusJSON {
 	out := statusJSON{
 		ID: st.InquiryID, At: st.At, Policy: st.Policy, Owner: st.Owner, Resolved: st.Resolved,
-		Waiting: st.Waiting, Next: st.Next, Obligations: []obligationJSON{}, Violations: len(st.Violations),
+		HostStatus: st.HostStatus, Next: st.Next, Obligations: []obligationJSON{}, Violations: len(st.Violations),
 	}
 	for _, o := range st.Obligations {
 		oj := obligationJSON{Key: o.Key, State: o.State, Start: o.Start, Due: o.Due, DoneAt: o.DoneAt,
