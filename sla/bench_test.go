@@ -1,6 +1,7 @@
 package sla_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -60,5 +61,139 @@ func BenchmarkEvaluate(b *testing.B) {
 		if _, err := ps.Evaluate(inq, events, now); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// conversation returns n events of a long conversation, an event every
+// ten minutes in business hours: the customer writes, is nudging, is
+// answered, is promised a call that is made, has meetings scheduled and
+// held, waits on the host's "pending" status, and the inquiry is resolved
+// and reopened now and then.
+func conversation(start time.Time, n int) []sla.Event {
+	events := make([]sla.Event, 0, n)
+	t := start
+	for i := 0; len(events) < n; i++ {
+		t = t.Add(10 * time.Minute)
+		ref := "r" + strconv.Itoa(i)
+		var e []sla.Event
+		switch i % 12 {
+		case 0, 4, 8:
+			e = []sla.Event{{Time: t, Type: sla.CustomerMessage, Channel: sla.Email}}
+		case 1, 5:
+			e = []sla.Event{{Time: t, Type: sla.Reply, Channel: sla.Email}}
+		case 2:
+			e = []sla.Event{{Time: t, Type: sla.Promise, Ref: ref, Channel: sla.Phone, Due: t.Add(time.Hour)}}
+		case 3:
+			e = []sla.Event{{Time: t, Type: sla.Reply, Channel: sla.Phone}}
+		case 6:
+			e = []sla.Event{{Time: t, Type: sla.Appointment, Ref: ref, Channel: sla.Meeting, Due: t.Add(20 * time.Minute)}}
+		case 7:
+			e = []sla.Event{{Time: t, Type: sla.StatusChange, Status: "pending"}}
+		case 9:
+			e = []sla.Event{{Time: t, Type: sla.AppointmentHeld, Ref: "r" + strconv.Itoa(i-3)}, {Time: t, Type: sla.Reply, Channel: sla.Email}}
+		case 10:
+			e = []sla.Event{{Time: t, Type: sla.Resolve}}
+		case 11:
+			e = []sla.Event{{Time: t, Type: sla.Reopen}}
+		}
+		events = append(events, e...)
+	}
+	return events[:n]
+}
+
+// longPolicies targets every metric in plain time, with a three-level
+// ladder on each.
+var longPolicies = func() *sla.PolicySet {
+	ladder := []sla.Level{{Name: "warn", At: sla.AtShare(75)}, {Name: "breach", At: sla.AtOffset(0)}, {Name: "late", At: sla.AtOffset(time.Hour)}}
+	return sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{{Name: "all", Targets: map[sla.Metric]sla.Target{
+		sla.FirstReply:      {Within: sla.Duration{Time: time.Hour}, Escalation: ladder},
+		sla.NextReply:       {Within: sla.Duration{Time: time.Hour}, Escalation: ladder},
+		sla.Update:          {Within: sla.Duration{Time: 4 * time.Hour}},
+		sla.Resolution:      {Within: sla.Duration{Days: 3}, Escalation: ladder},
+		sla.PromiseKept:     {Within: sla.Duration{Time: 10 * time.Minute}},
+		sla.AppointmentKept: {Within: sla.Duration{Time: 5 * time.Minute}},
+	}}}})
+}()
+
+// BenchmarkEvaluateLog evaluates conversations of 100 to 10,000 events and
+// reports the cost per event: it does not grow with the log.
+func BenchmarkEvaluateLog(b *testing.B) {
+	inq := sla.Inquiry{ID: "long", Channel: sla.Email, ReplyTo: []sla.Channel{sla.Email, sla.Phone, sla.Meeting}, Class: sla.Class{Party: sla.Customer}, Received: at("2026-03-09 09:00")}
+	for _, n := range []int{100, 1000, 10000} {
+		events := conversation(inq.Received, n)
+		now := events[n-1].Time.Add(time.Hour)
+		st, err := longPolicies.Evaluate(inq, events, now)
+		if err != nil || len(st.Anomalies) > 0 {
+			b.Fatal(err, st.Anomalies)
+		}
+		b.Run("events="+strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := longPolicies.Evaluate(inq, events, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/event")
+		})
+	}
+}
+
+// BenchmarkLadder evaluates an inquiry whose first reply's ladder of 3 or
+// of 60 levels fires completely, and reports the cost per level fired:
+// it does not grow with the ladder.
+func BenchmarkLadder(b *testing.B) {
+	inq := sla.Inquiry{ID: "ladder", Channel: sla.Email, Received: at("2026-03-09 09:00")}
+	for _, n := range []int{3, 60} {
+		ladder := make([]sla.Level, n)
+		for i := range ladder {
+			ladder[i] = sla.Level{Name: "l" + strconv.Itoa(i), At: sla.AtShare(float64(100 * (i + 1) / n))}
+		}
+		ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{{Name: "all", Targets: map[sla.Metric]sla.Target{
+			sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: ladder},
+		}}}})
+		now := inq.Received.Add(2 * time.Hour)
+		st, err := ps.Evaluate(inq, nil, now)
+		if err != nil || len(st.Obligations[0].Escalations) != n {
+			b.Fatal(err, st)
+		}
+		b.Run("levels="+strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := ps.Evaluate(inq, nil, now); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/level")
+		})
+	}
+}
+
+// BenchmarkRunAppend appends one event to a run that holds 10 or 10,000
+// events, and glances at it, as a host does on each event: the cost does
+// not grow with the log.
+func BenchmarkRunAppend(b *testing.B) {
+	inq := sla.Inquiry{ID: "long", Channel: sla.Email, ReplyTo: []sla.Channel{sla.Email, sla.Phone, sla.Meeting}, Class: sla.Class{Party: sla.Customer}, Received: at("2026-03-09 09:00")}
+	for _, n := range []int{10, 10000} {
+		events := conversation(inq.Received, n+1)
+		base, err := longPolicies.Start(inq)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := base.Apply(events[:n]...); err != nil {
+			b.Fatal(err)
+		}
+		last := events[n]
+		b.Run("at="+strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				r := base.Clone()
+				if err := r.Apply(last); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := r.Glance(last.Time); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

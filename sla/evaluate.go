@@ -136,11 +136,11 @@ type evaluator struct {
 	seq   int // obligations started so far
 	stops []stop
 
-	archive     []archived // final obligations, left the working set
-	vios        []Violation
-	anomalies   []Anomaly
-	escLog      []Escalation // every level fired, in firing order
-	breachedNow int          // obligations in the Breached state
+	archive     plist[archived] // final obligations, left the working set
+	vios        plist[Violation]
+	anomalies   plist[Anomaly]
+	escLog      plist[Escalation] // every level fired, in firing order
+	breachedNow int               // obligations in the Breached state
 }
 
 // Start returns a Run for inq with no event applied yet: the evaluation
@@ -256,7 +256,7 @@ func (ev *evaluator) settle(i int) {
 func (ev *evaluator) retire(i int) {
 	o := &ev.obs[i]
 	if o.tracked {
-		ev.archive = append(ev.archive, archived{o.seq, ev.final(o, o.stoppedAt)})
+		ev.archive.push(archived{o.seq, ev.final(o, o.stoppedAt)})
 	}
 	j := slices.Index(ev.live, i)
 	ev.live = slices.Delete(ev.live, j, j+1)
@@ -287,7 +287,7 @@ func (ev *evaluator) step(i int, e *Event) {
 
 // anomaly records that event e, at index i of the log, was ignored.
 func (ev *evaluator) anomaly(i int, e *Event, reason string) {
-	ev.anomalies = append(ev.anomalies, Anomaly{Index: i, Type: e.Type, At: e.Time, Reason: reason})
+	ev.anomalies.push(Anomaly{Index: i, Type: e.Type, At: e.Time, Reason: reason})
 }
 
 // apply applies event e, found at index i of the log.
@@ -702,8 +702,8 @@ func (ev *evaluator) openTeam(t time.Time) {
 			return
 		}
 	}
-	for _, a := range ev.archive {
-		if a.ob.Key.Team == ev.team {
+	for p := ev.archive.top; p != nil; p = p.next {
+		if p.v.ob.Key.Team == ev.team {
 			return
 		}
 	}
@@ -772,7 +772,7 @@ func (ev *evaluator) trimStops() {
 // violation records reply e (index i) on a channel never offered.
 func (ev *evaluator) violation(i int, e *Event) {
 	v := Violation{Index: i, At: e.Time, Channel: e.Channel}
-	ev.vios = append(ev.vios, v)
+	ev.vios.push(v)
 	for _, j := range ev.live {
 		o := &ev.obs[j]
 		if o.tgt == nil || o.closed() {

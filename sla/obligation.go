@@ -374,14 +374,13 @@ func (ev *evaluator) fire(i, j int, t time.Time) {
 	o.firedBits |= 1 << j
 	l := &o.tgt.Escalation[j]
 	e := Escalation{Obligation: o.key, Level: l.Name, Notify: l.Notify, At: ev.in(t)}
+	if o.escs == nil {
+		o.escs = make([]Escalation, 0, len(o.tgt.Escalation))
+	}
 	o.escs = append(o.escs, e)
 	// The log of every level fired stays in time order (obligations fire
 	// one after the other within an advance), ties in firing order.
-	k := len(ev.escLog)
-	for k > 0 && ev.escLog[k-1].At.After(e.At) {
-		k--
-	}
-	ev.escLog = slices.Insert(ev.escLog, k, e)
+	ev.escLog.insert(e, func(newer Escalation) bool { return newer.At.After(e.At) })
 }
 
 // halt stops o's clock at t, counting the time it stood still so far.

@@ -134,7 +134,7 @@ func (r *Run) Glance(now time.Time) (Glance, error) {
 	c.advance(c.cur, true)
 	c.advance(now, true)
 	g := Glance{At: now, Next: c.nextThreshold(time.Time{}), Breached: c.breachedNow,
-		Escalations: len(c.escLog), Anomalies: len(c.anomalies), EventCount: c.n}
+		Escalations: c.escLog.n, Anomalies: c.anomalies.n, EventCount: c.n}
 	for _, i := range c.live {
 		if o := &c.obs[i]; o.tracked && o.live() {
 			g.Open = append(g.Open, c.final(o, now))
@@ -153,10 +153,10 @@ func (r *Run) Escalations(from int) []Escalation {
 	if from < 0 {
 		from = 0
 	}
-	if from >= len(r.ev.escLog) {
+	if from >= r.ev.escLog.n {
 		return nil
 	}
-	return slices.Clone(r.ev.escLog[from:])
+	return r.ev.escLog.all()[from:]
 }
 
 // Clone returns an independent copy of the run, at the cost of its open
@@ -181,11 +181,65 @@ func (ev *evaluator) fork() *evaluator {
 	c.offered = slices.Clone(ev.offered)
 	c.labels = slices.Clone(ev.labels)
 	c.stops = slices.Clone(ev.stops)
-	c.archive = clip(ev.archive)
-	c.vios = clip(ev.vios)
-	c.anomalies = clip(ev.anomalies)
-	c.escLog = clip(ev.escLog)
 	return &c
 }
 
 func clip[T any](s []T) []T { return s[:len(s):len(s)] }
+
+// A plist is a persistent list: a push makes a new head over the old
+// list, so that a fork's pushes never touch the original's, and forking
+// costs nothing however long the list. It holds what only grows: the
+// archive, the violations, the anomalies, the levels fired.
+type plist[T any] struct {
+	top *pnode[T]
+	n   int
+}
+
+type pnode[T any] struct {
+	v    T
+	next *pnode[T] // older
+}
+
+// push adds v as the newest element.
+func (l *plist[T]) push(v T) {
+	l.top = &pnode[T]{v, l.top}
+	l.n++
+}
+
+// insert adds v after the newest element for which after is false,
+// copying the few newer nodes it goes under so that forks are untouched.
+func (l *plist[T]) insert(v T, after func(T) bool) {
+	var newer []T
+	p := l.top
+	for p != nil && after(p.v) {
+		newer = append(newer, p.v)
+		p = p.next
+	}
+	n := &pnode[T]{v, p}
+	for i := len(newer) - 1; i >= 0; i-- {
+		n = &pnode[T]{newer[i], n}
+	}
+	l.top = n
+	l.n++
+}
+
+// all returns the elements, oldest first, in a new slice (nil if none).
+func (l plist[T]) all() []T {
+	if l.n == 0 {
+		return nil
+	}
+	return l.appendTo(make([]T, 0, l.n))
+}
+
+// appendTo appends the elements to dst, oldest first.
+func (l plist[T]) appendTo(dst []T) []T {
+	dst = slices.Grow(dst, l.n)
+	base := len(dst)
+	dst = dst[:base+l.n]
+	i := len(dst) - 1
+	for p := l.top; p != nil; p = p.next {
+		dst[i] = p.v
+		i--
+	}
+	return dst
+}

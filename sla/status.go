@@ -328,13 +328,9 @@ func (ev *evaluator) status(now, next time.Time) Status {
 			st.Paused = append(st.Paused, m)
 		}
 	}
-	if len(ev.vios) > 0 {
-		st.Violations = ev.vios[:len(ev.vios):len(ev.vios)]
-	}
-	if len(ev.anomalies) > 0 {
-		st.Anomalies = ev.anomalies[:len(ev.anomalies):len(ev.anomalies)]
-	}
-	tracked := len(ev.archive)
+	st.Violations = ev.vios.all()
+	st.Anomalies = ev.anomalies.all()
+	tracked := ev.archive.n
 	for _, i := range ev.live {
 		if ev.obs[i].tracked {
 			tracked++
@@ -344,7 +340,7 @@ func (ev *evaluator) status(now, next time.Time) Status {
 		return st
 	}
 	all := make([]archived, 0, tracked)
-	all = append(all, ev.archive...)
+	all = ev.archive.appendTo(all)
 	for _, i := range ev.live {
 		if o := &ev.obs[i]; o.tracked {
 			all = append(all, archived{o.seq, ev.final(o, now)})

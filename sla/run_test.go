@@ -1,0 +1,135 @@
+package sla_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
+)
+
+// Applying a log to a Run in pieces — any split, with the run advanced to
+// any instant in between that no later event precedes — gives the status
+// Evaluate gives for the whole log, at any instant from the run's on, but
+// for Next, which a run does not bound by events it has not seen.
+func TestPropertyRunIsEvaluate(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := fixture.DensePolicySet(t)
+		inq := fixture.Inquiry(t)
+		log := fixture.DenseLog(t, inq)
+		r, err := ps.Start(inq)
+		require.NoError(t, err)
+		for k := 0; k < len(log); {
+			n := rapid.IntRange(1, len(log)-k).Draw(t, "piece")
+			require.NoError(t, r.Apply(log[k:k+n]...))
+			k += n
+			if rapid.Bool().Draw(t, "advance") {
+				// Not past the next event, nor to it: an event at the
+				// instant a run was advanced to is back-dated.
+				to := r.Time().Add(time.Duration(rapid.IntRange(0, 600).Draw(t, "by")) * time.Minute)
+				if k < len(log) && !to.Before(log[k].Time) {
+					continue
+				}
+				require.NoError(t, r.Advance(to))
+			}
+		}
+		now := r.Time().Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "now")) * time.Minute)
+		want, err := ps.Evaluate(inq, log, now)
+		require.NoError(t, err)
+		got, err := r.Status(now)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+
+		// A glance says the same of what is open, at a cost that does not
+		// read the closed obligations.
+		g, err := r.Glance(now)
+		require.NoError(t, err)
+		assert.Equal(t, want.Next, g.Next)
+		breached, fired := 0, 0
+		for _, o := range want.Obligations {
+			if o.State.Open() {
+				assert.Contains(t, g.Open, o, "an open obligation missing from the glance")
+			}
+			if o.State == sla.Breached {
+				breached++
+			}
+			fired += len(o.Escalations)
+		}
+		assert.Equal(t, breached, g.Breached)
+		assert.Equal(t, fired, g.Escalations)
+		assert.Equal(t, len(want.Anomalies), g.Anomalies)
+		assert.Equal(t, len(log), g.EventCount)
+		for _, o := range g.Open {
+			w, ok := want.Obligation(o.Key)
+			require.True(t, ok, "%s open in the glance only", o.Key)
+			assert.Equal(t, w, o)
+			assert.True(t, o.State.Open() || o.State == sla.Breached, "%s %s in the glance", o.Key, o.State)
+		}
+
+		// The escalations a run lists are every one fired by its instant,
+		// in time order.
+		sorted := r.Escalations(0)
+		for i := 1; i < len(sorted); i++ {
+			assert.False(t, sorted[i].At.Before(sorted[i-1].At), "escalations out of time order")
+		}
+	})
+}
+
+// A Clone is independent: what is applied to one does not show in the
+// other.
+func TestRunClone(t *testing.T) {
+	inq := sla.Inquiry{Channel: sla.Email, Class: sla.Class{Party: sla.Customer}, Received: at("2026-03-09 09:00")}
+	r, err := policies.Start(inq)
+	require.NoError(t, err)
+	require.NoError(t, r.Apply(sla.Event{Time: at("2026-03-09 09:30"), Type: sla.Promise, Ref: "p", Due: at("2026-03-09 12:00")}))
+	c := r.Clone()
+	require.NoError(t, c.Apply(sla.Event{Time: at("2026-03-09 10:00"), Type: sla.Reply, Channel: sla.Email}))
+	st, err := r.Status(at("2026-03-09 13:00"))
+	require.NoError(t, err)
+	assert.Equal(t, sla.Breached, obligation(t, st, "first_reply").State, "the original is untouched")
+	assert.Equal(t, sla.Breached, obligation(t, st, "promise_kept#1").State)
+	st, err = c.Status(at("2026-03-09 13:00"))
+	require.NoError(t, err)
+	assert.Equal(t, sla.Met, obligation(t, st, "first_reply").State)
+	assert.Equal(t, sla.Met, obligation(t, st, "promise_kept#1").State)
+	assert.Equal(t, 1, r.EventCount())
+	assert.Equal(t, 2, c.EventCount())
+}
+
+// A Run refuses what would make it disagree with Evaluate: a malformed
+// event (naming it by its place in the run's log), an event before the
+// last, and anything at or before the instant it was advanced to; it is
+// left as it was.
+func TestRunRefusals(t *testing.T) {
+	inq := sla.Inquiry{Channel: sla.Email, Received: at("2026-03-09 09:00")}
+	r, err := policies.Start(inq)
+	require.NoError(t, err)
+	require.NoError(t, r.Apply(sla.Event{Time: at("2026-03-09 10:00"), Type: sla.CustomerMessage}))
+	err = r.Apply(sla.Event{Time: at("2026-03-09 10:00"), Type: sla.Reply})
+	require.ErrorIs(t, err, sla.ErrBadEvent)
+	assert.EqualError(t, err, "sla: events[1].channel: a reply needs a channel")
+	err = r.Apply(sla.Event{Time: at("2026-03-09 10:30"), Type: sla.AutoReply}, sla.Event{Time: at("2026-03-09 09:59"), Type: sla.AutoReply})
+	require.ErrorIs(t, err, sla.ErrBackdated)
+	assert.Equal(t, 1, r.EventCount(), "all or none")
+	require.NoError(t, r.Apply(sla.Event{Time: at("2026-03-09 10:00"), Type: sla.AutoReply}), "at the last event's instant is fine")
+	require.NoError(t, r.Advance(at("2026-03-09 11:00")))
+	assert.Equal(t, at("2026-03-09 11:00"), r.Time())
+	require.ErrorIs(t, r.Apply(sla.Event{Time: at("2026-03-09 11:00"), Type: sla.AutoReply}), sla.ErrBackdated)
+	require.ErrorIs(t, r.Advance(at("2026-03-09 10:59")), sla.ErrBackdated)
+	_, err = r.Status(at("2026-03-09 10:59"))
+	require.ErrorIs(t, err, sla.ErrBackdated)
+	_, err = r.Glance(at("2026-03-09 10:59"))
+	require.ErrorIs(t, err, sla.ErrBackdated)
+	require.NoError(t, r.Apply(sla.Event{Time: at("2026-03-09 11:01"), Type: sla.AutoReply}))
+
+	_, err = new(sla.PolicySet).Start(inq)
+	require.ErrorIs(t, err, sla.ErrNoFallback)
+	_, err = policies.Start(sla.Inquiry{Channel: sla.Email})
+	require.ErrorIs(t, err, sla.ErrBadInquiry)
+	assert.Empty(t, r.Escalations(99))
+	assert.Empty(t, r.Escalations(-1), "nothing fired")
+}
