@@ -226,6 +226,11 @@ func (ev *evaluator) open(k Key, t time.Time) int {
 	if n := len(ev.free); n > 0 {
 		i, ev.free = ev.free[n-1], ev.free[:n-1]
 	} else {
+		if n := len(ev.obs); n == cap(ev.obs) && n < 4 {
+			// Most inquiries hold a few obligations at once: grow one
+			// slot at a time up to four, then as append does.
+			ev.obs = append(make([]oblig, 0, n+1), ev.obs...)
+		}
 		ev.obs = append(ev.obs, oblig{})
 		i = len(ev.obs) - 1
 	}

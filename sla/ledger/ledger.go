@@ -87,7 +87,7 @@ type entry struct {
 	next   time.Time // zero: never; then pos is -1
 	pos    int       // index in Ledger.due
 	sent   []sentKey // levels handed out by Sweep
-	run    *sla.Run  // the log applied, advanced to the last sweep; nil to rebuild
+	run    *sla.Run  // the log applied, advanced to the last sweep; nil at rest, to rebuild
 	seen   int       // escalations of run looked at by Sweep
 
 	apos int         // index in Ledger.byAsOf, or -1
@@ -732,6 +732,12 @@ func (l *Ledger) schedule(e *entry, g *sla.Glance) {
 	}
 
 	l.indexRisk(e, g)
+
+	// An inquiry at rest — nothing open, nothing to hand out — keeps only
+	// its log: the few that change again are evaluated afresh then.
+	if e.next.IsZero() && len(g.Open) == 0 {
+		e.run, e.seen = nil, 0
+	}
 }
 
 // A runOut is when the earliest running obligation counted in a calendar
