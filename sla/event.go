@@ -49,17 +49,18 @@ const (
 	// promise: an apology is not the fix, and resolving the inquiry does
 	// not keep a promise to get back.
 	Promise EventType = "promise"
-	// PromiseDone: what the promise named by Ref promised was done. It
-	// keeps the promise, on time or late. Naming no open promise is an
-	// anomaly.
+	// PromiseDone: what the promise named by Ref (required) promised was
+	// done. It keeps the promise, on time or late. Naming no open promise
+	// is an anomaly.
 	PromiseDone EventType = "promise_done"
 	// PromiseRenegotiated: a new due time (Due, and From for a window)
-	// was agreed for the promise named by Ref. The promise stays open with
+	// was agreed for the promise named by Ref (required). The promise stays open with
 	// the new due time, the old one is kept in its Revisions; lateness is
 	// final, so a promise already broken stays broken until kept late.
 	// Naming no open promise is an anomaly.
 	PromiseRenegotiated EventType = "promise_renegotiated"
-	// PromiseWithdrawn: the promise named by Ref no longer stands. It is
+	// PromiseWithdrawn: the promise named by Ref (required) no longer
+	// stands. It is
 	// cancelled, or, if already broken, stays breached and stops
 	// escalating. Naming no open promise is an anomaly.
 	PromiseWithdrawn EventType = "promise_withdrawn"
@@ -281,12 +282,13 @@ var fieldsOf = map[EventType]uses{
 }
 
 // check reports whether e is well-formed on its own, for an inquiry
-// received at received; the error's path is relative to the event.
+// received at received (zero: for any inquiry); the error's path is
+// relative to the event.
 func (e *Event) check(received time.Time) error {
 	switch {
 	case e.Time.IsZero():
 		return errAt("time", "", "missing", ErrBadEvent)
-	case e.Time.Before(received):
+	case !received.IsZero() && e.Time.Before(received):
 		return errAt("time", e.Time.String(), "before the inquiry arrived at "+received.String(), ErrEventBeforeInquiry)
 	case e.Type == "":
 		return errAt("type", "", "missing", ErrBadEvent)
@@ -348,7 +350,14 @@ func (e *Event) check(received time.Time) error {
 			return errAt("promise_kind", string(e.PromiseKind), "want get_back or do_something", ErrBadEvent)
 		}
 		return needDue()
+	case PromiseDone, PromiseWithdrawn:
+		if e.Ref == "" {
+			return errAt("ref", "", "a "+string(e.Type)+" needs the ref of the promise", ErrBadEvent)
+		}
 	case PromiseRenegotiated, Appointment, AppointmentRescheduled, Override:
+		if e.Type == PromiseRenegotiated && e.Ref == "" {
+			return errAt("ref", "", "a "+string(e.Type)+" needs the ref of the promise", ErrBadEvent)
+		}
 		if e.Type == Override && e.Obligation.Metric.index() < 0 {
 			return errAt("obligation", e.Obligation.String(), "want the key of an obligation, such as \"first_reply\"", ErrBadEvent)
 		}

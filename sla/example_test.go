@@ -1,6 +1,7 @@
 package sla_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 	_ "time/tzdata"
@@ -137,4 +138,108 @@ func ExampleParseDuration() {
 	// P1D: 1 day(s) and 0s, written P1D
 	// P1DT4H: 1 day(s) and 4h0m0s, written P1DT4H
 	// sla: "P1M": years, months and weeks are not allowed: write days
+}
+
+// A vendor apologised by e-mail and promised to fix the problem by
+// Wednesday; the apology is a reply, not the fix. The host's records come
+// as JSON.
+func ExampleParseEvents() {
+	ps := sla.MustParsePolicies([]byte(`{"policies": [{"name": "all", "targets": {
+	  "first_reply": {"within": "4h"}, "promise_kept": {}}}]}`))
+	inq, _ := sla.ParseInquiry([]byte(`{"id": "T-7", "channel": "email", "class": {"party": "customer", "kind": "complaint"},
+	  "received": "2026-03-09T09:00:00Z"}`))
+	events, err := sla.ParseEvents([]byte(`[
+	  {"time": "2026-03-09T10:00:00Z", "type": "reply", "channel": "email", "actor": "sam"},
+	  {"time": "2026-03-09T10:00:00Z", "type": "promise", "ref": "fix-invoice", "promise_kind": "do_something",
+	   "due": "2026-03-11T17:00:00Z"},
+	  {"time": "2026-03-10T09:00:00Z", "type": "reply", "channel": "email", "actor": "sam"}
+	]`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	st, _ := ps.Evaluate(inq, events, time.Date(2026, 3, 12, 9, 0, 0, 0, time.UTC))
+	for _, o := range st.Obligations {
+		fmt.Println(o.Key, o.Ref, o.State, o.Due.Format("Mon 15:04"))
+	}
+	_, err = sla.ParseEvents([]byte(`[{"time": "2026-03-09T10:00:00Z", "type": "promise_done"}]`))
+	fmt.Println(err)
+	// Output:
+	// first_reply  met Mon 13:00
+	// promise_kept#1 fix-invoice breached Wed 17:00
+	// sla: events[0].ref: a promise_done needs the ref of the promise
+}
+
+// A host that sees events as they happen keeps a Run and applies each one
+// to it, instead of evaluating the whole log again; a Glance says what it
+// needs to schedule the next look.
+func ExampleRun() {
+	ps := sla.MustParsePolicies([]byte(`{"policies": [{"name": "all", "targets": {
+	  "first_reply": {"within": "1h"}, "next_reply": {"within": "2h"}}}]}`))
+	nine := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+	run, _ := ps.Start(sla.Inquiry{ID: "chat-1", Channel: sla.Chat, Received: nine})
+	for i, e := range []sla.Event{
+		{Time: nine.Add(20 * time.Minute), Type: sla.Reply, Channel: sla.Chat},
+		{Time: nine.Add(30 * time.Minute), Type: sla.CustomerMessage, Channel: sla.Chat},
+	} {
+		if err := run.Apply(e); err != nil {
+			fmt.Println(err)
+			return
+		}
+		g, _ := run.Glance(e.Time)
+		fmt.Printf("after event %d: %d open, next look at %s\n", i, len(g.Open), g.Next.Format("15:04"))
+	}
+	// An event from before the run's instant is refused: replay the log.
+	err := run.Apply(sla.Event{Time: nine.Add(10 * time.Minute), Type: sla.Reply, Channel: sla.Chat})
+	fmt.Println(errors.Is(err, sla.ErrBackdated))
+	st, _ := run.Status(nine.Add(3 * time.Hour))
+	for _, o := range st.Obligations {
+		fmt.Println(o.Key, o.State)
+	}
+	// Output:
+	// after event 0: 0 open, next look at 00:00
+	// after event 1: 1 open, next look at 11:30
+	// true
+	// first_reply met
+	// next_reply#1 breached
+}
+
+// An event that makes no sense where it stands is ignored and reported;
+// the rest of the log still counts.
+func ExampleAnomaly() {
+	ps := sla.MustParsePolicies([]byte(`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "1h"}}}]}`))
+	nine := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+	events := []sla.Event{
+		{Time: nine.Add(10 * time.Minute), Type: sla.AppointmentHeld},
+		{Time: nine.Add(20 * time.Minute), Type: sla.Reopen},
+		{Time: nine.Add(30 * time.Minute), Type: sla.Reply, Channel: sla.Email},
+	}
+	st, _ := ps.Evaluate(sla.Inquiry{Channel: sla.Email, Received: nine}, events, nine.Add(2*time.Hour))
+	fmt.Println(st.Obligations[0].Key, st.Obligations[0].State)
+	for _, a := range st.Anomalies {
+		fmt.Printf("events[%d] (%s): %s\n", a.Index, a.Type, a.Reason)
+	}
+	// Output:
+	// first_reply met
+	// events[0] (appointment_held): no appointment that has begun waits to be held
+	// events[1] (reopen): the inquiry is not resolved
+}
+
+// The host's own statuses pause what the policy document says: while a
+// ticket is "pending" on the customer, its resolution clock stands still.
+func ExampleHostStatus() {
+	ps := sla.MustParsePolicies([]byte(`{
+	  "statuses": {"open": {}, "pending": {"pauses": ["resolution"]}, "solved": {"resolves": true}},
+	  "policies": [{"name": "all", "targets": {"resolution": {"within": "8h"}}}]}`))
+	nine := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+	events := []sla.Event{
+		{Time: nine.Add(2 * time.Hour), Type: sla.StatusChange, Status: "pending"},
+		{Time: nine.Add(26 * time.Hour), Type: sla.StatusChange, Status: "open"},
+		{Time: nine.Add(30 * time.Hour), Type: sla.StatusChange, Status: "solved"},
+	}
+	st, _ := ps.Evaluate(sla.Inquiry{Channel: sla.Email, Received: nine}, events, nine.Add(48*time.Hour))
+	o := st.Obligations[0]
+	fmt.Println(o.Key, o.State, "paused", o.Paused, "used", o.Elapsed)
+	// Output:
+	// resolution met paused 24h0m0s used 6h0m0s
 }

@@ -8,10 +8,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rickb777/period"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
 )
 
 // FuzzParseDuration: any string parses to a duration that prints and parses
@@ -203,6 +205,14 @@ func FuzzParsePolicies(f *testing.F) {
 		`{"polices": []}`,
 		`{"": []}`,
 		`{"policies": [{"name": "b"}]} ]`,
+		`{"statuses": {"pending": {"pauses": ["resolution", "update"], "ends_on_customer_message": true}, "solved": {"resolves": true}},
+		  "answers": {"voicemail": ["phone"], "web_form": ["phone", "sms"]},
+		  "policies": [{"name": "b", "targets": {"resolution": {"within": "P1D", "new_cycle_on_reopen": true}, "promise_kept": {"resolve_keeps": true}},
+		    "teams": {"billing": {"resolution": {"within": "8h"}}}}]}`,
+		`{"statuses": {"x": {"pauses": ["promise_kept"]}}, "policies": [{"name": "b"}]}`,
+		`{"statuses": {"": {}}, "policies": [{"name": "b"}]}`,
+		`{"answers": {"email": ["telepathy"]}, "policies": [{"name": "b"}]}`,
+		`{"policies": [{"name": "b", "teams": {"a b": {"first_reply": {"within": "1h"}}}}]}`,
 	} {
 		f.Add(seed)
 	}
@@ -244,4 +254,143 @@ func FuzzParsePolicies(f *testing.F) {
 			t.Fatalf("round trip changed\n%s\n%s", b, b2)
 		}
 	})
+}
+
+// fuzzPolicies uses every feature an event can reach: business hours,
+// a ladder, host statuses that pause and resolve, a team target, new
+// resolution cycles, resolutions that keep promises.
+var fuzzPolicies = sla.MustParsePolicies([]byte(`{
+  "calendars": {"desk": {"zone": "America/New_York", "week": {"mon": ["09:00-17:00"], "tue": ["09:00-17:00"],
+    "wed": ["09:00-17:00"], "thu": ["09:00-17:00"], "fri": ["09:00-13:00", "14:00-17:00"]}, "closed": [{"date": "2026-03-11"}]}},
+  "statuses": {"pending": {"pauses": ["resolution", "update"], "ends_on_customer_message": true},
+               "on-hold": {"pauses": ["first_reply", "next_reply", "resolution"]}, "solved": {"resolves": true}},
+  "answers": {"web_form": ["phone"]},
+  "policies": [
+    {"name": "vip", "match": {"labels": ["vip"]}, "reply": "same_channel", "targets": {
+      "first_reply": {"within": "30m", "escalation": [{"name": "warn", "at": "50%"}, {"name": "late", "at": "+1h", "notify": ["lead"]}]},
+      "resolution": {"within": "P1D", "calendar": "desk", "new_cycle_on_reopen": true}}},
+    {"name": "rest", "reply": "any_channel",
+     "targets": {
+      "first_reply": {"within": "4h", "calendar": "desk", "escalation": [{"name": "warn", "at": "-1h"}, {"name": "breach", "at": "0"}]},
+      "next_reply": {"within": "2h", "calendar": "desk"},
+      "update": {"within": "P1D"},
+      "resolution": {"within": "P2D", "calendar": "desk", "escalation": [{"name": "x", "at": "75%"}]},
+      "promise_kept": {"within": "15m", "resolve_keeps": true},
+      "appointment_kept": {"within": "10m"}},
+     "teams": {"billing": {"resolution": {"within": "8h", "calendar": "desk"}}}}
+  ]}`))
+
+// FuzzParseEvents checks that any input either parses into events that
+// write back to the same JSON, or fails with an *Error wrapping ErrBadEvent
+// (ErrBadKey for an override's obligation); and that parsed events always
+// evaluate — a status, or an error only for an event before the inquiry —
+// with a Run fed the log in two parts giving the very status Evaluate
+// gives. Never a panic.
+func FuzzParseEvents(f *testing.F) {
+	for _, seed := range []string{
+		`[{"time": "2026-03-09T10:00:00Z", "type": "customer_message", "channel": "email"},
+		  {"time": "2026-03-09T11:00:00Z", "type": "reply", "channel": "email"}]`,
+		`[{"time": "2026-03-09T10:00:00Z", "type": "promise", "ref": "cb", "channel": "phone", "from": "2026-03-10T13:00:00Z", "due": "2026-03-10T17:00:00Z"},
+		  {"time": "2026-03-10T12:00:00Z", "type": "reply", "channel": "phone"},
+		  {"time": "2026-03-10T14:00:00Z", "type": "promise_renegotiated", "ref": "cb", "due": "2026-03-12T17:00:00Z", "reason": "asked"}]`,
+		`[{"time": "2026-03-09T10:00:00Z", "type": "promise", "ref": "fix", "promise_kind": "do_something", "due": "2026-03-11T10:00:00Z"},
+		  {"time": "2026-03-09T10:05:00Z", "type": "reply", "channel": "web_form"},
+		  {"time": "2026-03-12T10:00:00Z", "type": "promise_done", "ref": "fix"},
+		  {"time": "2026-03-12T11:00:00Z", "type": "promise_withdrawn", "ref": "fix"}]`,
+		`[{"time": "2026-03-09T10:00:00Z", "type": "appointment", "ref": "a", "channel": "meeting", "due": "2026-03-11T14:00:00Z"},
+		  {"time": "2026-03-09T10:00:00Z", "type": "appointment", "ref": "b", "channel": "phone", "due": "2026-03-12T14:00:00Z"},
+		  {"time": "2026-03-11T14:30:00Z", "type": "appointment_held"},
+		  {"time": "2026-03-11T15:00:00Z", "type": "appointment_rescheduled", "ref": "b", "due": "2026-03-13T09:00:00Z"},
+		  {"time": "2026-03-12T15:00:00Z", "type": "appointment_cancelled", "ref": "b", "by": "customer"},
+		  {"time": "2026-03-13T15:00:00Z", "type": "appointment_no_show", "ref": "a"},
+		  {"time": "2026-03-13T15:00:00Z", "type": "appointment_missed", "ref": "zzz"}]`,
+		`[{"time": "2026-03-09T10:00:00Z", "type": "status_change", "status": "pending"},
+		  {"time": "2026-03-09T12:00:00Z", "type": "customer_message", "channel": "sms"},
+		  {"time": "2026-03-09T13:00:00Z", "type": "status_change", "status": "on-hold"},
+		  {"time": "2026-03-10T13:00:00Z", "type": "status_change", "status": "solved"},
+		  {"time": "2026-03-10T13:00:00Z", "type": "reopen"},
+		  {"time": "2026-03-10T13:00:00Z", "type": "reopen"}]`,
+		`[{"time": "2026-03-09T10:00:00Z", "type": "assign", "owner": "bo", "team": "billing"},
+		  {"time": "2026-03-09T11:00:00Z", "type": "reclassify", "class": {"priority": "urgent"}, "add_labels": ["vip"]},
+		  {"time": "2026-03-09T12:00:00Z", "type": "override", "obligation": "resolution", "due": "2026-03-20T12:00:00Z", "actor": "lead", "reason": "bank"},
+		  {"time": "2026-03-09T12:00:00Z", "type": "override", "obligation": "resolution@billing", "due": "2026-03-08T12:00:00Z"},
+		  {"time": "2026-03-09T13:00:00Z", "type": "reclassify", "remove_labels": ["vip"]},
+		  {"time": "2026-03-09T14:00:00Z", "type": "auto_reply", "channel": "email"},
+		  {"time": "2026-03-09T15:00:00Z", "type": "resolve"}]`,
+		`[{"time": "0001-01-01T00:00:01Z", "type": "resolve"}]`,
+		`[{"time": "9999-12-31T23:59:59Z", "type": "customer_message"}]`,
+		`[{"time": "2026-03-09T10:00:00Z", "type": "reply"}]`,
+		`[{"time": "2026-03-09T10:00:00Z", "type": "override", "obligation": "first_reply#1", "due": "2026-03-09T12:00:00Z"}]`,
+		`{}`, `[`, `null`, `[{}]`, `[null]`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(fuzzOne)
+}
+
+func fuzzOne(t *testing.T, doc string) {
+	inq := sla.Inquiry{ID: "fz", Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Email, sla.Meeting},
+		Class: sla.Class{Party: sla.Customer}, Received: time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)}
+	{
+		events, err := sla.ParseEvents([]byte(doc))
+		if err != nil {
+			var se *sla.Error
+			if !errors.As(err, &se) {
+				t.Fatalf("error %v is a %T, not an *sla.Error", err, err)
+			}
+			if !errors.Is(err, sla.ErrBadEvent) && !errors.Is(err, sla.ErrBadKey) {
+				t.Fatalf("error %v wraps neither ErrBadEvent nor ErrBadKey", err)
+			}
+			return
+		}
+		b, err := json.Marshal(events)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := sla.ParseEvents(b)
+		if err != nil {
+			t.Fatalf("%s does not parse back: %v", b, err)
+		}
+		if b2, _ := json.Marshal(again); string(b) != string(b2) {
+			t.Fatalf("round trip changed\n%s\n%s", b, b2)
+		}
+
+		now := inq.Received
+		for _, e := range events {
+			if e.Time.After(now) {
+				now = e.Time
+			}
+		}
+		now = now.Add(time.Hour)
+		st, err := fuzzPolicies.Evaluate(inq, events, now)
+		if err != nil {
+			if !errors.Is(err, sla.ErrEventBeforeInquiry) {
+				t.Fatalf("well-formed events refused: %v", err)
+			}
+			return
+		}
+		if st.Next.IsZero() == false && !st.Next.After(now) {
+			t.Fatalf("next %v not after now %v", st.Next, now)
+		}
+		sorted := slices.Clone(events)
+		slices.SortStableFunc(sorted, func(a, b sla.Event) int { return a.Time.Compare(b.Time) })
+		run, err := fuzzPolicies.Start(inq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		half := len(sorted) / 2
+		if err := run.Apply(sorted[:half]...); err != nil {
+			t.Fatal(err)
+		}
+		if err := run.Apply(sorted[half:]...); err != nil {
+			t.Fatal(err)
+		}
+		got, err := run.Status(now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a, b := fmt.Sprintf("%+v", fixture.InUTC(st)), fmt.Sprintf("%+v", fixture.InUTC(got)); a != b {
+			t.Fatalf("incremental status differs from Evaluate's\n%s\n%s", b, a)
+		}
+	}
 }

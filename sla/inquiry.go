@@ -67,26 +67,28 @@ type Class struct {
 
 // An Inquiry is the facts known when someone reached out: who, how, about
 // what, and when. What happens afterwards is its event log ([]Event).
+// Its JSON form is the one [ParseInquiry] reads.
 type Inquiry struct {
 	// ID identifies the inquiry to the host. Evaluation copies it to the
 	// Status and does not otherwise use it.
-	ID string
+	ID string `json:"id,omitempty"`
 	// Channel is the channel the inquiry came on. Required.
-	Channel Channel
+	Channel Channel `json:"channel"`
 	// ReplyTo lists the channels the customer offered for an answer.
 	// Empty means the channel it came on.
-	ReplyTo []Channel
+	ReplyTo []Channel `json:"reply_to,omitempty"`
 	// Class says who is asking, about what, and how urgently. A
-	// Reclassify event may change it later.
-	Class
+	// Reclassify event may change it later. Its JSON form is an object,
+	// "class", as a Reclassify event's.
+	Class `json:"class,omitzero"`
 	// Received is when the inquiry arrived. Required.
-	Received time.Time
+	Received time.Time `json:"received"`
 	// Labels are free tags that policies may match on.
-	Labels []string
+	Labels []string `json:"labels,omitempty"`
 	// Calendar optionally names a calendar of the policy set: the
 	// customer's own business hours or time zone. Targets that ask for
 	// the customer's calendar count in it when it is set.
-	Calendar string
+	Calendar string `json:"calendar,omitempty"`
 }
 
 // valid reports whether p is a party an inquiry may have ("" for
