@@ -54,15 +54,14 @@ const (
 	// is an anomaly.
 	PromiseDone EventType = "promise_done"
 	// PromiseRenegotiated: a new due time (Due, and From for a window)
-	// was agreed for the promise named by Ref (required). The promise stays open with
-	// the new due time, the old one is kept in its Revisions; lateness is
-	// final, so a promise already broken stays broken until kept late.
-	// Naming no open promise is an anomaly.
+	// was agreed for the promise named by Ref (required). The promise
+	// stays open with the new due time, the old one is kept in its
+	// Revisions; lateness is final, so a promise already broken stays
+	// broken until kept late. Naming no open promise is an anomaly.
 	PromiseRenegotiated EventType = "promise_renegotiated"
 	// PromiseWithdrawn: the promise named by Ref (required) no longer
-	// stands. It is
-	// cancelled, or, if already broken, stays breached and stops
-	// escalating. Naming no open promise is an anomaly.
+	// stands. It is cancelled, or, if already broken, stays breached and
+	// stops escalating. Naming no open promise is an anomaly.
 	PromiseWithdrawn EventType = "promise_withdrawn"
 
 	// Appointment: a call or meeting is scheduled to begin at Due

@@ -1,7 +1,6 @@
 package sla
 
 import (
-	"slices"
 	"time"
 )
 
@@ -106,13 +105,4 @@ func (inq *Inquiry) check() error {
 		return errAt("inquiry.party", string(inq.Party), "want prospect or customer", ErrBadInquiry)
 	}
 	return nil
-}
-
-// offered reports whether the customer offered ch for an answer when
-// writing the inquiry.
-func (inq *Inquiry) offered(ch Channel) bool {
-	if len(inq.ReplyTo) == 0 {
-		return ch == inq.Channel
-	}
-	return slices.Contains(inq.ReplyTo, ch)
 }
