@@ -172,3 +172,77 @@ func TestPromiseGainingTargetAfterItsTime(t *testing.T) {
 	assert.Equal(t, sla.Breached, pr.State)
 	assert.Equal(t, at("2026-03-09 08:02"), pr.Due)
 }
+
+// SameChannel: "a reply counts if it is on the channel of the customer's
+// latest message (the inquiry itself at first …) when the customer offered
+// that channel; when they did not …, on any channel they offered";
+// Document.Answers: "the other channels whose replies answer a customer
+// who offered it". A call asking to be answered by e-mail or chat, with
+// phone a natural answer of chat: the customer did not offer phone (it
+// only answers a channel they offered), so an e-mail counts. Evaluate
+// takes phone for offered and meets nothing.
+func TestSameChannelNaturalAnswerIsNotOffered(t *testing.T) {
+	ps := sla.MustNewPolicySet(sla.Document{
+		Answers: map[sla.Channel][]sla.Channel{sla.Chat: {sla.Phone}},
+		Policies: []sla.Policy{{Name: "all", Reply: sla.SameChannel, Targets: map[sla.Metric]sla.Target{
+			sla.FirstReply: {Within: sla.Duration{Time: time.Hour}},
+		}}},
+	})
+	inq := sla.Inquiry{Channel: sla.Phone, ReplyTo: []sla.Channel{sla.Email, sla.Chat}, Received: at("2026-03-09 10:00")}
+	log := []sla.Event{{Time: at("2026-03-09 10:10"), Type: sla.Reply, Channel: sla.Email}}
+	st := evaluate(t, ps, inq, log, at("2026-03-09 10:20"))
+	assert.Equal(t, sla.Met, obligation(t, st, "first_reply").State)
+	assert.Empty(t, st.Violations)
+}
+
+// Reclassify: "So a raise to a tighter target can breach at once, at the
+// Reclassify (its Due is then the instant its business time ran out,
+// before the Reclassify, as its Remaining says)". A first reply (4h) put
+// on hold at 10:30, half an hour in, and raised at 11:00 to a 30-minute
+// target: its business time ran out at 10:30, when its clock stopped with
+// exactly 30 minutes used. Evaluate gives the Reclassify's instant.
+func TestTighterTargetWhilePausedAtItsBudget(t *testing.T) {
+	ps := sla.MustNewPolicySet(sla.Document{
+		Statuses: map[string]sla.HostStatus{"on_hold": {Pauses: []sla.Metric{sla.FirstReply}}},
+		Policies: []sla.Policy{
+			{Name: "urgent", Match: sla.Match{Priorities: []sla.Priority{sla.Urgent}}, Targets: map[sla.Metric]sla.Target{sla.FirstReply: {Within: sla.Duration{Time: 30 * time.Minute}}}},
+			{Name: "all", Targets: map[sla.Metric]sla.Target{sla.FirstReply: {Within: sla.Duration{Time: 4 * time.Hour}}}},
+		},
+	})
+	inq := sla.Inquiry{Channel: sla.Email, Class: sla.Class{Priority: sla.Normal}, Received: at("2026-03-09 10:00")}
+	log := []sla.Event{
+		{Time: at("2026-03-09 10:30"), Type: sla.StatusChange, Status: "on_hold"},
+		{Time: at("2026-03-09 11:00"), Type: sla.Reclassify, Class: sla.Class{Priority: sla.Urgent}},
+	}
+	fr := obligation(t, evaluate(t, ps, inq, log, at("2026-03-09 11:10")), "first_reply")
+	assert.Equal(t, sla.Breached, fr.State)
+	assert.Equal(t, time.Duration(0), fr.Remaining)
+	assert.Equal(t, at("2026-03-09 10:30"), fr.Due)
+}
+
+// Reclassify: "keeping its start and the business time it has used so far
+// (counted in the old target's calendar up to the Reclassify, in the new
+// one's after) … (its Due is then the instant its business time ran out,
+// before the Reclassify, as its Remaining says)". A resolution counted in
+// plain time from midnight, raised at 00:02 to a one-minute target of the
+// desk's business time: it has used two minutes, counted in plain time,
+// so its minute ran out at 00:01. Evaluate counts the overdue minute back
+// in the new calendar and gives 16:59 the day before — before the
+// obligation started.
+func TestTighterTargetInAnotherCalendar(t *testing.T) {
+	ps := sla.MustNewPolicySet(sla.Document{
+		Calendars: map[string]*calendar.Calendar{"support-nyc": policies.Calendar("support-nyc")},
+		Policies: []sla.Policy{
+			{Name: "urgent", Match: sla.Match{Priorities: []sla.Priority{sla.Urgent}}, Targets: map[sla.Metric]sla.Target{
+				sla.Resolution: {Within: sla.Duration{Time: time.Minute}, Calendar: "support-nyc"}}},
+			{Name: "all", Targets: map[sla.Metric]sla.Target{sla.Resolution: {Within: sla.Duration{Days: 1}}}},
+		},
+	})
+	inq := sla.Inquiry{Channel: sla.Email, Class: sla.Class{Priority: sla.Normal}, Received: at("2026-03-05 00:00")}
+	log := []sla.Event{{Time: at("2026-03-05 00:02"), Type: sla.Reclassify, Class: sla.Class{Priority: sla.Urgent}}}
+	res := obligation(t, evaluate(t, ps, inq, log, at("2026-03-05 00:05")), "resolution")
+	assert.Equal(t, sla.Breached, res.State)
+	assert.Equal(t, 2*time.Minute, res.Elapsed)
+	assert.Equal(t, at("2026-03-05 00:01"), res.Due)
+	assert.False(t, res.Due.Before(res.Start), "due before it started")
+}

@@ -209,6 +209,8 @@ type refOb struct {
 	met, cancelled, frozen, breached bool
 	due, doneAt, dueAtDone           time.Time
 	reopened                         time.Time // the latest Reopen of a met resolution
+	missed                           bool      // breached by an AppointmentMissed: stops escalating after the levels of that instant
+	calChanged                       bool      // its target's calendar changed while tracked
 
 	fired  map[string]bool
 	escs   []sla.Escalation
@@ -619,6 +621,9 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 		o.elapsed, o.paused = 0, 0
 		s.replay(o, 0, cal)
 	}
+	if o.tracked && name != o.calName {
+		o.calChanged = true
+	}
 	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
 	s.rebudget(o, t)
 }
@@ -749,8 +754,11 @@ func (s *refState) check(o *refOb, t time.Time) {
 			// instant "Elapsed reached Budget" is the Override's).
 			o.due = o.floor
 		}
-		if o.due.Before(t) && refCount(o.cal, o.due, t) == 0 {
-			s.touched["breached at once, no business time after it ran out"] = true
+		if o.due.Before(t) && o.calChanged {
+			s.touched["breached at once after a change of calendar"] = true
+		}
+		if o.due.Before(t) && o.elapsed == o.budget {
+			s.touched["breached at once, its clock still at its budget since it ran out"] = true
 		}
 	}
 	// Levels reached at the same instant fire in the order of their
@@ -767,6 +775,9 @@ func (s *refState) check(o *refOb, t time.Time) {
 		if !o.fired[l.Name] && o.elapsed >= thr && (!past || !t.Before(o.floor)) {
 			o.fire(l, t)
 		}
+	}
+	if o.missed {
+		o.frozen = true
 	}
 	if len(o.escs) > 1 && o.escs[len(o.escs)-1].At.Before(o.escs[len(o.escs)-2].At) {
 		s.touched["levels fired out of ladder order"] = true
@@ -826,6 +837,9 @@ func (s *refState) countsReply(ch sla.Channel) (counts, violation bool) {
 		return true, false
 	case !s.offers(ch):
 		return false, true
+	case rule == sla.SameChannel && !slices.Contains(s.offered, s.lastCh) && s.offers(s.lastCh):
+		s.touched["same channel: the latest channel only a natural answer of an offered one"] = true
+		return true, false
 	case rule == sla.SameChannel && slices.Contains(s.offered, s.lastCh):
 		// Reading: a natural answer of the latest channel is on it.
 		return ch == s.lastCh || slices.Contains(s.answers[s.lastCh], ch), false
@@ -980,13 +994,16 @@ func (s *refState) apply(i int, e sla.Event) {
 		switch e.Type {
 		case sla.AppointmentMissed:
 			s.end(o, sla.Missed)
-			if o.live() && !o.breached {
+			switch {
+			case o.live() && !o.breached:
+				// Breached at Time: the levels it reaches then
+				// (those at the due time) fire, then it stops
+				// escalating.
 				o.budget, o.floor = o.elapsed, time.Time{}
-				o.breached, o.due = true, t
-			}
-			if o.live() {
+				o.breached, o.due, o.missed = true, t, true
+			case o.live():
 				o.frozen = true
-			} else {
+			default:
 				o.lapsed = false
 			}
 		case sla.AppointmentNoShow:
@@ -1027,6 +1044,11 @@ func (s *refState) apply(i int, e sla.Event) {
 			s.anomaly(i, e, "not resolved")
 			return
 		}
+		if s.host != "" && s.statuses[s.host].Resolves {
+			// Reading: the inquiry leaves a status that resolves
+			// it, for none.
+			s.host = ""
+		}
 		s.reopen(t)
 	case sla.Reclassify:
 		if e.Class.Party != "" {
@@ -1051,15 +1073,12 @@ func (s *refState) apply(i int, e sla.Event) {
 		for _, o := range s.obs {
 			s.retarget(o, t)
 		}
+		// Reading: a policy that gives the team the inquiry is
+		// assigned to a target starts its resolution, the first time.
+		s.startTeam(t)
 	case sla.Assign:
 		s.owner, s.team = e.Owner, e.Team
-		if e.Team != "" && s.teams[e.Team] == nil {
-			if _, ok := s.pols[s.pol].Teams[e.Team][sla.Resolution]; ok {
-				o := s.add(sla.Key{Metric: sla.Resolution, Team: e.Team}, t)
-				s.teams[e.Team] = o
-				s.retarget(o, t)
-			}
-		}
+		s.startTeam(t)
 	case sla.Override:
 		var o *refOb
 		for _, c := range s.obs {
@@ -1080,6 +1099,18 @@ func (s *refState) apply(i int, e sla.Event) {
 		o.revisions = append(o.revisions, sla.Revision{At: t, Type: e.Type, Actor: e.Actor, Reason: e.Reason, Was: s.projectIfRunning(o, t), Due: e.Due})
 		o.override = e.Due
 		s.rebudget(o, t)
+	}
+}
+
+// startTeam starts the resolution of the team the inquiry is assigned
+// to, if the policy in force gives it a target and it has none yet.
+func (s *refState) startTeam(t time.Time) {
+	if s.team != "" && s.teams[s.team] == nil {
+		if _, ok := s.pols[s.pol].Teams[s.team][sla.Resolution]; ok {
+			o := s.add(sla.Key{Metric: sla.Resolution, Team: s.team}, t)
+			s.teams[s.team] = o
+			s.retarget(o, t)
+		}
 	}
 }
 
@@ -1124,16 +1155,22 @@ func (s *refState) setStatus(i int, name string, t time.Time) {
 		return
 	}
 	was := s.statuses[s.host].Resolves && s.host != ""
-	s.host = name
 	now := name != "" && s.statuses[name].Resolves
 	if !was && !now && s.resolved {
 		s.touched["a status that does not resolve entered while resolved, leaving none that does"] = true
 	}
 	switch {
 	case now && !was && !s.resolved:
+		// Reading: what the Resolve ends, it ends as the clocks
+		// stood before the change (a Due at DoneAt is zero for a
+		// clock the old status paused).
 		s.resolve(t)
+		s.host = name
 	case was && !now && s.resolved:
+		s.host = name
 		s.reopen(t)
+	default:
+		s.host = name
 	}
 }
 
