@@ -246,3 +246,29 @@ func TestTighterTargetInAnotherCalendar(t *testing.T) {
 	assert.Equal(t, at("2026-03-05 00:01"), res.Due)
 	assert.False(t, res.Due.Before(res.Start), "due before it started")
 }
+
+// Reclassify: "one whose metric gains a target is tracked from its own
+// start, its business time counted in the new calendar"; Resolution:
+// "counted from its arrival, without the time resolved"; Obligation.Due:
+// "the instant its Elapsed reached its Budget, so that Remaining counts
+// from it". A resolution with no target, resolved at 00:03, given a
+// one-minute target at 00:04 and reopened at 00:08: it is tracked from its
+// start, has used three minutes (00:00 to 00:03) and ran out at 00:01.
+// Evaluate gives 00:06, while its clock stood still.
+func TestResolutionTrackedAtReopen(t *testing.T) {
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{
+		{Name: "low", Match: sla.Match{Priorities: []sla.Priority{sla.Low}}},
+		{Name: "all", Targets: map[sla.Metric]sla.Target{sla.Resolution: {Within: sla.Duration{Time: time.Minute}}}},
+	}})
+	inq := sla.Inquiry{Channel: sla.Email, Class: sla.Class{Priority: sla.Low}, Received: at("2026-03-05 00:00")}
+	log := []sla.Event{
+		{Time: at("2026-03-05 00:03"), Type: sla.Resolve},
+		raised(at("2026-03-05 00:04")),
+		{Time: at("2026-03-05 00:08"), Type: sla.Reopen},
+	}
+	res := obligation(t, evaluate(t, ps, inq, log, at("2026-03-05 00:08")), "resolution")
+	assert.Equal(t, sla.Breached, res.State)
+	assert.Equal(t, 3*time.Minute, res.Elapsed)
+	assert.Equal(t, 5*time.Minute, res.Paused)
+	assert.Equal(t, at("2026-03-05 00:01"), res.Due)
+}

@@ -322,6 +322,18 @@ func refAdd(cal *calendar.Calendar, t time.Time, d sla.Duration) time.Time {
 	return t
 }
 
+// refBack returns the instant d of business time before t in cal,
+// walking back minutes (only to tell scenarios apart in statistics).
+func refBack(cal *calendar.Calendar, t time.Time, d time.Duration) time.Time {
+	for ; d > 0; d -= time.Minute {
+		t = t.Add(-time.Minute)
+		for !refOpen(cal, t) {
+			t = t.Add(-time.Minute)
+		}
+	}
+	return t
+}
+
 // refNextOpen returns the first whole minute at or after t at which cal
 // is open.
 func refNextOpen(cal *calendar.Calendar, t time.Time) time.Time {
@@ -754,6 +766,9 @@ func (s *refState) check(o *refOb, t time.Time) {
 			// instant "Elapsed reached Budget" is the Override's).
 			o.due = o.floor
 		}
+		if o.due.Before(t) && !refBack(o.cal, t, o.elapsed-o.budget).Equal(o.due) {
+			s.touched["breached at once, its clock stood still or changed calendar since it ran out"] = true
+		}
 		if o.due.Before(t) && o.calChanged {
 			s.touched["breached at once after a change of calendar"] = true
 		}
@@ -1004,6 +1019,9 @@ func (s *refState) apply(i int, e sla.Event) {
 			case o.live():
 				o.frozen = true
 			default:
+				// Untracked, it is ended all the same; lapsed,
+				// its lapse ends.
+				o.frozen = o.frozen || !o.closed()
 				o.lapsed = false
 			}
 		case sla.AppointmentNoShow:
@@ -1227,9 +1245,22 @@ func (s *refState) unresolve(o *refOb, t time.Time) {
 		o.lapsed = true
 		s.retarget(o, t)
 	case o.met:
-		o.met, o.doneAt, o.dueAtDone, o.reopened = false, time.Time{}, time.Time{}, t
+		if o.tracked {
+			o.reopened = t
+		} else {
+			s.touched["a resolution met untracked, tracked at a Reopen"] = true
+		}
+		was := o.dueAtDone
+		o.met, o.doneAt, o.dueAtDone = false, time.Time{}, time.Time{}
 		o.paused += o.resolvedP
 		o.resolvedP = 0
 		s.retarget(o, t)
+		if o.cancelled {
+			// Its target was lost while it was resolved: no longer
+			// owed from the Reopen. Reading (the documentation says
+			// nothing of a cancelled obligation's Due): it keeps the
+			// Due it had when it was met.
+			o.dueAtDone = was
+		}
 	}
 }
