@@ -36,147 +36,141 @@ package sla_test
 // from in brackets; "reading:" marks where the documentation is silent or
 // ambiguous and the reference chooses):
 //
-//   - Events take effect in log order; at each instant the events happen
-//     first, then the due times and levels the clocks reach then [EventType
-//     consts]. A level whose threshold is reached exactly when the
-//     obligation is met or cancelled does not fire [Trigger].
-//   - Clocks [Metric consts, HostStatus, Policy.Teams]: a reply or update
-//     clock stands still while the host status pauses its metric; a
-//     resolution's also while the inquiry is resolved; a team's resolution
-//     also while the inquiry is not assigned to the team (reading: that
-//     time is Paused, and the obligation's state Paused); promise and
-//     appointment clocks never stand still ("promise and appointment
-//     times are fixed").
-//   - Budgets [Obligation.Budget, Duration]: a minute-based target's
-//     budget is its Within; a day-based one's the business time from the
-//     start to refAdd(start, Within), and it is due no earlier than that
-//     instant (its floor). A promise's or an appointment's floor is
-//     refAdd(promised or scheduled time, grace) and its budget the
-//     business time used so far plus that from the event to the floor
-//     (reading: so that, across a Reclassify to another calendar, it stays
-//     due at its promised time plus grace). After an Override its floor
-//     is the Override's Due and its budget the business time used plus
-//     that up to Due, and so it stays across a change of target (reading)
-//     until a renegotiation or rescheduling sets a new time. Thresholds
-//     at or past the budget are not reached before the floor [Trigger:
-//     "at the due time itself"].
-//   - Due [Obligation.Due]: for a running obligation, when it will be due
-//     if nothing happens; zero while its clock stands still before the due
-//     time; for a late one, the instant its Elapsed reached its Budget,
-//     and not before its floor (so a Reclassify to a tighter target that
-//     breaches at once gives a Due before the Reclassify [Reclassify]);
-//     for one met, when it would have been due at DoneAt (zero if its clock
-//     stood still then). Readings: a cancelled one's Due is computed like a
-//     met one's (and one cancelled at a Reopen for want of a target keeps
-//     the Due it had when met); a late one's Due is the instant it
-//     breached, and stays so when its budget later moves (a renegotiation,
-//     a looser target); a resolution met on time with no time left and
-//     reopened was not due while met, so it is due at the Reopen; an
-//     Override to a Due before the start was due at that Due.
+//   - Events take effect in log order; at each instant the events happen first,
+//     then the due times and levels the clocks reach then [EventType consts]. A
+//     level whose threshold is reached exactly when the obligation is met or
+//     cancelled does not fire [Trigger].
+//   - Clocks [Metric consts, HostStatus, Policy.Teams]: a reply or update clock
+//     stands still while the host status pauses its metric; a resolution's also
+//     while the inquiry is resolved; a team's resolution also while the inquiry
+//     is not assigned to the team (reading: that time is Paused, and the
+//     obligation's state Paused); promise and appointment clocks never stand
+//     still ("promise and appointment times are fixed").
+//   - Budgets [Obligation.Budget, Duration]: a minute-based target's budget is
+//     its Within; a day-based one's the business time from the start to
+//     refAdd(start, Within), and it is due no earlier than that instant (its
+//     floor). A promise's or an appointment's floor is refAdd(promised or
+//     scheduled time, grace) and its budget the business time used so far plus
+//     that from the event to the floor (reading: so that, across a Reclassify
+//     to another calendar, it stays due at its promised time plus grace). After
+//     an Override its floor is the Override's Due and its budget the business
+//     time used plus that up to Due, and so it stays across a change of target
+//     (reading) until a renegotiation or rescheduling sets a new time.
+//     Thresholds at or past the budget are not reached before the floor
+//     [Trigger: "at the due time itself"].
+//   - Due [Obligation.Due]: for a running obligation, when it will be due if
+//     nothing happens; zero while its clock stands still before the due time;
+//     for a late one, the instant its Elapsed reached its Budget, and not
+//     before its floor (so a Reclassify to a tighter target that breaches at
+//     once gives a Due before the Reclassify [Reclassify]); for one met, when
+//     it would have been due at DoneAt (zero if its clock stood still then).
+//     Readings: a cancelled one's Due is computed like a met one's (and one
+//     cancelled at a Reopen for want of a target keeps the Due it had when
+//     met); a late one's Due is the instant it breached, and stays so when its
+//     budget later moves (a renegotiation, a looser target); a resolution met
+//     on time with no time left and reopened was not due while met, so it is
+//     due at the Reopen; an Override to a Due before the start was due at that
+//     Due.
 //   - Replies owed [CustomerMessage, NextReply]: a reply is owed from the
-//     arrival until a reply that counts or a Resolve; a customer message
-//     while one is owed is a nudge of the obligation that owes it (whether
-//     tracked or not), otherwise it opens next_reply#N. A message with a
-//     Channel offers it from then on and is the latest channel; one without
-//     is on the inquiry's channel and offers nothing. It ends a host status
-//     that says ends_on_customer_message.
-//   - Reply rules [ReplyRule, Reply, Document.Answers]: a reply's channel
-//     is offered if the customer offered it (ReplyTo, else the inquiry's
-//     channel, and every channel a message named) or it is a natural answer
-//     of an offered channel (voicemail is answered by phone, plus the
-//     document's answers). OfferedChannels: a reply on an offered channel
-//     counts, any other is a Violation. SameChannel: if the latest channel
-//     is offered, only a reply on it (or on one of its natural answers —
-//     reading) counts, else any offered one; a reply on a channel never
-//     offered is a Violation. AnyChannel: every reply counts. A reply that
-//     counts meets the reply owed, meets the update (update#N+1 starts
-//     from it) while unresolved, and keeps the open promises to get back
-//     whose channel it is on (if they name one) at or after their From.
-//   - Meeting [Appointment, Document.Answers]: when Meeting is offered or
-//     a natural answer of an offered channel, scheduling an appointment
-//     meets the reply owed "as a reply that counts does". Reading: whatever
-//     the reply rule; it also meets the update (update#N+1 starts from
-//     it), but keeps no promise ("Nothing else keeps a promise").
+//     arrival until a reply that counts or a Resolve; a customer message while
+//     one is owed is a nudge of the obligation that owes it (whether tracked or
+//     not), otherwise it opens next_reply#N. A message with a Channel offers it
+//     from then on and is the latest channel; one without is on the inquiry's
+//     channel and offers nothing. It ends a host status that says
+//     ends_on_customer_message.
+//   - Reply rules [ReplyRule, Reply, Document.Answers]: a reply's channel is
+//     offered if the customer offered it (ReplyTo, else the inquiry's channel,
+//     and every channel a message named) or it is a natural answer of an
+//     offered channel (voicemail is answered by phone, plus the document's
+//     answers). OfferedChannels: a reply on an offered channel counts, any
+//     other is a Violation. SameChannel: if the latest channel is offered, only
+//     a reply on it (or on one of its natural answers — reading) counts, else
+//     any offered one; a reply on a channel never offered is a Violation.
+//     AnyChannel: every reply counts. A reply that counts meets the reply owed,
+//     meets the update (update#N+1 starts from it) while unresolved, and keeps
+//     the open promises to get back whose channel it is on (if they name one)
+//     at or after their From.
+//   - Meeting [Appointment, Document.Answers]: when Meeting is offered or a
+//     natural answer of an offered channel, scheduling an appointment meets the
+//     reply owed "as a reply that counts does". Reading: whatever the reply
+//     rule; it also meets the update (update#N+1 starts from it), but keeps no
+//     promise ("Nothing else keeps a promise").
 //   - AutoReply is counted and meets nothing [AutoReply]; it is never a
 //     Violation (reading: the Violation rule speaks of replies).
-//   - Promises [Promise, PromiseDone, PromiseRenegotiated,
-//     PromiseWithdrawn, Outcome]: named by Ref, or by its key when Ref is
-//     empty; a Ref naming an open promise is an anomaly, and so is an event
-//     naming no open promise. Open means not yet kept, done or withdrawn
-//     (tracked or not, lapsed or not). To get back: kept by a reply that
-//     counts (Kept); to do something: by a PromiseDone (Done) or, if the
-//     promise target in force says resolve_keeps, by a Resolve (Resolved).
-//     A PromiseDone keeps either kind (Done). Renegotiation sets the new
-//     promised time and window (reading: the event's From replaces the
-//     window, zero for none) and records a Revision; lateness is final.
-//     Withdrawal cancels it, or if breached leaves it breached and stops
-//     its escalation.
-//   - Appointments [Appointment, AppointmentHeld, …]: named as promises
-//     are. Held with a Ref keeps the one named (on time or late); without,
-//     the latest open one scheduled at or before the Held (reading: the
-//     first scheduled of several at that latest time; and open means not
-//     yet held, missed, no-show or cancelled), an anomaly if none. Missed:
-//     before its scheduled time an anomaly, else breached at Time (its
-//     budget then the business time used, so that Remaining is 0, and its
-//     Due Time; the levels it reaches then, those at the due time, fire)
-//     or, if already breached, left breached; either way it then stops
-//     escalating. One missed while untracked is ended all the same.
-//     NoShow: before its scheduled time an anomaly, else cancelled if not
-//     yet breached, left breached and no longer escalating if it is.
-//     Cancelled: cancelled, or left breached and no longer escalating.
-//     Rescheduled: new scheduled time, a Revision.
+//   - Promises [Promise, PromiseDone, PromiseRenegotiated, PromiseWithdrawn,
+//     Outcome]: named by Ref, or by its key when Ref is empty; a Ref naming an
+//     open promise is an anomaly, and so is an event naming no open promise.
+//     Open means not yet kept, done or withdrawn (tracked or not, lapsed or
+//     not). To get back: kept by a reply that counts (Kept); to do something:
+//     by a PromiseDone (Done) or, if the promise target in force says
+//     resolve_keeps, by a Resolve (Resolved). A PromiseDone keeps either kind
+//     (Done). Renegotiation sets the new promised time and window (reading: the
+//     event's From replaces the window, zero for none) and records a Revision;
+//     lateness is final. Withdrawal cancels it, or if breached leaves it
+//     breached and stops its escalation.
+//   - Appointments [Appointment, AppointmentHeld, …]: named as promises are.
+//     Held with a Ref keeps the one named (on time or late); without, the
+//     latest open one scheduled at or before the Held (reading: the first
+//     scheduled of several at that latest time; and open means not yet held,
+//     missed, no-show or cancelled), an anomaly if none. Missed: before its
+//     scheduled time an anomaly, else breached at Time (its budget then the
+//     business time used, so that Remaining is 0, and its Due Time; the levels
+//     it reaches then, those at the due time, fire) or, if already breached,
+//     left breached; either way it then stops escalating. One missed while
+//     untracked is ended all the same. NoShow: before its scheduled time an
+//     anomaly, else cancelled if not yet breached, left breached and no longer
+//     escalating if it is. Cancelled: cancelled, or left breached and no longer
+//     escalating. Rescheduled: new scheduled time, a Revision.
 //   - Host statuses [StatusChange, HostStatus]: an unknown status is an
-//     anomaly; the same status again changes nothing; entering a status
-//     that resolves is a Resolve and leaving it for one that does not a
-//     Reopen (reading: only when that makes sense — entering a resolving
-//     status while resolved, or leaving one while open, does nothing and
-//     is no anomaly; a Resolve so entered ends what it ends as the clocks
-//     stood before the change; a Reopen event leaves a resolving status
-//     for none).
+//     anomaly; the same status again changes nothing; entering a status that
+//     resolves is a Resolve and leaving it for one that does not a Reopen
+//     (reading: only when that makes sense — entering a resolving status while
+//     resolved, or leaving one while open, does nothing and is no anomaly; a
+//     Resolve so entered ends what it ends as the clocks stood before the
+//     change; a Reopen event leaves a resolving status for none).
 //   - Resolve [Resolve, Counts]: an anomaly when resolved; otherwise the
-//     resolution (and each team's) is met, the reply owed and the update
-//     are no longer owed (cancelled, or left breached and no longer
-//     escalating), promises to do something are kept if resolve_keeps,
-//     TouchesToResolve takes Touches.
+//     resolution (and each team's) is met, the reply owed and the update are no
+//     longer owed (cancelled, or left breached and no longer escalating),
+//     promises to do something are kept if resolve_keeps, TouchesToResolve
+//     takes Touches.
 //   - Reopen [Reopen, Obligation.Paused, State]: an anomaly when open;
-//     otherwise if the resolution target in force says
-//     new_cycle_on_reopen a new resolution#N starts (reading: even when
-//     the previous cycle had lapsed), else the resolution (and each
-//     team's) is open again with its clock continuing, the time it was
-//     resolved counted as Paused, breached again if it was met late; and a
-//     new update starts.
+//     otherwise if the resolution target in force says new_cycle_on_reopen a
+//     new resolution#N starts (reading: even when the previous cycle had
+//     lapsed), else the resolution (and each team's) is open again with its
+//     clock continuing, the time it was resolved counted as Paused, breached
+//     again if it was met late; and a new update starts.
 //   - Reclassify [Reclassify]: class and labels change and the policy is
-//     selected again. Reading: when the policy stays the same, nothing
-//     else changes; otherwise every obligation not yet ended takes the new
-//     policy's target for its metric, keeping its start and the business
-//     time used (counted in the old calendar before, the new one after).
-//     Losing a target cancels it, or if breached leaves it breached and
-//     no longer escalating, and it lapses; gaining one tracks it from its
-//     own start, its clock's whole history replayed in the new calendar. A lapsed obligation whose metric
-//     gets a target again is tracked again: what it used before it lapsed
-//     plus the minutes since, replayed in the new calendar as the clock's
-//     history says (standing still while paused or resolved). What would
-//     have met or ended it ends the lapse for good: a counting reply, a
-//     PromiseDone, a Held, Missed, NoShow or Cancelled naming it (reading:
-//     not a Rescheduled or Renegotiated, which neither meet nor end it),
-//     a Withdrawn, a Resolve (reading: the event then sets no Outcome: it
-//     did not end that way); a lapsed-then-resolved resolution lapses
-//     again at a Reopen. A team's obligation does not lapse. Levels that
-//     fired stay fired, by name.
-//   - Escalations [Trigger, Obligation.Escalations]: listed in firing
-//     order; levels reached at one instant (at a Reclassify, say) fire in
-//     the order of their thresholds, then of the ladder (reading).
-//   - Teams [Assign, Policy.Teams, Metric Resolution]: resolution@team
-//     starts at the first Assign to the team made while the policy in force
-//     has a target for it, or at a Reclassify that gives the team the
-//     inquiry is assigned to a target (reading), and counts only while
-//     assigned to the team; it is met by a Resolve whoever the inquiry is
-//     assigned to, and continues across Reopens (reading). Once cancelled
-//     it is not started again (its key has no number).
+//     selected again. Reading: when the policy stays the same, nothing else
+//     changes; otherwise every obligation not yet ended takes the new policy's
+//     target for its metric, keeping its start and the business time used
+//     (counted in the old calendar before, the new one after). Losing a target
+//     cancels it, or if breached leaves it breached and no longer escalating,
+//     and it lapses; gaining one tracks it from its own start, its clock's
+//     whole history replayed in the new calendar. A lapsed obligation whose
+//     metric gets a target again is tracked again: what it used before it
+//     lapsed plus the minutes since, replayed in the new calendar as the
+//     clock's history says (standing still while paused or resolved). What
+//     would have met or ended it ends the lapse for good: a counting reply, a
+//     PromiseDone, a Held, Missed, NoShow or Cancelled naming it (reading: not
+//     a Rescheduled or Renegotiated, which neither meet nor end it), a
+//     Withdrawn, a Resolve (reading: the event then sets no Outcome: it did not
+//     end that way); a lapsed-then-resolved resolution lapses again at a
+//     Reopen. A team's obligation does not lapse. Levels that fired stay fired,
+//     by name.
+//   - Escalations [Trigger, Obligation.Escalations]: listed in firing order;
+//     levels reached at one instant (at a Reclassify, say) fire in the order of
+//     their thresholds, then of the ladder (reading).
+//   - Teams [Assign, Policy.Teams, Metric Resolution]: resolution@team starts
+//     at the first Assign to the team made while the policy in force has a
+//     target for it, or at a Reclassify that gives the team the inquiry is
+//     assigned to a target (reading), and counts only while assigned to the
+//     team; it is met by a Resolve whoever the inquiry is assigned to, and
+//     continues across Reopens (reading). Once cancelled it is not started
+//     again (its key has no number).
 //   - Override [Override, State.Open]: names a tracked obligation that is
-//     running or paused (reading: a breached one is not open, so an
-//     anomaly); its Revision's Was is the due time before (zero if its clock
-//     stood still); a Due already past breaches it at once.
+//     running or paused (reading: a breached one is not open, so an anomaly);
+//     its Revision's Was is the due time before (zero if its clock stood
+//     still); a Due already past breaches it at once.
 
 import (
 	"cmp"
