@@ -652,9 +652,9 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 func (s *refState) rebudget(o *refOb, t time.Time) {
 	switch {
 	case !o.override.IsZero():
-		// An Override stays in force across a change of target.
+		// An Override stays in force across a change of target, with
+		// the budget it set (reading).
 		o.floor = o.override
-		o.budget = o.elapsed + refCount(o.cal, t, o.floor)
 	case o.fixed:
 		o.floor = refAdd(o.cal, o.base, o.tgt.Within)
 		o.budget = o.elapsed + refCount(o.cal, t, o.floor)
@@ -1124,6 +1124,7 @@ func (s *refState) apply(i int, e sla.Event) {
 		}
 		o.revisions = append(o.revisions, sla.Revision{At: t, Type: e.Type, Actor: e.Actor, Reason: e.Reason, Was: s.projectIfRunning(o, t), Due: e.Due})
 		o.override = e.Due
+		o.budget = o.elapsed + refCount(o.cal, t, e.Due)
 		s.rebudget(o, t)
 	}
 }
