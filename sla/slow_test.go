@@ -135,10 +135,11 @@ package sla_test
 //     takes Touches.
 //   - Reopen [Reopen, Obligation.Paused, State]: an anomaly when open;
 //     otherwise if the resolution target in force says new_cycle_on_reopen a
-//     new resolution#N starts (reading: even when the previous cycle had
-//     lapsed), else the resolution (and each team's) is open again with its
-//     clock continuing, the time it was resolved counted as Paused, breached
-//     again if it was met late; and a new update starts.
+//     new resolution#N starts (but for a cycle that lapsed, then was resolved:
+//     it lapses again, as Reclassify says), else the resolution (and each
+//     team's) is open again with its clock continuing, the time it was resolved
+//     counted as Paused, breached again if it was met late; and a new update
+//     starts.
 //   - Reclassify [Reclassify]: class and labels change and the policy is
 //     selected again. Reading: when the policy stays the same, nothing else
 //     changes; otherwise every obligation not yet ended takes the new policy's
@@ -1230,7 +1231,10 @@ func (s *refState) resolve(t time.Time) {
 
 func (s *refState) reopen(t time.Time) {
 	s.resolved = false
-	if tg, ok := s.pols[s.pol].Targets[sla.Resolution]; ok && tg.NewCycleOnReopen {
+	// A new cycle starts "instead of continuing the met one": a
+	// resolution that lapsed, then was resolved, was not met, and lapses
+	// again instead [Reclassify].
+	if tg, ok := s.pols[s.pol].Targets[sla.Resolution]; ok && tg.NewCycleOnReopen && s.res.met {
 		s.res = s.open(sla.Resolution, t)
 		s.retarget(s.res, t)
 	} else {
