@@ -331,9 +331,10 @@ func (ev *evaluator) apply(i int, e *Event) {
 			ev.violation(i, e)
 			return
 		}
-		if rule == SameChannel && !ev.answers(ev.lastCh, ch) && ev.isOffered(ev.lastCh) {
+		if rule == SameChannel && !ev.answers(ev.lastCh, ch) && slices.Contains(ev.offered[:ev.ownChans], ev.lastCh) {
 			// On an offered channel, but not the one the
-			// customer last wrote on and offered.
+			// customer last wrote on and offered themselves (a
+			// natural answer is not offered for its own answers).
 			return
 		}
 		ev.answered(t)
@@ -453,10 +454,14 @@ func (ev *evaluator) apply(i int, e *Event) {
 		case e.Status == ev.hostStatus:
 			return
 		}
+		// Only leaving a status that resolves reopens: an inquiry
+		// resolved by a Resolve stays resolved whatever status the host
+		// gives it then.
+		leaving := ev.hostStatus != "" && ev.ps.statuses[ev.hostStatus].resolves
 		switch {
 		case cs.resolves && !ev.resolved:
 			ev.resolve(t)
-		case !cs.resolves && ev.resolved:
+		case !cs.resolves && ev.resolved && leaving:
 			ev.reopen(t)
 		}
 		ev.setStatus(t, e.Status)
@@ -513,8 +518,12 @@ func (ev *evaluator) apply(i int, e *Event) {
 				j = s
 			}
 		}
-		if j < 0 {
+		switch {
+		case j < 0:
 			ev.anomaly(i, e, "no open obligation "+e.Obligation.String())
+			return
+		case ev.obs[j].breached:
+			ev.anomaly(i, e, e.Obligation.String()+" is breached already: lateness is final")
 			return
 		}
 		o := &ev.obs[j]
@@ -554,8 +563,8 @@ func (ev *evaluator) retargetFixed(j int, t time.Time) {
 // o.base, at t: its target's grace counts from it.
 func (ev *evaluator) reschedule(j int, t time.Time) {
 	o := &ev.obs[j]
-	if o.tgt == nil {
-		return
+	if o.tgt == nil || o.closed() {
+		return // untracked or lapsed: a target gained later counts from o.base
 	}
 	ev.rebudget(j, t, o.tgt.Within.AddTo(o.cal, o.base))
 }

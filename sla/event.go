@@ -106,9 +106,10 @@ const (
 	// (required). The policy document says what each status means
 	// ([HostStatus]): which metrics' clocks stand still while in it,
 	// which resolve the inquiry (entering one is a Resolve; leaving it for
-	// one that does not resolve is a Reopen). The same status again
-	// changes nothing; a status the document does not define is an
-	// anomaly.
+	// one that does not resolve is a Reopen — an inquiry resolved by a
+	// Resolve event stays resolved whatever status follows, until a
+	// Reopen). The same status again changes nothing; a status the
+	// document does not define is an anomaly.
 	StatusChange EventType = "status_change"
 	// Resolve: the inquiry is resolved. Replies owed and the periodic
 	// update are no longer owed; promises stand (but for a promise to do
@@ -163,7 +164,8 @@ const (
 	// obligation's Revisions and counted apart in reports. From then on
 	// the obligation is due at Due if its clock keeps running (time it
 	// stands still pushes it back, as for any due time); a Due already
-	// past breaches it at once. Naming no open obligation is an anomaly.
+	// past breaches it at once. Naming no open obligation is an anomaly,
+	// and so is naming a breached one: lateness is final.
 	Override EventType = "override"
 )
 

@@ -1,7 +1,10 @@
 package sla
 
 import (
+	"cmp"
+	"math"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/replyby/replyby/calendar"
@@ -16,6 +19,19 @@ type stop struct {
 	from, to time.Time
 	mask     uint8
 	resolved bool
+}
+
+// A seg is a piece of a tracked obligation's clock history: from at, the
+// clock had used e of business time, and ran in cal if runs (else stood
+// still), until the next seg. The history lets the instant at which the
+// clock reached a budget be found after the fact, when a budget given
+// later (a Reclassify, an Override, a target gained) was already spent.
+type seg struct {
+	at   time.Time
+	e    time.Duration
+	cal  *calendar.Calendar
+	runs bool
+	met  bool // stood still because it was met
 }
 
 // An oblig is an obligation in the evaluator's working set: one that can
@@ -67,6 +83,7 @@ type oblig struct {
 	escs      []Escalation     // levels that fired, in order
 	vios      []Violation      // replies on channels never offered while it was owed
 	revisions []Revision       // due times moved
+	hist      []seg            // the clock's history since it was tracked, in time order
 }
 
 func (o *oblig) closed() bool { return o.done || o.cancelled || o.halted }
@@ -79,6 +96,84 @@ func (o *oblig) elapsedAt(t time.Time) time.Duration {
 		return o.e0 + o.cal.Between(o.segStart, t)
 	}
 	return o.e0
+}
+
+// mark records in o's history, if it is tracked, the state of its clock
+// from t on.
+func (o *oblig) mark(t time.Time) {
+	if !o.tracked {
+		return
+	}
+	g := seg{at: t, e: o.elapsedAt(t), cal: o.cal, runs: o.running, met: o.done}
+	if n := len(o.hist); n > 0 && !o.hist[n-1].at.Before(t) {
+		o.hist[n-1] = g
+		return
+	}
+	o.hist = append(o.hist, g)
+}
+
+// reached returns the first instant at which o's clock had used b of
+// business time, by its history; ok is false if it has not (yet).
+func (o *oblig) reached(b time.Duration) (t time.Time, ok bool) {
+	h := o.hist
+	end := func(i int) time.Duration { // business time used at the end of h[i]
+		if i+1 < len(h) {
+			return h[i+1].e
+		}
+		if h[i].runs {
+			return math.MaxInt64
+		}
+		return h[i].e
+	}
+	// The first segment at whose end b was reached.
+	i := sort.Search(len(h), func(i int) bool { return end(i) >= b })
+	if i == len(h) {
+		return time.Time{}, false
+	}
+	g := h[i]
+	if i == 0 && b < g.e {
+		// A budget short of what the clock had when tracked (an
+		// Override to a time before the start): as if it had run
+		// before, in its calendar.
+		return o.cal.Add(g.at, b-g.e), true
+	}
+	if b <= g.e || !g.runs {
+		return g.at, true
+	}
+	t = g.cal.Add(g.at, b-g.e)
+	if i+1 < len(h) && h[i+1].met && !t.Before(h[i+1].at) {
+		// Met with no time left: it was not due while met, but at
+		// the Reopen that followed, if any.
+		if i+2 < len(h) {
+			return h[i+2].at, true
+		}
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+// budgetTo returns the budget that makes o, its clock set at r, due at
+// floor: the business time its clock will have used by then if it runs
+// from r, or, for a floor before r, the business time it had used then,
+// by its history.
+func (o *oblig) budgetTo(r, floor time.Time) time.Duration {
+	if !floor.Before(r) {
+		return o.e0 + o.cal.Between(r, floor)
+	}
+	h := o.hist
+	i := sort.Search(len(h), func(i int) bool { return h[i].at.After(floor) }) - 1
+	if i < 0 {
+		// Before it was tracked (an Override to a time before its
+		// start): as if it had run before, in its calendar.
+		if len(h) == 0 {
+			return o.e0 + o.cal.Between(r, floor)
+		}
+		return h[0].e + o.cal.Between(h[0].at, floor)
+	}
+	if g := h[i]; g.runs {
+		return g.e + g.cal.Between(g.at, floor)
+	}
+	return h[i].e
 }
 
 // target returns the target the policy in force sets for o.
@@ -117,7 +212,7 @@ func (ev *evaluator) retarget(i int, r time.Time) {
 		// Its clock went on as if it had been tracked since it
 		// lapsed (it stopped when o.stoppedAt was set), counted in
 		// the new calendar.
-		used, stood := ev.usedBetween(o, cal, o.stoppedAt, r)
+		used, stood := ev.usedBetween(o, cal, o.stoppedAt, r, o.e0)
 		o.e0 += used
 		o.paused += stood
 		o.cancelled, o.halted, o.lapsed, o.doneAt = false, false, false, time.Time{}
@@ -130,19 +225,21 @@ func (ev *evaluator) retarget(i int, r time.Time) {
 			o.stoppedAt = r
 		}
 	default:
-		o.e0, o.paused = ev.usedBetween(o, cal, o.start, r)
+		o.hist = nil
+		o.e0, o.paused = ev.usedBetween(o, cal, o.start, r, 0)
 		o.stoppedAt = r
 	}
 	o.segStart = r
 	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
+	o.mark(r)
 	switch {
 	case o.overridden:
 		// The overridden due time stands: the budget is what is left
 		// of it from r, in the new calendar.
-		o.budget = o.e0 + cal.Between(r, o.floor)
+		o.budget = o.budgetTo(r, o.floor)
 	case o.key.Metric.fixedDue():
 		o.floor = tgt.Within.AddTo(cal, o.base)
-		o.budget = o.e0 + cal.Between(r, o.floor)
+		o.budget = o.budgetTo(r, o.floor)
 	case tgt.Within.Days > 0:
 		// One business day ends at the same wall-clock time on the
 		// next open day, not at the close of the day before, though
@@ -176,7 +273,7 @@ func (ev *evaluator) rebudget(i int, r, floor time.Time) {
 		o.stoppedAt = r
 	}
 	o.floor = floor
-	o.budget = o.e0 + o.cal.Between(r, floor)
+	o.budget = o.budgetTo(r, floor)
 	ev.orderLevels(o)
 	ev.schedule(o)
 	if !o.running {
@@ -198,23 +295,23 @@ func (ev *evaluator) orderLevels(o *oblig) {
 		thr[j], _ = ladder[j].At.threshold(o.budget)
 		o.order[j] = uint8(j)
 	}
-	slices.SortStableFunc(o.order[:o.levels], func(a, b uint8) int {
-		switch {
-		case thr[a] < thr[b]:
-			return -1
-		case thr[a] > thr[b]:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(o.order[:o.levels], func(a, b uint8) int { return cmp.Compare(thr[a], thr[b]) })
 }
 
 // usedBetween returns the business time in cal that obligation o's clock
 // would have used and stood still from `from` to r, had it been tracked
 // then: it stands still while the host status pauses its metric and, for
-// the resolution, while the inquiry is resolved.
-func (ev *evaluator) usedBetween(o *oblig, cal *calendar.Calendar, from, r time.Time) (used, paused time.Duration) {
+// the resolution, while the inquiry is resolved. It appends that history
+// to o's, the clock having used e at from.
+func (ev *evaluator) usedBetween(o *oblig, cal *calendar.Calendar, from, r time.Time, e time.Duration) (used, paused time.Duration) {
 	bit := uint8(1) << o.key.Metric.index()
+	cur := from
+	run := func(to time.Time) {
+		if cur.Before(to) {
+			o.hist = append(o.hist, seg{at: cur, e: e + used, cal: cal, runs: true})
+			used += cal.Between(cur, to)
+		}
+	}
 	for _, s := range ev.stops {
 		if s.mask&bit == 0 && !(s.resolved && o.key.Metric == Resolution) {
 			continue
@@ -227,10 +324,14 @@ func (ev *evaluator) usedBetween(o *oblig, cal *calendar.Calendar, from, r time.
 			b = r
 		}
 		if a.Before(b) {
+			run(a)
+			o.hist = append(o.hist, seg{at: a, e: e + used, cal: cal})
 			paused += cal.Between(a, b)
+			cur = b
 		}
 	}
-	return cal.Between(from, r) - paused, paused
+	run(r)
+	return used, paused
 }
 
 // clockRuns reports whether o's clock runs now, as the log stands: not
@@ -271,8 +372,26 @@ func (ev *evaluator) schedule(o *oblig) {
 		o.k++
 	}
 	if o.k < o.levels {
-		j := int(o.order[o.k])
-		x := o.cross(o.tgt.Escalation[j].At.threshold(o.budget))
+		// The first to cross of the unfired levels with the lowest
+		// threshold: of equal thresholds (negative ones, reached at
+		// the start, are all zero), one short of the budget does not
+		// wait for the floor as those at or past it do; otherwise the
+		// ladder's order.
+		ladder := o.tgt.Escalation
+		low, _ := ladder[o.order[o.k]].At.threshold(o.budget)
+		j, x := -1, time.Time{}
+		for _, l := range o.order[o.k:o.levels] {
+			thr, past := ladder[l].At.threshold(o.budget)
+			if thr != low {
+				break
+			}
+			if o.firedBits&(1<<l) != 0 {
+				continue
+			}
+			if c := o.cross(thr, past); j < 0 || c.Before(x) {
+				j, x = int(l), c
+			}
+		}
 		if o.next.IsZero() || x.Before(o.next) {
 			o.next, o.nextLevel = x, j
 		}
@@ -351,17 +470,20 @@ func (o *oblig) reachedPending() bool {
 
 // fire records that obligation i crossed its due time (level -1) or
 // escalation level j at t. The due time of a breach is the instant the
-// clock reached the budget: t, unless the budget was already spent when
-// a Reclassify or an Override gave it (then before t, as Remaining says),
-// and never before the floor.
+// clock reached the budget, by its history: t, unless the budget was
+// already spent when a Reclassify, an Override or a target gained gave it
+// (then before t, as Remaining says); never before the floor.
 func (ev *evaluator) fire(i, j int, t time.Time) {
 	o := &ev.obs[i]
 	if j < 0 {
-		due := t
-		if over := o.elapsedAt(t) - o.budget; over > 0 {
-			due = o.cal.Add(t, -over)
+		due, ok := o.reached(o.budget)
+		if !ok {
+			due = t
 		}
-		if due.Before(o.floor) {
+		if due.Before(o.floor) || o.budget < 0 && !o.floor.IsZero() {
+			// Not before the floor; and a budget below zero (an
+			// Override to a time before the start) ran out at the
+			// time the Override names.
 			due = o.floor
 		}
 		if due.After(t) {
@@ -393,6 +515,7 @@ func (o *oblig) halt(t time.Time) {
 	}
 	o.stoppedAt = t
 	o.next = time.Time{}
+	o.mark(t)
 }
 
 // pause stops an open obligation's clock at t.
@@ -413,6 +536,7 @@ func (ev *evaluator) resume(i int, t time.Time) {
 	}
 	o.paused += o.cal.Between(o.stoppedAt, t)
 	o.running, o.segStart = true, t
+	o.mark(t)
 	ev.schedule(o)
 }
 
@@ -446,6 +570,7 @@ func (ev *evaluator) meet(i int, t time.Time, how Outcome) {
 	}
 	o.halt(t)
 	o.done, o.doneAt, o.outcome = true, t, how
+	o.mark(t)
 	if o.breached {
 		ev.breachedNow-- // met late: no longer in the Breached state
 	}

@@ -26,9 +26,11 @@ const (
 	OfferedChannels ReplyRule = "offered_channels"
 	// SameChannel: a reply counts if it is on the channel of the
 	// customer's latest message (the inquiry itself at first; a message
-	// without a channel is on the inquiry's) when the customer offered
-	// that channel; when they did not (a web form that left an e-mail
-	// address), on any channel they offered. A reply on a channel never
+	// without a channel is on the inquiry's), or one of its natural
+	// answers, when the customer offered that channel themselves; when
+	// they did not (a web form that left an e-mail address; a call from
+	// someone who asked for e-mail or chat, even if a call answers a
+	// chat), on any channel they offered. A reply on a channel never
 	// offered is a Violation.
 	SameChannel ReplyRule = "same_channel"
 	// AnyChannel: every reply counts, and none is a Violation.

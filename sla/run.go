@@ -175,6 +175,7 @@ func (ev *evaluator) fork() *evaluator {
 		o.escs = clip(o.escs)
 		o.vios = clip(o.vios)
 		o.revisions = clip(o.revisions)
+		o.hist = clip(o.hist)
 	}
 	c.free = slices.Clone(ev.free)
 	c.live = slices.Clone(ev.live)

@@ -55,7 +55,12 @@ package sla_test
 //     to another calendar, it stays due at its promised time plus grace). After
 //     an Override its floor is the Override's Due and its budget the business
 //     time used plus that up to Due, and so it stays across a change of target
-//     (reading) until a renegotiation or rescheduling sets a new time.
+//     (reading: still due at Due, the budget counted to it in the new
+//     calendar) until a renegotiation or rescheduling sets a new time. A floor
+//     already past gives the business time the clock had used at it, as
+//     counted (reading: so that Remaining is minus the business time its clock
+//     ran since; a clock that stood still since is not overdue), and before
+//     the start, minus the business time from it to the start.
 //     Thresholds at or past the budget are not reached before the floor
 //     [Trigger: "at the due time itself"].
 //   - Due [Obligation.Due]: for a running obligation, when it will be due if
@@ -217,7 +222,7 @@ type refOb struct {
 
 	met, cancelled, frozen, breached bool
 	due, doneAt, dueAtDone           time.Time
-	reopened                         time.Time // the latest Reopen of a met resolution
+	reopened, reopenedMet            time.Time // the latest Reopen of a met resolution, and when it had been met
 	missed                           bool      // breached by an AppointmentMissed: stops escalating after the levels of that instant
 	calChanged                       bool      // its target's calendar changed while tracked
 
@@ -649,16 +654,33 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 	s.rebudget(o, t)
 }
 
+// budgetTo returns the budget that makes o, at t, due at floor: the
+// business time used by then if its clock runs from t on; for a floor
+// before t, the business time it had used at the floor, as counted; for
+// one before its start, minus the business time from the floor to the
+// start.
+func (o *refOb) budgetTo(t, floor time.Time) time.Duration {
+	switch {
+	case !floor.Before(t):
+		return o.elapsed + refCount(o.cal, t, floor)
+	case floor.Before(o.start):
+		return refCount(o.cal, o.start, floor)
+	}
+	return o.cum[int(floor.Sub(o.start)/time.Minute)]
+}
+
 // rebudget sets o's budget and floor from its target, at t.
 func (s *refState) rebudget(o *refOb, t time.Time) {
 	switch {
 	case !o.override.IsZero():
-		// An Override stays in force across a change of target, with
-		// the budget it set (reading).
+		// An Override stays in force across a change of target: still
+		// due at its Due, the budget counted to it in the new calendar
+		// (reading).
 		o.floor = o.override
+		o.budget = o.budgetTo(t, o.floor)
 	case o.fixed:
 		o.floor = refAdd(o.cal, o.base, o.tgt.Within)
-		o.budget = o.elapsed + refCount(o.cal, t, o.floor)
+		o.budget = o.budgetTo(t, o.floor)
 	case o.tgt.Within.Days > 0:
 		o.floor = refAdd(o.cal, o.start, o.tgt.Within)
 		o.budget = refCount(o.cal, o.start, o.floor)
@@ -763,7 +785,7 @@ func (s *refState) check(o *refOb, t time.Time) {
 	if !o.breached && o.elapsed >= o.budget && !t.Before(o.floor) {
 		o.breached = true
 		o.due = o.reached()
-		if o.due.Before(o.reopened) {
+		if !o.due.Before(o.reopenedMet) && o.due.Before(o.reopened) {
 			// Reading: met on time with no time left, it was not
 			// due while met; reopened, it is due at the Reopen.
 			o.due = o.reopened
@@ -1125,7 +1147,7 @@ func (s *refState) apply(i int, e sla.Event) {
 		}
 		o.revisions = append(o.revisions, sla.Revision{At: t, Type: e.Type, Actor: e.Actor, Reason: e.Reason, Was: s.projectIfRunning(o, t), Due: e.Due})
 		o.override = e.Due
-		o.budget = o.elapsed + refCount(o.cal, t, e.Due)
+		o.budget = o.budgetTo(t, e.Due)
 		s.rebudget(o, t)
 	}
 }
@@ -1259,7 +1281,7 @@ func (s *refState) unresolve(o *refOb, t time.Time) {
 		s.retarget(o, t)
 	case o.met:
 		if o.tracked {
-			o.reopened = t
+			o.reopened, o.reopenedMet = t, o.doneAt
 		} else {
 			s.touched["a resolution met untracked, tracked at a Reopen"] = true
 		}

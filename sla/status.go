@@ -70,7 +70,9 @@ type Obligation struct {
 	// in that calendar (for a day-based target, the business time of
 	// those days from Start; for a promise or an appointment, up to the
 	// promised or appointed time plus the grace; after an Override, up
-	// to its due time).
+	// to its due time). For a time already past, it is the business
+	// time the clock had used by then, so that Remaining is minus the
+	// business time it ran since.
 	Budget time.Duration
 	// Elapsed is the business time used, up to DoneAt or the status's
 	// instant; Remaining is Budget − Elapsed, the business time left
