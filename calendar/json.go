@@ -63,6 +63,9 @@ type docRule struct {
 	Easter   *int     `json:"easter,omitempty"`
 	Observed string   `json:"observed,omitempty"`
 	Hours    []string `json:"hours,omitempty"`
+	From     int      `json:"from,omitempty"`
+	Until    int      `json:"until,omitempty"`
+	Except   []int    `json:"except,omitempty"`
 }
 
 // Parse reads a calendar from its JSON form (see the package documentation).
@@ -103,7 +106,8 @@ func Parse(data []byte) (*Calendar, error) {
 }
 
 func (r docRule) rule(field string) (Rule, error) {
-	out := Rule{Name: r.Name, Month: time.Month(r.Month), Day: r.Day, Nth: r.Nth, Observed: Observed(r.Observed), Hours: r.Hours}
+	out := Rule{Name: r.Name, Month: time.Month(r.Month), Day: r.Day, Nth: r.Nth, Observed: Observed(r.Observed), Hours: r.Hours,
+		From: r.From, Until: r.Until, Except: r.Except}
 	switch {
 	case r.Easter != nil:
 		if r.Month != 0 || r.Day != 0 || r.Weekday != "" || r.Nth != 0 {
@@ -115,10 +119,10 @@ func (r docRule) rule(field string) (Rule, error) {
 		if !ok {
 			return Rule{}, fieldErr(field+".weekday", r.Weekday, "want mon, tue, wed, thu, fri, sat or sun", ErrBadRule)
 		}
-		if r.Day != 0 {
-			return Rule{}, fieldErr(field+".day", itoa(r.Day), "a weekday rule takes no day", ErrBadRule)
-		}
 		out.Kind, out.Weekday = NthWeekdayRule, wd
+		if r.Day != 0 {
+			out.Kind = NthWeekdayFromRule // the nth weekday counted from that day
+		}
 	case r.Month != 0 || r.Day != 0:
 		out.Kind = FixedDateRule
 	}
@@ -126,12 +130,14 @@ func (r docRule) rule(field string) (Rule, error) {
 }
 
 func (r Rule) doc() docRule {
-	out := docRule{Name: r.Name, Observed: string(r.Observed), Hours: r.Hours}
+	out := docRule{Name: r.Name, Observed: string(r.Observed), Hours: r.Hours, From: r.From, Until: r.Until, Except: r.Except}
 	switch r.Kind {
 	case FixedDateRule:
 		out.Month, out.Day = int(r.Month), r.Day
 	case NthWeekdayRule:
 		out.Month, out.Weekday, out.Nth = int(r.Month), weekdayKeys[r.Weekday], r.Nth
+	case NthWeekdayFromRule:
+		out.Month, out.Day, out.Weekday, out.Nth = int(r.Month), r.Day, weekdayKeys[r.Weekday], r.Nth
 	case EasterRule:
 		off := r.Offset
 		out.Easter = &off

@@ -106,21 +106,34 @@ func genCaseIn(t *rapid.T, zones []string, fromYear, toYear int) testCase {
 	}
 	for i := range rapid.IntRange(0, 3).Draw(t, "rules#") {
 		var r docRule
-		switch rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("rules[%d].kind", i)) {
+		switch rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("rules[%d].kind", i)) {
 		case 0:
 			day := anchorDay + date.Date(rapid.IntRange(-5, 5).Draw(t, fmt.Sprintf("rules[%d].near", i)))
 			r.Month, r.Day = int(day.Month()), day.Day()
-			r.Observed = rapid.SampledFrom([]string{"", "friday-before", "monday-after", "nearest-weekday"}).Draw(t, fmt.Sprintf("rules[%d].observed", i))
+			r.Observed = rapid.SampledFrom([]string{"", "friday-before", "monday-after", "nearest-weekday", "two-days-later", "saturday-before"}).Draw(t, fmt.Sprintf("rules[%d].observed", i))
 		case 1:
 			r.Month = int(anchorDay.Month())
 			r.Weekday = rapid.SampledFrom(weekdayKeys[:]).Draw(t, fmt.Sprintf("rules[%d].weekday", i))
 			r.Nth = rapid.SampledFrom([]int{1, 2, 3, 4, 5, -1, -2}).Draw(t, fmt.Sprintf("rules[%d].nth", i))
+		case 2:
+			day := anchorDay + date.Date(rapid.IntRange(-20, 20).Draw(t, fmt.Sprintf("rules[%d].from", i)))
+			r.Month, r.Day = int(day.Month()), day.Day()
+			r.Weekday = rapid.SampledFrom(weekdayKeys[:]).Draw(t, fmt.Sprintf("rules[%d].weekday", i))
+			r.Nth = rapid.SampledFrom([]int{1, 2, 5, -1, -2, -5}).Draw(t, fmt.Sprintf("rules[%d].nth", i))
 		default:
 			off := rapid.IntRange(-50, 60).Draw(t, fmt.Sprintf("rules[%d].easter", i))
 			r.Easter = &off
 		}
 		if rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("rules[%d].partial", i)) == 0 {
 			r.Hours = []string{"13:00-24:00"}
+		}
+		if rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("rules[%d].bounded", i)) == 0 {
+			y := anchorDay.Year()
+			r.From = y + rapid.IntRange(-1, 1).Draw(t, fmt.Sprintf("rules[%d].fromYear", i))
+			r.Until = r.From + rapid.IntRange(0, 2).Draw(t, fmt.Sprintf("rules[%d].untilYear", i))
+			if rapid.Bool().Draw(t, fmt.Sprintf("rules[%d].except", i)) {
+				r.Except = []int{y}
+			}
 		}
 		d.Rules = append(d.Rules, r)
 	}

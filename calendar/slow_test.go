@@ -120,8 +120,35 @@ func (r *refCal) minutes(d date.Date) [1440]bool {
 
 // refRuleDate finds a rule's date in year y by scanning the year's days.
 func refRuleDate(rule docRule, y int) (date.Date, bool) {
+	if (rule.From != 0 && y < rule.From) || (rule.Until != 0 && y > rule.Until) {
+		return 0, false
+	}
+	for _, x := range rule.Except {
+		if x == y {
+			return 0, false
+		}
+	}
 	if rule.Easter != nil {
 		return refEaster(y) + date.Date(*rule.Easter), true
+	}
+	if rule.Weekday != "" && rule.Day != 0 {
+		// The nth weekday counted from a day: step one day at a time
+		// from it, forwards or backwards, counting the weekdays met.
+		from := date.New(y, time.Month(rule.Month), rule.Day)
+		if from.Day() != rule.Day {
+			return 0, false // 29 February in a common year
+		}
+		step, want := date.Date(1), rule.Nth
+		if rule.Nth < 0 {
+			step, want = -1, -rule.Nth
+		}
+		for d, seen := from, 0; ; d += step {
+			if weekdayKeys[d.Weekday()] == rule.Weekday {
+				if seen++; seen == want {
+					return d, true
+				}
+			}
+		}
 	}
 	count := 0
 	var hits []date.Date
@@ -162,6 +189,12 @@ func refObserve(d date.Date, o string) date.Date {
 		return d - 2
 	case wd == time.Sunday && (o == "monday-after" || o == "nearest-weekday"):
 		return d + 1
+	case wd == time.Saturday && o == "two-days-later":
+		return d + 2 // Monday
+	case wd == time.Sunday && o == "two-days-later":
+		return d + 2 // Tuesday
+	case wd == time.Sunday && o == "saturday-before":
+		return d - 1
 	}
 	return d
 }
