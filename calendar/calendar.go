@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -157,6 +158,18 @@ func build(d *doc, loc *time.Location, rules []Rule) (*Calendar, error) {
 		r.Hours = hoursText(compiled[i].hours)
 		canon.Rules = append(canon.Rules, r.doc())
 	}
+	setRules, err := holidayRules(d.Holidays)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range setRules {
+		cr, err := compileRule("holidays", r)
+		if err != nil { // the embedded sets are tested: not reached
+			return nil, err
+		}
+		compiled = append(compiled, cr)
+	}
+	canon.Holidays = slices.Clone(d.Holidays)
 	eng, err := newBase(loc, &week, closed, open, compiled)
 	if err != nil {
 		return nil, err

@@ -20,13 +20,14 @@ const (
 
 // doc is the JSON form of a calendar; see the package documentation.
 type doc struct {
-	Name   string    `json:"name,omitempty"`
-	Always bool      `json:"always,omitempty"`
-	Zone   string    `json:"zone,omitempty"`
-	Week   docWeek   `json:"week,omitzero"`
-	Closed []docDay  `json:"closed,omitempty"`
-	Open   []docDay  `json:"open,omitempty"`
-	Rules  []docRule `json:"rules,omitempty"`
+	Name     string    `json:"name,omitempty"`
+	Always   bool      `json:"always,omitempty"`
+	Zone     string    `json:"zone,omitempty"`
+	Week     docWeek   `json:"week,omitzero"`
+	Closed   []docDay  `json:"closed,omitempty"`
+	Open     []docDay  `json:"open,omitempty"`
+	Rules    []docRule `json:"rules,omitempty"`
+	Holidays []string  `json:"holidays,omitempty"`
 }
 
 type docWeek struct {
@@ -82,8 +83,8 @@ func Parse(data []byte) (*Calendar, error) {
 		return nil, fieldErr(je.Path, "", je.Reason, ErrBadJSON)
 	}
 	if d.Always {
-		if d.Zone != "" || !d.Week.empty() || d.Closed != nil || d.Open != nil || d.Rules != nil {
-			return nil, fieldErr("always", "", "an always-open calendar takes no zone, week, closed, open or rules", ErrBadJSON)
+		if d.Zone != "" || !d.Week.empty() || d.Closed != nil || d.Open != nil || d.Rules != nil || d.Holidays != nil {
+			return nil, fieldErr("always", "", "an always-open calendar takes no zone, week, closed, open, rules or holidays", ErrBadJSON)
 		}
 		c := Always()
 		c.name = d.Name

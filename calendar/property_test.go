@@ -137,11 +137,22 @@ func genCaseIn(t *rapid.T, zones []string, fromYear, toYear int) testCase {
 		}
 		d.Rules = append(d.Rules, r)
 	}
+	if rapid.IntRange(0, 4).Draw(t, "holidays?") == 0 {
+		d.Holidays = []string{rapid.SampledFrom(holidaySetNames()).Draw(t, "holidays")}
+	}
 	js, err := json.Marshal(d)
 	require.NoError(t, err)
 	cal, err := Parse(js)
 	require.NoError(t, err, "%s", js)
 	return testCase{js: js, cal: cal, ref: refParse(js), anchor: anchor, loc: loc}
+}
+
+func holidaySetNames() []string {
+	var names []string
+	for _, s := range HolidaySets() {
+		names = append(names, s.Name)
+	}
+	return names
 }
 
 // instant draws an instant within a few days of the anchor, mostly on whole

@@ -33,6 +33,17 @@ func refParse(js []byte) *refCal {
 		panic(err)
 	}
 	r := &refCal{loc: loc, open: map[date.Date][][2]int{}, closed: map[date.Date][][2]int{}, rules: d.Rules, memo: map[date.Date][1440]bool{}}
+	// A holiday set's rules are data the reference reads like the
+	// document's own rules.
+	for _, name := range d.Holidays {
+		for _, set := range HolidaySets() {
+			if set.Name == name {
+				for _, rule := range set.Rules {
+					r.rules = append(r.rules, rule.doc())
+				}
+			}
+		}
+	}
 	for wd := time.Sunday; wd <= time.Saturday; wd++ {
 		r.week[wd] = refIntervals(*d.Week.day(wd))
 	}
