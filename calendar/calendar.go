@@ -376,47 +376,6 @@ func (c *Calendar) Spans(a, b time.Time) iter.Seq[Span] {
 	}
 }
 
-// AddDays counts n business days from t. The count starts at s =
-// NextOpen(t): a budget that starts while c is closed starts when it next
-// opens, so that a day counted from Sunday morning is all of Monday, not
-// the hour before Monday's opening. AddDays returns the same wall-clock
-// time as s on the nth open day after s's date (a date on which c is open
-// at all), moved forward to the next open instant if c is closed then. A
-// wall time skipped by a spring-forward gap becomes the end of the gap; one
-// repeated at fall-back, its first occurrence. n <= 0 gives NextOpen(t).
-// This is the meaning of "P1D" in a business-time target.
-func (c *Calendar) AddDays(t time.Time, n int) time.Time {
-	if c == nil || c.eng == nil {
-		if n <= 0 {
-			return t
-		}
-		return t.In(time.UTC).AddDate(0, 0, n)
-	}
-	if n <= 0 {
-		return c.NextOpen(t)
-	}
-	e := c.eng
-	t = c.NextOpen(t)
-	lt := t.In(e.location())
-	d := date.NewAt(lt)
-	_, last := e.bounds()
-	if !t.Before(last) {
-		return t
-	}
-	for ; n > 0; n-- {
-		d++
-		for !e.openDay(d) {
-			if d >= windowLast {
-				return maxTime(t, last)
-			}
-			d++
-		}
-	}
-	sod := int64(lt.Hour()*3600 + lt.Minute()*60 + lt.Second())
-	u := wallInstant(e.location(), d, sod).Add(time.Duration(lt.Nanosecond()))
-	return c.NextOpen(u)
-}
-
 func maxTime(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a

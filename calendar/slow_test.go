@@ -263,3 +263,111 @@ func refBetween(open func(time.Time) bool, a, b time.Time) time.Duration {
 	}
 	return sum
 }
+
+// refNextOpen walks real minutes from t to the first open instant.
+func refNextOpen(r *refCal, t time.Time) time.Time {
+	if r.isOpen(t) {
+		return t
+	}
+	for m := t.Truncate(time.Minute).Add(time.Minute); m.Before(t.Add(60 * 24 * time.Hour)); m = m.Add(time.Minute) {
+		if r.isOpen(m) {
+			return m
+		}
+	}
+	panic("reference calendar closed for 60 days")
+}
+
+// refLastOpenEnd walks real minutes back from t to the latest instant up
+// to which the calendar was open: t itself if it was open just before.
+func refLastOpenEnd(r *refCal, t time.Time) time.Time {
+	if r.isOpen(t.Add(-1)) {
+		return t
+	}
+	for m := t.Truncate(time.Minute); m.After(t.Add(-60 * 24 * time.Hour)); m = m.Add(-time.Minute) {
+		if r.isOpen(m.Add(-time.Minute)) {
+			return m
+		}
+	}
+	panic("reference calendar closed for 60 days")
+}
+
+// refOpenDate reports whether some real instant of local date d is open,
+// walking the real minutes around it: open wall minutes that a
+// spring-forward gap skips do not count.
+func refOpenDate(r *refCal, d date.Date) bool {
+	y, m, dd := d.Date()
+	midnight := time.Date(y, m, dd, 0, 0, 0, 0, r.loc)
+	for u := midnight.Add(-3 * time.Hour); u.Before(midnight.Add(30 * time.Hour)); u = u.Add(time.Minute) {
+		if date.NewAt(u.In(r.loc)) == d && r.isOpen(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// refOpenDays counts the open dates in [from, to) one date at a time.
+func refOpenDays(r *refCal, from, to date.Date) int {
+	if to < from {
+		return -refOpenDays(r, to, from)
+	}
+	n := 0
+	for d := from; d < to; d++ {
+		if refOpenDate(r, d) {
+			n++
+		}
+	}
+	return n
+}
+
+// refWallOn finds, by walking the real minutes of date d, the first
+// instant showing the time of day tod, or inside a gap the first showing a
+// later one.
+func refWallOn(r *refCal, d date.Date, tod time.Duration) time.Time {
+	want, rest := int(tod/time.Minute), tod%time.Minute
+	y, m, dd := d.Date()
+	for u := time.Date(y, m, dd, 0, 0, 0, 0, r.loc).Add(-3 * time.Hour); ; u = u.Add(time.Minute) {
+		lu := u.In(r.loc)
+		if date.NewAt(lu) != d {
+			continue
+		}
+		switch got := lu.Hour()*60 + lu.Minute(); {
+		case got == want:
+			return u.Add(rest)
+		case got > want:
+			return u
+		}
+	}
+}
+
+func timeOfDay(t time.Time) time.Duration {
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute +
+		time.Duration(t.Second())*time.Second + time.Duration(t.Nanosecond())
+}
+
+// refAddDays counts n open days one date at a time: forwards from
+// refNextOpen(t) for n > 0, backwards from refLastOpenEnd(t) for n < 0,
+// and finds the wall time on the last one by walking that day's minutes.
+func refAddDays(r *refCal, t time.Time, n int) time.Time {
+	if n == 0 {
+		return refNextOpen(r, t)
+	}
+	var s time.Time
+	step := date.Date(1)
+	if n > 0 {
+		s = refNextOpen(r, t).In(r.loc)
+	} else {
+		s, step, n = refLastOpenEnd(r, t).In(r.loc), -1, -n
+	}
+	d := date.NewAt(s)
+	for ; n > 0; n-- {
+		d += step
+		for !refOpenDate(r, d) {
+			d += step
+		}
+	}
+	u := refWallOn(r, d, timeOfDay(s))
+	if step > 0 {
+		return refNextOpen(r, u)
+	}
+	return refLastOpenEnd(r, u)
+}
