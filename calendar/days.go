@@ -44,7 +44,6 @@ func (c *Calendar) AddDays(t time.Time, n int) time.Time {
 		return t.In(time.UTC).AddDate(0, 0, n)
 	}
 	e := c.eng
-	loc := e.location()
 	first, last := e.bounds()
 	switch {
 	case n == 0:
@@ -54,26 +53,24 @@ func (c *Calendar) AddDays(t time.Time, n int) time.Time {
 		if !s.Before(last) {
 			return s
 		}
-		ls := s.In(loc)
-		d := date.NewAt(ls)
+		d, sod := localClock(e, s)
 		target, ok := e.nthOpenDay(e.openDaysBefore(d+1) + int64(n))
 		if !ok {
 			return maxTime(s, last)
 		}
-		return c.NextOpen(sameWallTime(loc, target, ls))
+		return c.NextOpen(sameWallTime(e, target, sod, s.Nanosecond()))
 	default:
 		x := e.cum(t)
 		if x == 0 {
 			return minTime(t, first)
 		}
 		s := e.inv(x)
-		ls := s.In(loc)
-		d := date.NewAt(ls)
+		d, sod := localClock(e, s)
 		target, ok := e.nthOpenDay(e.openDaysBefore(d) + int64(n) + 1)
 		if !ok {
 			return minTime(s, first)
 		}
-		u := sameWallTime(loc, target, ls)
+		u := sameWallTime(e, target, sod, s.Nanosecond())
 		if x := e.cum(u); x > 0 {
 			return e.inv(x)
 		}
@@ -81,15 +78,34 @@ func (c *Calendar) AddDays(t time.Time, n int) time.Time {
 	}
 }
 
+// localClock returns the local date of t in e's zone and the whole
+// seconds of its wall clock after midnight. A base engine reads them from
+// its own zone table, which costs the same in every year; package time's
+// lookups grow slow past 2037, where a zone's last rule is computed.
+func localClock(e engine, t time.Time) (date.Date, int64) {
+	if b, ok := e.(*base); ok {
+		return b.local(t.Unix())
+	}
+	lt := t.In(e.location())
+	return date.NewAt(lt), int64(lt.Hour()*3600 + lt.Minute()*60 + lt.Second())
+}
+
 // sameWallTime returns the first instant on date d whose wall clock shows
-// lt's time of day, or the end of the gap that skips it (see wallInstant).
-func sameWallTime(loc *time.Location, d date.Date, lt time.Time) time.Time {
-	sod := int64(lt.Hour()*3600 + lt.Minute()*60 + lt.Second())
-	u := wallInstant(loc, d, sod)
-	if lu := u.In(loc); date.NewAt(lu) != d || int64(lu.Hour()*3600+lu.Minute()*60+lu.Second()) != sod {
+// sod seconds and ns nanoseconds after midnight, or the end of the gap
+// that skips that time (see wallInstant).
+func sameWallTime(e engine, d date.Date, sod int64, ns int) time.Time {
+	if b, ok := e.(*base); ok {
+		// Away from any change of offset the wall time occurs once.
+		l := dayStart(d) + sod
+		if u := l - b.dayOffset(d); b.transAt.search(u-secondsPerDay) == b.transAt.search(u+secondsPerDay) {
+			return time.Unix(u, int64(ns)).In(b.loc)
+		}
+	}
+	u := wallInstant(e.location(), d, sod)
+	if ud, usod := localClock(e, u); ud != d || usod != sod {
 		return u // skipped: the end of the gap, to the nanosecond
 	}
-	return u.Add(time.Duration(lt.Nanosecond()))
+	return u.Add(time.Duration(ns))
 }
 
 // DaysBetween returns the number of open days among the local dates, in
@@ -100,8 +116,12 @@ func sameWallTime(loc *time.Location, d date.Date, lt time.Time) time.Time {
 // DaysBetween is OpenDays of the two dates, and additive like it. Always
 // counts UTC dates.
 func (c *Calendar) DaysBetween(a, b time.Time) int {
-	loc := c.Location()
-	return c.OpenDays(date.NewAt(a.In(loc)), date.NewAt(b.In(loc)))
+	if c == nil || c.eng == nil {
+		return c.OpenDays(date.NewAt(a.In(time.UTC)), date.NewAt(b.In(time.UTC)))
+	}
+	da, _ := localClock(c.eng, a)
+	db, _ := localClock(c.eng, b)
+	return c.OpenDays(da, db)
 }
 
 // OpenDays returns the number of open days in [from, to): the business
