@@ -19,6 +19,9 @@ type Calendar struct {
 	loc  *time.Location
 	eng  engine // nil: always open
 	doc  *doc   // the JSON form; nil for Always, Union and Intersect
+	// zones holds the calendar's definition placed in other zones (see
+	// In), shared with the calendars placed from it.
+	zones *zoneCache
 }
 
 // Span is a half-open interval [Start, End) of real time.
@@ -174,7 +177,7 @@ func build(d *doc, loc *time.Location, rules []Rule) (*Calendar, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Calendar{name: d.Name, loc: loc, eng: eng, doc: &canon}
+	c := &Calendar{name: d.Name, loc: loc, eng: eng, doc: &canon, zones: &zoneCache{}}
 	if err := c.checkEveryYear(); err != nil {
 		return nil, err
 	}
