@@ -1,6 +1,8 @@
 package calendar
 
 import (
+	"bytes"
+	"errors"
 	"iter"
 	"slices"
 	"time"
@@ -42,6 +44,7 @@ type Option func(*builder)
 type builder struct {
 	d     doc
 	rules []Rule
+	ics   [][]byte // iCalendar documents, read in New's zone
 	err   error
 }
 
@@ -113,6 +116,22 @@ func New(loc *time.Location, opts ...Option) (*Calendar, error) {
 	}
 	if b.err != nil {
 		return nil, b.err
+	}
+	for i, data := range b.ics {
+		feed, err := ParseICS(bytes.NewReader(data), loc)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				e.Path = "ics[" + itoa(i) + "]: " + e.Path
+			}
+			return nil, err
+		}
+		for _, x := range feed.Closed {
+			b.d.Closed = append(b.d.Closed, docDay{Date: x.Date.String(), Hours: x.Hours, Name: x.Name})
+		}
+		for _, x := range feed.Open {
+			b.d.Open = append(b.d.Open, docDay{Date: x.Date.String(), Hours: x.Hours, Name: x.Name})
+		}
 	}
 	b.d.Zone = loc.String()
 	return build(&b.d, loc, b.rules)

@@ -371,3 +371,101 @@ func refAddDays(r *refCal, t time.Time, n int) time.Time {
 	}
 	return refLastOpenEnd(r, u)
 }
+
+// A recurrence rule as the reference reads it: every part a filter on
+// dates, which RFC 5545's expansions amount to.
+type refRule struct {
+	freq            string // DAILY, WEEKLY, MONTHLY, YEARLY
+	interval, count int
+	until           date.Date // 0: none
+	byMonth         []int
+	byMonthDay      []int
+	byDay           [][2]int // weekday, ordinal (0: every)
+	wkst            time.Weekday
+}
+
+// refRecur lists the occurrence dates of an all-day event on sd that
+// recurs by rule, less exdates, by testing every date from sd on.
+func refRecur(rule refRule, sd date.Date, exdates []date.Date) []date.Date {
+	contains := func(list []int, v int) bool {
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	weekStart := func(d date.Date) date.Date { return d - date.Date((int(d.Weekday())-int(rule.wkst)+7)%7) }
+	months := func(d date.Date) int { return d.Year()*12 + int(d.Month()) }
+	matches := func(d date.Date) bool {
+		var period int
+		switch rule.freq {
+		case "DAILY":
+			period = int(d - sd)
+		case "WEEKLY":
+			period = int(weekStart(d)-weekStart(sd)) / 7
+		case "MONTHLY":
+			period = months(d) - months(sd)
+		case "YEARLY":
+			period = d.Year() - sd.Year()
+		}
+		if period%rule.interval != 0 {
+			return false
+		}
+		y, m, dd := d.Date()
+		dim := date.New(y, m+1, 1) - date.New(y, m, 1)
+		if rule.byMonth != nil && !contains(rule.byMonth, int(m)) {
+			return false
+		}
+		if rule.byMonthDay != nil && !contains(rule.byMonthDay, dd) && !contains(rule.byMonthDay, dd-int(dim)-1) {
+			return false
+		}
+		if rule.byDay != nil {
+			inMonth := rule.freq == "MONTHLY" || rule.byMonth != nil || rule.byMonthDay != nil
+			first, next := date.New(y, 1, 1), date.New(y+1, 1, 1)
+			if inMonth {
+				first, next = date.New(y, m, 1), date.New(y, m+1, 1)
+			}
+			ok := false
+			for _, b := range rule.byDay {
+				if d.Weekday() != time.Weekday(b[0]) {
+					continue
+				}
+				fromStart, fromEnd := int(d-first)/7+1, int(next-1-d)/7+1
+				ok = ok || b[1] == 0 || b[1] == fromStart || b[1] == -fromEnd
+			}
+			if !ok {
+				return false
+			}
+		}
+		switch {
+		case rule.freq == "WEEKLY" && rule.byDay == nil:
+			return d.Weekday() == sd.Weekday()
+		case rule.freq == "MONTHLY" && rule.byMonthDay == nil && rule.byDay == nil:
+			return dd == sd.Day()
+		case rule.freq == "YEARLY" && rule.byMonthDay == nil && rule.byDay == nil:
+			return dd == sd.Day() && (rule.byMonth != nil || m == sd.Month())
+		}
+		return true
+	}
+	out := []date.Date{sd}
+	for d := sd + 1; d < windowLast+3 && (rule.count == 0 || len(out) < rule.count); d++ {
+		if rule.until != 0 && d > rule.until {
+			break
+		}
+		if matches(d) {
+			out = append(out, d)
+		}
+	}
+	var kept []date.Date
+	for _, d := range out {
+		excluded := false
+		for _, x := range exdates {
+			excluded = excluded || x == d
+		}
+		if !excluded && d >= windowFirst && d < windowLast {
+			kept = append(kept, d)
+		}
+	}
+	return kept
+}
