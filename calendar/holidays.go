@@ -108,7 +108,6 @@ func (r Rule) from(y int) Rule       { r.From = y; return r }
 func (r Rule) until(y int) Rule      { r.Until = y; return r }
 func (r Rule) except(ys ...int) Rule { r.Except = ys; return r }
 func (r Rule) years(a, b int) Rule   { r.From, r.Until = a, b; return r }
-func (r Rule) shift(o Observed) Rule { r.Observed = o; return r }
 func nth(name string, m time.Month, wd time.Weekday, n int) Rule {
 	return NthWeekday(name, m, wd, n)
 }
