@@ -112,3 +112,46 @@ func BenchmarkNextClose(b *testing.B) {
 		})
 	}
 }
+
+var sinkN int
+
+// BenchmarkAddDays counts 10 to 10,000 business days forwards and back:
+// the cost must not grow with the count.
+func BenchmarkAddDays(b *testing.B) {
+	c := benchCalendar(b)
+	t := time.Date(2026, 11, 20, 21, 55, 0, 0, time.UTC)
+	for _, n := range []int{10, 10000, -10, -10000} {
+		b.Run(itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkT = c.AddDays(t, n)
+			}
+		})
+	}
+}
+
+// BenchmarkDaysBetween counts the business days of spans of 10 to 10,000
+// days.
+func BenchmarkDaysBetween(b *testing.B) {
+	c := benchCalendar(b)
+	t := time.Date(2026, 11, 20, 21, 55, 0, 0, time.UTC)
+	for _, days := range []int{10, 10000} {
+		u := t.AddDate(0, 0, days)
+		b.Run(itoa(days), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkN = c.DaysBetween(t, u)
+			}
+		})
+	}
+}
+
+// BenchmarkOpenDays counts a month's business days.
+func BenchmarkOpenDays(b *testing.B) {
+	c := benchCalendar(b)
+	from, to := date.New(2026, time.December, 1), date.New(2027, time.January, 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkN = c.OpenDays(from, to)
+	}
+}

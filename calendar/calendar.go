@@ -1,7 +1,10 @@
 package calendar
 
 import (
+	"bytes"
+	"errors"
 	"iter"
+	"slices"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -18,6 +21,9 @@ type Calendar struct {
 	loc  *time.Location
 	eng  engine // nil: always open
 	doc  *doc   // the JSON form; nil for Always, Union and Intersect
+	// zones holds the calendar's definition placed in other zones (see
+	// In), shared with the calendars placed from it.
+	zones *zoneCache
 }
 
 // Span is a half-open interval [Start, End) of real time.
@@ -38,6 +44,7 @@ type Option func(*builder)
 type builder struct {
 	d     doc
 	rules []Rule
+	ics   [][]byte // iCalendar documents, read in New's zone
 	err   error
 }
 
@@ -110,6 +117,22 @@ func New(loc *time.Location, opts ...Option) (*Calendar, error) {
 	if b.err != nil {
 		return nil, b.err
 	}
+	for i, data := range b.ics {
+		feed, err := ParseICS(bytes.NewReader(data), loc)
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) {
+				e.Path = "ics[" + itoa(i) + "]: " + e.Path
+			}
+			return nil, err
+		}
+		for _, x := range feed.Closed {
+			b.d.Closed = append(b.d.Closed, docDay{Date: x.Date.String(), Hours: x.Hours, Name: x.Name})
+		}
+		for _, x := range feed.Open {
+			b.d.Open = append(b.d.Open, docDay{Date: x.Date.String(), Hours: x.Hours, Name: x.Name})
+		}
+	}
 	b.d.Zone = loc.String()
 	return build(&b.d, loc, b.rules)
 }
@@ -157,11 +180,23 @@ func build(d *doc, loc *time.Location, rules []Rule) (*Calendar, error) {
 		r.Hours = hoursText(compiled[i].hours)
 		canon.Rules = append(canon.Rules, r.doc())
 	}
+	setRules, err := holidayRules(d.Holidays)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range setRules {
+		cr, err := compileRule("holidays", r)
+		if err != nil { // the embedded sets are tested: not reached
+			return nil, err
+		}
+		compiled = append(compiled, cr)
+	}
+	canon.Holidays = slices.Clone(d.Holidays)
 	eng, err := newBase(loc, &week, closed, open, compiled)
 	if err != nil {
 		return nil, err
 	}
-	c := &Calendar{name: d.Name, loc: loc, eng: eng, doc: &canon}
+	c := &Calendar{name: d.Name, loc: loc, eng: eng, doc: &canon, zones: &zoneCache{}}
 	if err := c.checkEveryYear(); err != nil {
 		return nil, err
 	}
@@ -361,47 +396,6 @@ func (c *Calendar) Spans(a, b time.Time) iter.Seq[Span] {
 			}
 		}
 	}
-}
-
-// AddDays counts n business days from t. The count starts at s =
-// NextOpen(t): a budget that starts while c is closed starts when it next
-// opens, so that a day counted from Sunday morning is all of Monday, not
-// the hour before Monday's opening. AddDays returns the same wall-clock
-// time as s on the nth open day after s's date (a date on which c is open
-// at all), moved forward to the next open instant if c is closed then. A
-// wall time skipped by a spring-forward gap becomes the end of the gap; one
-// repeated at fall-back, its first occurrence. n <= 0 gives NextOpen(t).
-// This is the meaning of "P1D" in a business-time target.
-func (c *Calendar) AddDays(t time.Time, n int) time.Time {
-	if c == nil || c.eng == nil {
-		if n <= 0 {
-			return t
-		}
-		return t.In(time.UTC).AddDate(0, 0, n)
-	}
-	if n <= 0 {
-		return c.NextOpen(t)
-	}
-	e := c.eng
-	t = c.NextOpen(t)
-	lt := t.In(e.location())
-	d := date.NewAt(lt)
-	_, last := e.bounds()
-	if !t.Before(last) {
-		return t
-	}
-	for ; n > 0; n-- {
-		d++
-		for !e.openDay(d) {
-			if d >= windowLast {
-				return maxTime(t, last)
-			}
-			d++
-		}
-	}
-	sod := int64(lt.Hour()*3600 + lt.Minute()*60 + lt.Second())
-	u := wallInstant(e.location(), d, sod).Add(time.Duration(lt.Nanosecond()))
-	return c.NextOpen(u)
 }
 
 func maxTime(a, b time.Time) time.Time {

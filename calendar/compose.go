@@ -81,6 +81,7 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	for i, p := range acc {
 		e.cumBefore[i+1] = e.cumBefore[i] + p.len()
 	}
+	e.days = openDayList(loc, acc)
 	name := strings.ToLower(op) + "(" + strings.Join(names, ",") + ")"
 	c := &Calendar{name: name, loc: loc, eng: e}
 	if err := c.checkEveryYear(); err != nil {
@@ -111,7 +112,24 @@ type spans struct {
 	loc         *time.Location
 	ps          []piece // Unix seconds, sorted, merged
 	cumBefore   []int64 // open seconds before ps[i]
+	days        []int32 // the open days of the range, as days after windowFirst, sorted
 	first, last time.Time
+}
+
+// openDayList returns the local dates in the range that the pieces touch:
+// at most one entry per date of the range (190 kB for 130 years).
+func openDayList(loc *time.Location, ps []piece) []int32 {
+	var out []int32
+	local := func(u int64) int32 { return int32(date.NewAt(time.Unix(u, 0).In(loc)) - windowFirst) }
+	limit := int32(windowLast - windowFirst)
+	for _, p := range ps {
+		for d := max(local(p.start), 0); d <= local(p.end-1) && d < limit; d++ {
+			if n := len(out); n == 0 || out[n-1] < d {
+				out = append(out, d)
+			}
+		}
+	}
+	return out
 }
 
 func (e *spans) total() int64                   { return e.cumBefore[len(e.ps)] * nsPerSec }
@@ -168,9 +186,19 @@ func (e *spans) pieces(from time.Time) iter.Seq[piece] {
 }
 
 func (e *spans) openDay(d date.Date) bool {
-	y, m, dd := d.Date()
-	start := time.Date(y, m, dd, 0, 0, 0, 0, e.loc).Unix()
-	end := time.Date(y, m, dd+1, 0, 0, 0, 0, e.loc).Unix()
-	i := e.find(start)
-	return i < len(e.ps) && e.ps[i].start < end
+	i := e.openDaysBefore(d)
+	return i < int64(len(e.days)) && date.Date(e.days[i]) == d-windowFirst
+}
+
+func (e *spans) openDaysBefore(d date.Date) int64 {
+	d = min(max(d, windowFirst), windowLast)
+	k := int32(d - windowFirst)
+	return int64(sort.Search(len(e.days), func(i int) bool { return e.days[i] >= k }))
+}
+
+func (e *spans) nthOpenDay(m int64) (date.Date, bool) {
+	if m < 1 || m > int64(len(e.days)) {
+		return 0, false
+	}
+	return windowFirst + date.Date(e.days[m-1]), true
 }

@@ -7,9 +7,12 @@
 // after its start runs overnight into the next day ("22:00-06:00"). The
 // overrides are closures (a whole day, or some hours of it), special
 // openings (that date's hours replace the template's) and yearly rules
-// (a fixed date; the nth or last weekday of a month; an offset from
-// Western Easter; optionally also closing the Friday before, the Monday
-// after or the nearest weekday when the date falls on a weekend).
+// (a fixed date; the nth or last weekday of a month; the nth weekday on
+// or after, or before, a day of a month; an offset from Western Easter;
+// optionally also closing a substitute day when the date falls on a
+// weekend; optionally bounded to some years). Rules come from the
+// calendar itself, from embedded holiday sets named by region, and
+// closures and openings from iCalendar feeds.
 //
 // The definition everything follows from: IsOpen(t) holds exactly when the
 // wall clock in the calendar's zone at instant t shows a time inside one of
@@ -79,23 +82,83 @@
 // Times are "HH:MM" from 00:00 to 24:00; dates are "YYYY-MM-DD". Week keys
 // are mon … sun. A closure without hours closes the whole day; closed hours
 // may not run overnight. A special opening needs hours. A rule is a fixed
-// date (month, day), an nth weekday (month, weekday, nth 1…5 or -1…-5 from
-// the end) or an Easter offset (easter, -180…180 days); it may add
-// "observed" (friday-before, monday-after, nearest-weekday) and closed
-// "hours". Member names match exactly; unknown and repeated members are
-// refused. Limits: 48 intervals a day, 10,000 closed and 10,000 open
-// entries, 100 rules.
+// date (month, day), an nth weekday of a month (month, weekday, nth 1…5 or
+// -1…-5 from the end), an nth weekday counted from a day (month, day,
+// weekday, nth: 1…5 on or after the day, -1…-5 on or before it) or an
+// Easter offset (easter, -180…180 days); it may add "observed"
+// (friday-before, monday-after, nearest-weekday, two-days-later,
+// saturday-before: see Observed), closed "hours", and the years it
+// applies in: "from", "until" (inclusive) and "except" (a list). A
+// one-off holiday is a fixed date with from and until its year.
+// "holidays" names embedded holiday sets (see HolidaySets). Member names
+// match exactly; unknown and repeated members are refused. Limits: 48
+// intervals a day, 10,000 closed and 10,000 open entries, 100 rules, 200
+// excepted years a rule, 20 holiday sets.
 //
 // Always is written {"name": "always", "always": true}: a calendar with
 // "always" true takes only a name, and Parse reads it back as Always.
 //
+// # Holiday sets
+//
+// HolidaySets lists curated public holidays of ten countries and regions,
+// as yearly rules with their substitute days and one-off holidays:
+// "us-federal", "gb-eng" (England and Wales), "gb-sct" (Scotland), "ca"
+// (the Canada Labour Code's), "au-nsw", "de" (nationwide), "fr", "nl",
+// "ie" and "at". A calendar takes them by name: "holidays" in JSON, the
+// Holidays option in Go, next to its own rules:
+//
+//	"holidays": ["us-federal"],
+//	"rules": [{"name": "Election Day", "month": 11, "day": 2, "weekday": "tue", "nth": 1, "from": 2024, "except": [2025]}]
+//
+// The JSON form keeps the names, not copies of the sets' rules. Each is checked for every year 2000–2099 against
+// an independent source; the differences, each explained, are listed in
+// calendar/internal/holidaycheck. Japan (substitute and "sandwiched"
+// holidays that depend on other holidays, equinoxes fixed each year by
+// the government) and India (holidays on lunar calendars) are not
+// expressible as yearly rules and are left out.
+//
+// # Business days
+//
+// An open day is a local date on which the calendar is open at some
+// instant. AddDays(t, n) counts n of them forwards or, for n < 0,
+// backwards (see its documentation for the exact rule, the meaning of
+// "P1D" in a business-time target); DaysBetween(a, b) counts those from
+// a's date up to b's; OpenDays(from, to) those of a range of dates, such
+// as a month; IsOpenDay tests one. Like Add and Between they cost
+// O(log n) in the exceptional dates, whatever the number of days, and
+// allocate nothing.
+//
+// # Zones and contact hours
+//
+// c.In(zone) places c's definition — week, closures, openings, rules,
+// holiday sets — on the wall clock of another zone: a support template
+// counted in each customer's zone. Placed calendars are built once per
+// zone and kept in a cache that c and its placements share, safe for
+// concurrent use and bounded to 64 zones. ContactHours is the default
+// window for phoning or texting someone, daytime 08:00–20:00 every day,
+// to be placed in the person's zone: IsOpen(t) says whether a call at t
+// respects it, NextOpen(t) when they may next be called.
+//
+// # iCalendar feeds
+//
+// ParseICS reads an iCalendar (RFC 5545) document — a government's
+// holiday feed, a team's exported closures — into the "closed" and "open"
+// entries of the JSON form, for an administrator to review and paste; the
+// ICS option adds them to a calendar built with New. All-day, timed and
+// multi-day events, TZIDs, EXDATE, RDATE, RECURRENCE-ID and yearly,
+// monthly, weekly and daily RRULEs are read; events in the category
+// "open" are special openings. Errors name the line; oversized feeds are
+// refused with ErrTooLarge. See ParseICS for the exact subset.
+//
 // # Errors
 //
-// Every error from New, Parse, Union and Intersect is an *Error that names
-// the field at fault in the JSON form (its Path), the offending input and
-// the reason, and wraps a sentinel, for example
+// Every error from New, Parse, Union, Intersect, In and ParseICS is an
+// *Error that names the field at fault in the JSON form, or the line of
+// an iCalendar document (its Path), the offending input and the reason,
+// and wraps a sentinel, for example
 //
 //	calendar: week.mon[1]: "25:00-26:00": hour out of range
+//	calendar: line 42: DTSTART: "20261301": no such date
 //
-// wraps ErrBadInterval.
+// wrap ErrBadInterval and ErrBadICS.
 package calendar

@@ -3,6 +3,7 @@ package calendar
 import (
 	"iter"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -53,6 +54,12 @@ type engine interface {
 	// advance returns inv(cum(t) + d) for d > 0, or false when that lies
 	// past the end of the supported range.
 	advance(t time.Time, d int64) (time.Time, bool)
+	// openDaysBefore returns the number of open days (local dates on
+	// which the calendar is open at all) in [windowFirst, d), for any d.
+	openDaysBefore(d date.Date) int64
+	// nthOpenDay returns the mth open day of the range, counting from 1;
+	// false when the range holds fewer.
+	nthOpenDay(m int64) (date.Date, bool)
 	// bounds returns the first and last instants of the supported range.
 	bounds() (first, last time.Time)
 	location() *time.Location
@@ -87,26 +94,38 @@ type exception struct {
 // zone transitions are found through bucketed indexes. Add, Between and
 // IsOpen neither allocate nor loop over days.
 type base struct {
-	loc         *time.Location
-	days        [7][]piece // regular open pieces per weekday, in seconds after midnight
-	dayOpen     [7]int64
-	week        int64    // open seconds in a regular week
-	perWeekNs   float64  // 1 / (week in nanoseconds)
-	pre         [8]int64 // pre[j]: open seconds in the first j days of a week that starts on windowFirst's weekday
-	preNs       [8]int64 // pre in nanoseconds
-	exc         []exception
-	excDay      index      // keys: exception days
-	excG        index      // keys: exception gStart
-	transAt     index      // keys: transition instants
-	transLocal  index      // keys: transition instants on the new wall clock
-	phase       [7][]piece // days by phase: (d − windowFirst) mod 7
-	phaseOpen   [7]int64
-	real        []piece
-	trans       []transition
-	off0        int64 // offset before trans[0]
-	tot         int64 // open seconds in the range
-	deltaAll    int64
-	first, last time.Time
+	loc        *time.Location
+	days       [7][]piece // regular open pieces per weekday, in seconds after midnight
+	dayOpen    [7]int64
+	week       int64    // open seconds in a regular week
+	perWeekNs  float64  // 1 / (week in nanoseconds)
+	pre        [8]int64 // pre[j]: open seconds in the first j days of a week that starts on windowFirst's weekday
+	preNs      [8]int64 // pre in nanoseconds
+	exc        []exception
+	excDay     index      // keys: exception days
+	excG       index      // keys: exception gStart
+	transAt    index      // keys: transition instants
+	transLocal index      // keys: transition instants on the new wall clock
+	phase      [7][]piece // days by phase: (d − windowFirst) mod 7
+	phaseOpen  [7]int64
+	real       []piece
+	// Open days: dayPre[j] counts the open days among the first j days of
+	// a regular week that starts on windowFirst's weekday; excOpenDay[i]
+	// says whether an instant of exception i's own date is open (where
+	// a date began twice, its first minutes count for it even though their
+	// pieces are kept with the previous date's); excDayDelta[i]
+	// is Σ (open − template open, each 0 or 1) over the exceptions before
+	// exception i, and excDaysBefore[i] the open days before exception
+	// i's date. They live apart from exc, which Add and Between read.
+	dayPre        [8]int64
+	excOpenDay    []bool  // some instant of the exception's date is open
+	excDayDelta   []int64 // len(exc) + 1 entries
+	excDaysBefore []int64
+	trans         []transition
+	off0          int64 // offset before trans[0]
+	tot           int64 // open seconds in the range
+	deltaAll      int64
+	first, last   time.Time
 }
 
 func floorDiv(a, b int64) int64 {
@@ -356,9 +375,46 @@ func (e *base) openDay(d date.Date) bool {
 	}
 	i := e.findExc(d)
 	if i < len(e.exc) && e.exc[i].day == d {
-		return e.exc[i].open > 0
+		return e.excOpenDay[i]
 	}
 	return e.phaseOpen[int64(d-windowFirst)%7] > 0
+}
+
+// regularDays returns the open days of the template in [windowFirst, d),
+// for d in the range.
+func (e *base) regularDays(d date.Date) int64 {
+	n := uint64(d - windowFirst)
+	return int64(n/7)*e.dayPre[7] + e.dayPre[n%7]
+}
+
+func (e *base) openDaysBefore(d date.Date) int64 {
+	d = min(max(d, windowFirst), windowLast)
+	return e.regularDays(d) + e.excDayDelta[e.findExc(d)]
+}
+
+// nthOpenDay finds the exception after which the mth open day lies, in
+// O(log n) in the exceptions, then counts whole regular weeks
+// arithmetically, as invHint does for business time.
+func (e *base) nthOpenDay(m int64) (date.Date, bool) {
+	if m < 1 || m > e.openDaysBefore(windowLast) {
+		return 0, false
+	}
+	// k: the last exception with fewer than m open days before it.
+	k := sort.Search(len(e.exc), func(i int) bool { return e.excDaysBefore[i] >= m }) - 1
+	if k >= 0 && e.excOpenDay[k] && e.excDaysBefore[k] == m-1 {
+		return e.exc[k].day, true
+	}
+	// A regular day after exception k and before exception k+1: the yth
+	// open day in template-only counting.
+	y := m - e.excDayDelta[k+1]
+	w := e.dayPre[7]
+	q := (y - 1) / w
+	r := y - q*w // 1 … w
+	j := 1
+	for e.dayPre[j] < r {
+		j++
+	}
+	return windowFirst + date.Date(q*7+int64(j-1)), true
 }
 
 // dayPieces appends the open pieces of local date d, in Unix seconds.
@@ -570,6 +626,7 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	// moved to the previous date's (see exception.begin), so that the
 	// dates' pieces follow each other in real time.
 	dayReal := make([][]piece, len(days))
+	e.excOpenDay = make([]bool, len(days))
 	begins := make([]int64, len(days))
 	for k, d := range days {
 		wall := normalize(append(inDay(program(d)), tails(program(d-1))...))
@@ -577,6 +634,7 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 			wall = subtract(wall, normalize(c))
 		}
 		dayReal[k] = e.realPieces(d, wall, nil)
+		e.excOpenDay[k] = len(dayReal[k]) > 0
 		begins[k] = e.dayBegin(d)
 		for k > 0 && days[k-1] == d-1 && len(dayReal[k]) > 0 && dayReal[k][0].start < begins[k] {
 			dayReal[k-1] = normalize(append(dayReal[k-1], dayReal[k][0]))
@@ -597,6 +655,25 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 		e.exc = append(e.exc, x)
 	}
 	e.deltaAll = deltaSum
+	for j := range 7 {
+		e.dayPre[j+1] = e.dayPre[j]
+		if e.phaseOpen[j] > 0 {
+			e.dayPre[j+1]++
+		}
+	}
+	e.excDayDelta = make([]int64, len(e.exc)+1)
+	e.excDaysBefore = make([]int64, len(e.exc))
+	for i, x := range e.exc {
+		e.excDaysBefore[i] = e.regularDays(x.day) + e.excDayDelta[i]
+		delta := int64(0)
+		if e.excOpenDay[i] {
+			delta++
+		}
+		if e.phaseOpen[uint64(x.day-windowFirst)%7] > 0 {
+			delta--
+		}
+		e.excDayDelta[i+1] = e.excDayDelta[i] + delta
+	}
 	dayKeys, gKeys := make([]int64, len(e.exc)), make([]int64, len(e.exc))
 	for i, x := range e.exc {
 		dayKeys[i], gKeys[i] = int64(x.day), x.gStart

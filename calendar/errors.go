@@ -6,8 +6,9 @@ import (
 	"github.com/replyby/replyby/internal/strictjson"
 )
 
-// Sentinel errors. Every error returned by New, Parse, Union and Intersect
-// wraps one of them, so callers can test the kind of problem with errors.Is.
+// Sentinel errors. Every error returned by New, Parse, Union, Intersect,
+// In and ParseICS wraps one of them (ErrBadICS is declared with
+// ParseICS), so callers can test the kind of problem with errors.Is.
 var (
 	// ErrNeverOpen reports a calendar that would leave a search unbounded:
 	// an empty weekly template, or overrides that close a whole year.
@@ -24,18 +25,21 @@ var (
 	// a syntax error, a wrong type, an unknown or repeated field.
 	ErrBadJSON = errors.New("bad calendar JSON")
 	// ErrTooLarge reports a calendar with more overrides or rules than the
-	// documented limits.
+	// documented limits, or an iCalendar document beyond ParseICS's.
 	ErrTooLarge = errors.New("too large")
-	// ErrNoJSON reports a calendar (a Union or Intersect) that has no JSON form.
+	// ErrNoJSON reports a calendar (a Union or Intersect) that has no JSON
+	// form, and so no definition In can place in another zone.
 	ErrNoJSON = errors.New("no JSON form")
 )
 
 // Error describes a problem with a calendar definition: where it is, the
-// offending input and what is wrong. Every error of New, Parse, Union and
-// Intersect is an *Error.
+// offending input and what is wrong. Every error of New, Parse, Union,
+// Intersect, In and ParseICS is an *Error.
 type Error struct {
 	// Path names the field of the JSON form at fault, such as
-	// "week.mon[1]" or "rules[2].nth"; "" for the definition as a whole.
+	// "week.mon[1]" or "rules[2].nth", or the line and property of an
+	// iCalendar document, "line 42: DTSTART" ("ics[0]: line 42: DTSTART"
+	// through the ICS option); "" for the definition as a whole.
 	Path string
 	// Input is the offending text, if any.
 	Input string

@@ -20,13 +20,14 @@ const (
 
 // doc is the JSON form of a calendar; see the package documentation.
 type doc struct {
-	Name   string    `json:"name,omitempty"`
-	Always bool      `json:"always,omitempty"`
-	Zone   string    `json:"zone,omitempty"`
-	Week   docWeek   `json:"week,omitzero"`
-	Closed []docDay  `json:"closed,omitempty"`
-	Open   []docDay  `json:"open,omitempty"`
-	Rules  []docRule `json:"rules,omitempty"`
+	Name     string    `json:"name,omitempty"`
+	Always   bool      `json:"always,omitempty"`
+	Zone     string    `json:"zone,omitempty"`
+	Week     docWeek   `json:"week,omitzero"`
+	Closed   []docDay  `json:"closed,omitempty"`
+	Open     []docDay  `json:"open,omitempty"`
+	Rules    []docRule `json:"rules,omitempty"`
+	Holidays []string  `json:"holidays,omitempty"`
 }
 
 type docWeek struct {
@@ -63,6 +64,9 @@ type docRule struct {
 	Easter   *int     `json:"easter,omitempty"`
 	Observed string   `json:"observed,omitempty"`
 	Hours    []string `json:"hours,omitempty"`
+	From     int      `json:"from,omitempty"`
+	Until    int      `json:"until,omitempty"`
+	Except   []int    `json:"except,omitempty"`
 }
 
 // Parse reads a calendar from its JSON form (see the package documentation).
@@ -79,8 +83,8 @@ func Parse(data []byte) (*Calendar, error) {
 		return nil, fieldErr(je.Path, "", je.Reason, ErrBadJSON)
 	}
 	if d.Always {
-		if d.Zone != "" || !d.Week.empty() || d.Closed != nil || d.Open != nil || d.Rules != nil {
-			return nil, fieldErr("always", "", "an always-open calendar takes no zone, week, closed, open or rules", ErrBadJSON)
+		if d.Zone != "" || !d.Week.empty() || d.Closed != nil || d.Open != nil || d.Rules != nil || d.Holidays != nil {
+			return nil, fieldErr("always", "", "an always-open calendar takes no zone, week, closed, open, rules or holidays", ErrBadJSON)
 		}
 		c := Always()
 		c.name = d.Name
@@ -103,7 +107,8 @@ func Parse(data []byte) (*Calendar, error) {
 }
 
 func (r docRule) rule(field string) (Rule, error) {
-	out := Rule{Name: r.Name, Month: time.Month(r.Month), Day: r.Day, Nth: r.Nth, Observed: Observed(r.Observed), Hours: r.Hours}
+	out := Rule{Name: r.Name, Month: time.Month(r.Month), Day: r.Day, Nth: r.Nth, Observed: Observed(r.Observed), Hours: r.Hours,
+		From: r.From, Until: r.Until, Except: r.Except}
 	switch {
 	case r.Easter != nil:
 		if r.Month != 0 || r.Day != 0 || r.Weekday != "" || r.Nth != 0 {
@@ -115,10 +120,10 @@ func (r docRule) rule(field string) (Rule, error) {
 		if !ok {
 			return Rule{}, fieldErr(field+".weekday", r.Weekday, "want mon, tue, wed, thu, fri, sat or sun", ErrBadRule)
 		}
-		if r.Day != 0 {
-			return Rule{}, fieldErr(field+".day", itoa(r.Day), "a weekday rule takes no day", ErrBadRule)
-		}
 		out.Kind, out.Weekday = NthWeekdayRule, wd
+		if r.Day != 0 {
+			out.Kind = NthWeekdayFromRule // the nth weekday counted from that day
+		}
 	case r.Month != 0 || r.Day != 0:
 		out.Kind = FixedDateRule
 	}
@@ -126,12 +131,14 @@ func (r docRule) rule(field string) (Rule, error) {
 }
 
 func (r Rule) doc() docRule {
-	out := docRule{Name: r.Name, Observed: string(r.Observed), Hours: r.Hours}
+	out := docRule{Name: r.Name, Observed: string(r.Observed), Hours: r.Hours, From: r.From, Until: r.Until, Except: r.Except}
 	switch r.Kind {
 	case FixedDateRule:
 		out.Month, out.Day = int(r.Month), r.Day
 	case NthWeekdayRule:
 		out.Month, out.Weekday, out.Nth = int(r.Month), weekdayKeys[r.Weekday], r.Nth
+	case NthWeekdayFromRule:
+		out.Month, out.Day, out.Weekday, out.Nth = int(r.Month), r.Day, weekdayKeys[r.Weekday], r.Nth
 	case EasterRule:
 		off := r.Offset
 		out.Easter = &off

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"slices"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -21,6 +22,13 @@ const (
 	// EasterRule falls a number of days after Western (Gregorian) Easter
 	// Sunday; -2 is Good Friday, 1 is Easter Monday.
 	EasterRule
+	// NthWeekdayFromRule falls on the nth given weekday counted from a
+	// day of a month: n = 1 is the first such weekday on or after that
+	// day, 2 the second, and n = -1 the last on or before it (Canada's
+	// Victoria Day is the Monday on or before 24 May; Germany's
+	// Repentance Day the Wednesday on or before 22 November). The date
+	// may fall in another month, or year, than the day it counts from.
+	NthWeekdayFromRule
 )
 
 // Observed says where a rule's closure also falls when its date is a
@@ -33,21 +41,37 @@ const (
 	FridayBefore   Observed = "friday-before"   // Saturday or Sunday → the Friday before
 	MondayAfter    Observed = "monday-after"    // Saturday or Sunday → the Monday after
 	NearestWeekday Observed = "nearest-weekday" // Saturday → Friday, Sunday → Monday
+	// TwoDaysLater shifts Saturday → Monday and Sunday → Tuesday: the
+	// British and Commonwealth substitute days for a pair of holidays
+	// such as Christmas and Boxing Day, one rule each, so that the pair
+	// never lands on the same Monday.
+	TwoDaysLater Observed = "two-days-later"
+	// SaturdayBefore shifts Sunday → the Saturday before; a Saturday
+	// stays (the Netherlands' King's Day).
+	SaturdayBefore Observed = "saturday-before"
 )
 
 // Rule is a closure that recurs every year, such as a public holiday. Build
-// one with FixedDate, NthWeekday or Easter and set Observed or Hours as
-// needed.
+// one with FixedDate, NthWeekday, NthWeekdayFrom or Easter and set
+// Observed, Hours, From, Until or Except as needed.
+//
+// A rule's year is the year it is computed for: the year of its date, or
+// for NthWeekdayFromRule the year of the day it counts from. A one-off
+// holiday (a royal wedding) is a FixedDateRule with From and Until both
+// its year.
 type Rule struct {
 	Name     string       // for people; optional
 	Kind     RuleKind     // how the date is found
-	Month    time.Month   // FixedDateRule, NthWeekdayRule
-	Day      int          // FixedDateRule: day of the month
-	Weekday  time.Weekday // NthWeekdayRule
-	Nth      int          // NthWeekdayRule: 1…5, or -1…-5 from the end of the month
+	Month    time.Month   // FixedDateRule, NthWeekdayRule, NthWeekdayFromRule
+	Day      int          // FixedDateRule, NthWeekdayFromRule: day of the month
+	Weekday  time.Weekday // NthWeekdayRule, NthWeekdayFromRule
+	Nth      int          // NthWeekdayRule: 1…5, or -1…-5 from the end of the month; NthWeekdayFromRule: 1…5 on or after Day, -1…-5 on or before it
 	Offset   int          // EasterRule: days after Easter Sunday (negative: before)
 	Observed Observed     // shift for dates that fall on a weekend
 	Hours    []string     // closed hours ("13:00-24:00"); empty closes the whole day
+	From     int          // first year the rule applies in; 0: no bound
+	Until    int          // last year the rule applies in; 0: no bound
+	Except   []int        // years in which the rule does not apply
 }
 
 // FixedDate returns a rule for the same month and day every year.
@@ -61,9 +85,28 @@ func NthWeekday(name string, month time.Month, weekday time.Weekday, n int) Rule
 	return Rule{Name: name, Kind: NthWeekdayRule, Month: month, Weekday: weekday, Nth: n}
 }
 
+// NthWeekdayFrom returns a rule for the nth weekday counted from a day of
+// a month: n > 0 counts on or after it, n < 0 on or before it.
+func NthWeekdayFrom(name string, month time.Month, day int, weekday time.Weekday, n int) Rule {
+	return Rule{Name: name, Kind: NthWeekdayFromRule, Month: month, Day: day, Weekday: weekday, Nth: n}
+}
+
 // Easter returns a rule for the day offset days after Western Easter Sunday.
 func Easter(name string, offset int) Rule {
 	return Rule{Name: name, Kind: EasterRule, Offset: offset}
+}
+
+// inYear reports whether the rule applies in year.
+func (r *Rule) inYear(year int) bool {
+	if (r.From != 0 && year < r.From) || (r.Until != 0 && year > r.Until) {
+		return false
+	}
+	for _, y := range r.Except {
+		if y == year {
+			return false
+		}
+	}
+	return true
 }
 
 // compiledRule is a validated Rule.
@@ -72,7 +115,12 @@ type compiledRule struct {
 	hours []interval
 }
 
-const maxEasterOffset = 180
+const (
+	maxEasterOffset = 180
+	maxExceptYears  = 200
+	minRuleYear     = 1
+	maxRuleYear     = 9999
+)
 
 func compileRule(field string, r Rule) (compiledRule, error) {
 	bad := func(sub, value, why string) error { return fieldErr(field+sub, value, why, ErrBadRule) }
@@ -94,6 +142,19 @@ func compileRule(field string, r Rule) (compiledRule, error) {
 		if r.Nth == 0 || r.Nth < -5 || r.Nth > 5 {
 			return compiledRule{}, bad(".nth", itoa(r.Nth), "want 1…5 or -1…-5")
 		}
+	case NthWeekdayFromRule:
+		if r.Month < time.January || r.Month > time.December {
+			return compiledRule{}, bad(".month", itoa(int(r.Month)), "month out of range")
+		}
+		if r.Day < 1 || r.Day > gregorian.DaysIn(2000, r.Month) {
+			return compiledRule{}, bad(".day", itoa(r.Day), "day out of range for the month")
+		}
+		if r.Weekday < time.Sunday || r.Weekday > time.Saturday {
+			return compiledRule{}, bad(".weekday", itoa(int(r.Weekday)), "weekday out of range")
+		}
+		if r.Nth == 0 || r.Nth < -5 || r.Nth > 5 {
+			return compiledRule{}, bad(".nth", itoa(r.Nth), "want 1…5 (on or after the day) or -1…-5 (on or before it)")
+		}
 	case EasterRule:
 		if r.Offset < -maxEasterOffset || r.Offset > maxEasterOffset {
 			return compiledRule{}, bad(".easter", itoa(r.Offset), "offset beyond 180 days")
@@ -102,20 +163,40 @@ func compileRule(field string, r Rule) (compiledRule, error) {
 		return compiledRule{}, bad("", "", "names no date: give month and day, month, weekday and nth, or easter")
 	}
 	switch r.Observed {
-	case NotObserved, FridayBefore, MondayAfter, NearestWeekday:
+	case NotObserved, FridayBefore, MondayAfter, NearestWeekday, TwoDaysLater, SaturdayBefore:
 	default:
-		return compiledRule{}, bad(".observed", string(r.Observed), "want friday-before, monday-after or nearest-weekday")
+		return compiledRule{}, bad(".observed", string(r.Observed), "want friday-before, monday-after, nearest-weekday, two-days-later or saturday-before")
+	}
+	yearOK := func(y int) bool { return y >= minRuleYear && y <= maxRuleYear }
+	switch {
+	case r.From != 0 && !yearOK(r.From):
+		return compiledRule{}, bad(".from", itoa(r.From), "year out of range")
+	case r.Until != 0 && !yearOK(r.Until):
+		return compiledRule{}, bad(".until", itoa(r.Until), "year out of range")
+	case r.From != 0 && r.Until != 0 && r.Until < r.From:
+		return compiledRule{}, bad(".until", itoa(r.Until), "before from ("+itoa(r.From)+")")
+	case len(r.Except) > maxExceptYears:
+		return compiledRule{}, fieldErr(field+".except", "", "more than "+itoa(maxExceptYears)+" years", ErrTooLarge)
+	}
+	for i, y := range r.Except {
+		if !yearOK(y) {
+			return compiledRule{}, bad(".except["+itoa(i)+"]", itoa(y), "year out of range")
+		}
 	}
 	hours, err := parseHours(field+".hours", r.Hours)
 	if err != nil {
 		return compiledRule{}, err
 	}
+	r.Except = slices.Clone(r.Except) // the caller keeps its slice
 	return compiledRule{Rule: r, hours: hours}, nil
 }
 
 // dates returns the rule's dates in year: its own date and, if shifted, the
 // observed one. ok is false when the rule has no date that year.
 func (r *compiledRule) dates(year int) (own, observed date.Date, ok bool) {
+	if !r.inYear(year) {
+		return 0, 0, false
+	}
 	switch r.Kind {
 	case FixedDateRule:
 		if r.Day > gregorian.DaysIn(year, r.Month) {
@@ -135,6 +216,16 @@ func (r *compiledRule) dates(year int) (own, observed date.Date, ok bool) {
 			return 0, 0, false
 		}
 		own = d
+	case NthWeekdayFromRule:
+		if r.Day > gregorian.DaysIn(year, r.Month) {
+			return 0, 0, false
+		}
+		from := date.New(year, r.Month, r.Day)
+		if r.Nth > 0 {
+			own = from + date.Date((int(r.Weekday)-int(from.Weekday())+7)%7+7*(r.Nth-1))
+		} else {
+			own = from - date.Date((int(from.Weekday())-int(r.Weekday)+7)%7+7*(-r.Nth-1))
+		}
 	case EasterRule:
 		own = easterSunday(year) + date.Date(r.Offset)
 	default:
@@ -150,7 +241,7 @@ func observe(d date.Date, o Observed) date.Date {
 		switch o {
 		case FridayBefore, NearestWeekday:
 			return d - 1
-		case MondayAfter:
+		case MondayAfter, TwoDaysLater:
 			return d + 2
 		}
 	case time.Sunday:
@@ -159,6 +250,10 @@ func observe(d date.Date, o Observed) date.Date {
 			return d - 2
 		case MondayAfter, NearestWeekday:
 			return d + 1
+		case TwoDaysLater:
+			return d + 2
+		case SaturdayBefore:
+			return d - 1
 		}
 	}
 	return d

@@ -33,6 +33,17 @@ func refParse(js []byte) *refCal {
 		panic(err)
 	}
 	r := &refCal{loc: loc, open: map[date.Date][][2]int{}, closed: map[date.Date][][2]int{}, rules: d.Rules, memo: map[date.Date][1440]bool{}}
+	// A holiday set's rules are data the reference reads like the
+	// document's own rules.
+	for _, name := range d.Holidays {
+		for _, set := range HolidaySets() {
+			if set.Name == name {
+				for _, rule := range set.Rules {
+					r.rules = append(r.rules, rule.doc())
+				}
+			}
+		}
+	}
 	for wd := time.Sunday; wd <= time.Saturday; wd++ {
 		r.week[wd] = refIntervals(*d.Week.day(wd))
 	}
@@ -120,8 +131,35 @@ func (r *refCal) minutes(d date.Date) [1440]bool {
 
 // refRuleDate finds a rule's date in year y by scanning the year's days.
 func refRuleDate(rule docRule, y int) (date.Date, bool) {
+	if (rule.From != 0 && y < rule.From) || (rule.Until != 0 && y > rule.Until) {
+		return 0, false
+	}
+	for _, x := range rule.Except {
+		if x == y {
+			return 0, false
+		}
+	}
 	if rule.Easter != nil {
 		return refEaster(y) + date.Date(*rule.Easter), true
+	}
+	if rule.Weekday != "" && rule.Day != 0 {
+		// The nth weekday counted from a day: step one day at a time
+		// from it, forwards or backwards, counting the weekdays met.
+		from := date.New(y, time.Month(rule.Month), rule.Day)
+		if from.Day() != rule.Day {
+			return 0, false // 29 February in a common year
+		}
+		step, want := date.Date(1), rule.Nth
+		if rule.Nth < 0 {
+			step, want = -1, -rule.Nth
+		}
+		for d, seen := from, 0; ; d += step {
+			if weekdayKeys[d.Weekday()] == rule.Weekday {
+				if seen++; seen == want {
+					return d, true
+				}
+			}
+		}
 	}
 	count := 0
 	var hits []date.Date
@@ -162,6 +200,12 @@ func refObserve(d date.Date, o string) date.Date {
 		return d - 2
 	case wd == time.Sunday && (o == "monday-after" || o == "nearest-weekday"):
 		return d + 1
+	case wd == time.Saturday && o == "two-days-later":
+		return d + 2 // Monday
+	case wd == time.Sunday && o == "two-days-later":
+		return d + 2 // Tuesday
+	case wd == time.Sunday && o == "saturday-before":
+		return d - 1
 	}
 	return d
 }
@@ -218,4 +262,210 @@ func refBetween(open func(time.Time) bool, a, b time.Time) time.Duration {
 		sum += e.Sub(s)
 	}
 	return sum
+}
+
+// refNextOpen walks real minutes from t to the first open instant.
+func refNextOpen(r *refCal, t time.Time) time.Time {
+	if r.isOpen(t) {
+		return t
+	}
+	for m := t.Truncate(time.Minute).Add(time.Minute); m.Before(t.Add(60 * 24 * time.Hour)); m = m.Add(time.Minute) {
+		if r.isOpen(m) {
+			return m
+		}
+	}
+	panic("reference calendar closed for 60 days")
+}
+
+// refLastOpenEnd walks real minutes back from t to the latest instant up
+// to which the calendar was open: t itself if it was open just before.
+func refLastOpenEnd(r *refCal, t time.Time) time.Time {
+	if r.isOpen(t.Add(-1)) {
+		return t
+	}
+	for m := t.Truncate(time.Minute); m.After(t.Add(-60 * 24 * time.Hour)); m = m.Add(-time.Minute) {
+		if r.isOpen(m.Add(-time.Minute)) {
+			return m
+		}
+	}
+	panic("reference calendar closed for 60 days")
+}
+
+// refOpenDate reports whether some real instant of local date d is open,
+// walking the real minutes around it: open wall minutes that a
+// spring-forward gap skips do not count.
+func refOpenDate(r *refCal, d date.Date) bool {
+	y, m, dd := d.Date()
+	midnight := time.Date(y, m, dd, 0, 0, 0, 0, r.loc)
+	for u := midnight.Add(-3 * time.Hour); u.Before(midnight.Add(30 * time.Hour)); u = u.Add(time.Minute) {
+		if date.NewAt(u.In(r.loc)) == d && r.isOpen(u) {
+			return true
+		}
+	}
+	return false
+}
+
+// refOpenDays counts the open dates in [from, to) one date at a time.
+func refOpenDays(r *refCal, from, to date.Date) int {
+	if to < from {
+		return -refOpenDays(r, to, from)
+	}
+	n := 0
+	for d := from; d < to; d++ {
+		if refOpenDate(r, d) {
+			n++
+		}
+	}
+	return n
+}
+
+// refWallOn finds, by walking the real minutes of date d, the first
+// instant showing the time of day tod, or inside a gap the first showing a
+// later one.
+func refWallOn(r *refCal, d date.Date, tod time.Duration) time.Time {
+	want, rest := int(tod/time.Minute), tod%time.Minute
+	y, m, dd := d.Date()
+	for u := time.Date(y, m, dd, 0, 0, 0, 0, r.loc).Add(-3 * time.Hour); ; u = u.Add(time.Minute) {
+		lu := u.In(r.loc)
+		if date.NewAt(lu) != d {
+			continue
+		}
+		switch got := lu.Hour()*60 + lu.Minute(); {
+		case got == want:
+			return u.Add(rest)
+		case got > want:
+			return u
+		}
+	}
+}
+
+func timeOfDay(t time.Time) time.Duration {
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute +
+		time.Duration(t.Second())*time.Second + time.Duration(t.Nanosecond())
+}
+
+// refAddDays counts n open days one date at a time: forwards from
+// refNextOpen(t) for n > 0, backwards from refLastOpenEnd(t) for n < 0,
+// and finds the wall time on the last one by walking that day's minutes.
+func refAddDays(r *refCal, t time.Time, n int) time.Time {
+	if n == 0 {
+		return refNextOpen(r, t)
+	}
+	var s time.Time
+	step := date.Date(1)
+	if n > 0 {
+		s = refNextOpen(r, t).In(r.loc)
+	} else {
+		s, step, n = refLastOpenEnd(r, t).In(r.loc), -1, -n
+	}
+	d := date.NewAt(s)
+	for ; n > 0; n-- {
+		d += step
+		for !refOpenDate(r, d) {
+			d += step
+		}
+	}
+	u := refWallOn(r, d, timeOfDay(s))
+	if step > 0 {
+		return refNextOpen(r, u)
+	}
+	return refLastOpenEnd(r, u)
+}
+
+// A recurrence rule as the reference reads it: every part a filter on
+// dates, which RFC 5545's expansions amount to.
+type refRule struct {
+	freq            string // DAILY, WEEKLY, MONTHLY, YEARLY
+	interval, count int
+	until           date.Date // 0: none
+	byMonth         []int
+	byMonthDay      []int
+	byDay           [][2]int // weekday, ordinal (0: every)
+	wkst            time.Weekday
+}
+
+// refRecur lists the occurrence dates of an all-day event on sd that
+// recurs by rule, less exdates, by testing every date from sd on.
+func refRecur(rule refRule, sd date.Date, exdates []date.Date) []date.Date {
+	contains := func(list []int, v int) bool {
+		for _, x := range list {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	weekStart := func(d date.Date) date.Date { return d - date.Date((int(d.Weekday())-int(rule.wkst)+7)%7) }
+	months := func(d date.Date) int { return d.Year()*12 + int(d.Month()) }
+	matches := func(d date.Date) bool {
+		var period int
+		switch rule.freq {
+		case "DAILY":
+			period = int(d - sd)
+		case "WEEKLY":
+			period = int(weekStart(d)-weekStart(sd)) / 7
+		case "MONTHLY":
+			period = months(d) - months(sd)
+		case "YEARLY":
+			period = d.Year() - sd.Year()
+		}
+		if period%rule.interval != 0 {
+			return false
+		}
+		y, m, dd := d.Date()
+		dim := date.New(y, m+1, 1) - date.New(y, m, 1)
+		if rule.byMonth != nil && !contains(rule.byMonth, int(m)) {
+			return false
+		}
+		if rule.byMonthDay != nil && !contains(rule.byMonthDay, dd) && !contains(rule.byMonthDay, dd-int(dim)-1) {
+			return false
+		}
+		if rule.byDay != nil {
+			inMonth := rule.freq == "MONTHLY" || rule.byMonth != nil || rule.byMonthDay != nil
+			first, next := date.New(y, 1, 1), date.New(y+1, 1, 1)
+			if inMonth {
+				first, next = date.New(y, m, 1), date.New(y, m+1, 1)
+			}
+			ok := false
+			for _, b := range rule.byDay {
+				if d.Weekday() != time.Weekday(b[0]) {
+					continue
+				}
+				fromStart, fromEnd := int(d-first)/7+1, int(next-1-d)/7+1
+				ok = ok || b[1] == 0 || b[1] == fromStart || b[1] == -fromEnd
+			}
+			if !ok {
+				return false
+			}
+		}
+		switch {
+		case rule.freq == "WEEKLY" && rule.byDay == nil:
+			return d.Weekday() == sd.Weekday()
+		case rule.freq == "MONTHLY" && rule.byMonthDay == nil && rule.byDay == nil:
+			return dd == sd.Day()
+		case rule.freq == "YEARLY" && rule.byMonthDay == nil && rule.byDay == nil:
+			return dd == sd.Day() && (rule.byMonth != nil || m == sd.Month())
+		}
+		return true
+	}
+	out := []date.Date{sd}
+	for d := sd + 1; d < windowLast+3 && (rule.count == 0 || len(out) < rule.count); d++ {
+		if rule.until != 0 && d > rule.until {
+			break
+		}
+		if matches(d) {
+			out = append(out, d)
+		}
+	}
+	var kept []date.Date
+	for _, d := range out {
+		excluded := false
+		for _, x := range exdates {
+			excluded = excluded || x == d
+		}
+		if !excluded && d >= windowFirst && d < windowLast {
+			kept = append(kept, d)
+		}
+	}
+	return kept
 }

@@ -1,0 +1,53 @@
+package calendar
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/rickb777/date/v2"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// openOn reports whether c is open at some time of UTC date d.
+func openOn(c *Calendar, d date.Date) bool {
+	y, m, dd := d.Date()
+	start := time.Date(y, m, dd, 0, 0, 0, 0, time.UTC)
+	return c.Between(start, start.AddDate(0, 0, 1)) > 0
+}
+
+func TestRuleErrors(t *testing.T) {
+	const week = `"zone":"UTC","week":{"mon":["09:00-17:00"]}`
+	for js, msg := range map[string]string{
+		`{` + week + `,"rules":[{"month":1,"day":1,"from":2001,"until":2000}]}`:      `rules[0].until: "2000": before from (2001)`,
+		`{` + week + `,"rules":[{"month":1,"day":1,"except":[0]}]}`:                  `rules[0].except[0]: "0": year out of range`,
+		`{` + week + `,"rules":[{"month":5,"day":24,"weekday":"mon","nth":0}]}`:      `rules[0].nth: "0"`,
+		`{` + week + `,"rules":[{"month":4,"day":31,"weekday":"mon","nth":1}]}`:      `rules[0].day: "31": day out of range`,
+		`{` + week + `,"rules":[{"month":1,"day":1,"observed":"three-days-later"}]}`: `two-days-later or saturday-before`,
+	} {
+		_, err := Parse([]byte(js))
+		require.Error(t, err, js)
+		assert.Contains(t, err.Error(), msg)
+		assert.ErrorIs(t, err, ErrBadRule)
+	}
+}
+
+func TestRuleYearsAndNewKinds(t *testing.T) {
+	js := `{"zone":"UTC","week":{"mon":["09:00-17:00"],"tue":["09:00-17:00"],"wed":["09:00-17:00"],"thu":["09:00-17:00"],"fri":["09:00-17:00"]},"rules":[` +
+		`{"name":"Repentance Day","month":11,"day":22,"weekday":"wed","nth":-1},` +
+		`{"name":"Election Day","month":11,"day":2,"weekday":"tue","nth":1,"from":2000,"until":2030,"except":[2026]},` +
+		`{"name":"Christmas","month":12,"day":25,"observed":"two-days-later"}]}`
+	c := mustParse(t, js)
+	out, err := json.Marshal(c)
+	require.NoError(t, err)
+	assert.JSONEq(t, js, string(out))
+	closed := func(y int, m time.Month, d int) bool { return !openOn(c, date.New(y, m, d)) }
+	assert.True(t, closed(2026, 11, 18), "the Wednesday on or before 22 November 2026")
+	assert.True(t, closed(2023, 11, 22), "22 November 2023 is itself a Wednesday")
+	assert.True(t, closed(2024, 11, 5), "the Tuesday on or after 2 November 2024")
+	assert.False(t, closed(2026, 11, 3), "2026 is excepted")
+	assert.False(t, closed(2032, 11, 2), "after until")
+	assert.True(t, closed(2022, 12, 27), "Christmas 2022, a Sunday, two days later on Tuesday")
+	assert.True(t, closed(2021, 12, 27), "Christmas 2021, a Saturday, two days later on Monday")
+}
