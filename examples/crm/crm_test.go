@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"encoding/json"
 	"io"
 	"log"
@@ -36,7 +35,16 @@ func keysOf(list []recordedJSON) []string {
 // only what is due, and after a kill and a restart nothing is lost and
 // nothing is recorded twice.
 func TestEndToEndWithKillAndRestart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "crm.db")
+	endToEnd(t, filepath.Join(t.TempDir(), "crm.db"))
+}
+
+// The same on PostgreSQL.
+func TestPostgresEndToEndWithKillAndRestart(t *testing.T) {
+	pg := startPostgres(t)
+	endToEnd(t, pg.database("crm"))
+}
+
+func endToEnd(t *testing.T, path string) {
 	clk := clock.NewManual(ny(23, 9, 0)) // a Monday
 	logger := log.New(io.Discard, "", 0)
 	s, err := start(path, config{}, policies, clk, logger)
@@ -83,17 +91,13 @@ func TestEndToEndWithKillAndRestart(t *testing.T) {
 	clk.Set(ny(23, 12, 0))
 	assert.Equal(t, int64(1), s.app.evaluations.Load()-before)
 	assert.Equal(t, []string{"lead-1/first_reply/warn"}, keysOf(c.escalations()))
-	var next sql.NullInt64
-	require.NoError(t, sqliteOf(s).w.QueryRow(`SELECT next_check FROM inquiries WHERE id = 'lead-1'`).Scan(&next))
+	next := queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'lead-1'`)
 	assert.Equal(t, ny(23, 13, 0), time.Unix(0, next.Int64).In(nyc), "the breach")
-	require.NoError(t, sqliteOf(s).w.QueryRow(`SELECT next_check FROM inquiries WHERE id = 'order-1'`).Scan(&next))
+	next = queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'order-1'`)
 	assert.False(t, next.Valid, "nothing more can happen to a resolved order")
 
 	// The query the sweeper runs uses the index.
-	var plan string
-	require.NoError(t, sqliteOf(s).w.QueryRow(`EXPLAIN QUERY PLAN SELECT id FROM inquiries
-		WHERE next_check IS NOT NULL AND next_check <= 0 ORDER BY next_check LIMIT 100`).Scan(new(int), new(int), new(int), &plan))
-	assert.Contains(t, plan, "inquiries_next_check")
+	assert.Contains(t, sweepPlan(t, s), "inquiries_next_check")
 
 	// Killed at 12:30, down until Tuesday 14:00: the breach of lead-1 and
 	// the broken promise fell due meanwhile.
@@ -121,8 +125,7 @@ func TestEndToEndWithKillAndRestart(t *testing.T) {
 
 	// Sweeping everything again, as a worker that crashed before its
 	// commit would make another do, records nothing twice.
-	_, err = sqliteOf(s).w.Exec(`UPDATE inquiries SET next_check = 1`)
-	require.NoError(t, err)
+	execSQL(t, s, `UPDATE inquiries SET next_check = 1`)
 	added, _, err := s.app.Sweep(t.Context(), clk.Now())
 	require.NoError(t, err)
 	assert.Empty(t, added)
