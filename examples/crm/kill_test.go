@@ -153,6 +153,64 @@ func writeTokens(t *testing.T, dir string, tenants ...string) map[string]string 
 	return tokens
 }
 
+// spawn runs the binary with args; it is killed when the test ends,
+// whatever happens.
+func spawn(t *testing.T, bin string, args ...string) *process {
+	t.Helper()
+	p := &process{
+		stderr: &logWriter{addr: make(chan string, 1)},
+		done:   make(chan struct{}),
+		hc:     &http.Client{Timeout: 10 * time.Second},
+	}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Stderr = p.stderr
+	require.NoError(t, p.cmd.Start())
+	go func() {
+		p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		select {
+		case <-p.done:
+		case <-time.After(10 * time.Second):
+			t.Errorf("process %d did not exit after SIGKILL", p.cmd.Process.Pid)
+		}
+		if t.Failed() {
+			out := p.stderr.String()
+			if len(out) > 6000 {
+				out = "...\n" + out[len(out)-6000:]
+			}
+			t.Logf("stderr of process %d (%v):\n%s", p.cmd.Process.Pid, args, out)
+		}
+	})
+	return p
+}
+
+// waitLog waits, for at most timeout, until the process's stderr matches
+// re after its first from bytes; it returns the length of stderr then.
+func (p *process) waitLog(t *testing.T, re *regexp.Regexp, from int, timeout time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		out := p.stderr.String()
+		if from <= len(out) {
+			if loc := re.FindStringIndex(out[from:]); loc != nil {
+				return from + loc[1]
+			}
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("process exited before logging %v: %s", re, out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %v in the log after %v", re, timeout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // buildBinary builds the package into dir and returns the binary's path.
 func buildBinary(t *testing.T, dir string) string {
 	t.Helper()
@@ -180,32 +238,9 @@ type process struct {
 // is killed when the test ends, whatever happens.
 func startProcess(t *testing.T, bin, db string, tokens map[string]string, start time.Time, extra ...string) *process {
 	t.Helper()
-	p := &process{
-		stderr: &logWriter{addr: make(chan string, 1)},
-		done:   make(chan struct{}),
-		hc:     &http.Client{Timeout: 10 * time.Second},
-		token:  tokens["acme"],
-		admin:  tokens[adminTenant],
-	}
 	args := []string{"-listen", "127.0.0.1:0", "-db", db, "-tokens", tokens[""], "-clock", "manual:" + start.Format(time.RFC3339)}
-	p.cmd = exec.Command(bin, append(args, extra...)...)
-	p.cmd.Stderr = p.stderr
-	require.NoError(t, p.cmd.Start())
-	go func() {
-		p.cmd.Wait()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		select {
-		case <-p.done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("process %d did not exit after SIGKILL", p.cmd.Process.Pid)
-		}
-		if t.Failed() {
-			t.Logf("stderr of process %d:\n%s", p.cmd.Process.Pid, p.stderr.String())
-		}
-	})
+	p := spawn(t, bin, append(args, extra...)...)
+	p.token, p.admin = tokens["acme"], tokens[adminTenant]
 
 	// The address it listens on is in its log; then poll until it answers.
 	deadline := time.After(startupTimeout)

@@ -81,7 +81,7 @@ func startPostgres(t testing.TB) *pgCluster {
 	}
 	c.run("initdb", "-D", c.data(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")
 	c.run("pg_ctl", "start", "-D", c.data(), "-l", filepath.Join(dir, "server.log"), "-w", "-t", strconv.Itoa(int(pgTimeout.Seconds())),
-		"-o", fmt.Sprintf("-c listen_addresses='' -k %s -c max_connections=200 -c shared_buffers=128MB", dir))
+		"-o", fmt.Sprintf("-c listen_addresses='' -k %s -c max_connections=200 -c shared_buffers=128MB -c recovery_init_sync_method=syncfs", dir))
 	t.Cleanup(func() {
 		// Whatever happened: stop it, quickly.
 		ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
@@ -109,14 +109,16 @@ func (c *pgCluster) run(name string, args ...string) {
 	ctx, cancel := context.WithTimeout(context.Background(), pgTimeout)
 	defer cancel()
 	argv := append(append(append([]string{}, c.asUser...), filepath.Join(c.bin, name)), args...)
-	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.WaitDelay = 5 * time.Second // a server started without -l would hold the output open
+	out, err := cmd.CombinedOutput()
 	require.NoError(c.t, err, "%s: %s", name, out)
 }
 
 // restart restarts the server as a crash would: pg_ctl restart -m immediate.
 func (c *pgCluster) restart() {
 	c.t.Helper()
-	c.run("pg_ctl", "restart", "-D", c.data(), "-m", "immediate", "-w", "-t", strconv.Itoa(int(pgTimeout.Seconds())))
+	c.run("pg_ctl", "restart", "-D", c.data(), "-l", filepath.Join(c.dir, "server.log"), "-m", "immediate", "-w", "-t", strconv.Itoa(int(pgTimeout.Seconds())))
 }
 
 // database creates a new database and returns its URL, with
@@ -130,13 +132,13 @@ func (c *pgCluster) database(name string) string {
 	return "postgres://postgres@/" + name + "?host=" + c.dir + "&sslmode=disable"
 }
 
-// connect opens a connection to the postgres database, for the test
-// itself.
-func (c *pgCluster) connect() *pgx.Conn {
+// connect opens a connection for the test itself, to the database at
+// url (the postgres database if url is empty).
+func (c *pgCluster) connect(url ...string) *pgx.Conn {
 	c.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, c.url)
+	conn, err := pgx.Connect(ctx, append(url, c.url)[0])
 	require.NoError(c.t, err)
 	return conn
 }
