@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -29,19 +30,30 @@ var sqliteStatements = map[string]string{
 	"insertInquiry": `INSERT INTO inquiries (tenant, id, inquiry, request_hash, answer, event_count, evaluated_at, next_check, sealed_at)
 		VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
 	"inquiryAnswer": `SELECT request_hash, answer FROM inquiries WHERE tenant = ? AND id = ?`,
-	"lockInquiry":   `SELECT inquiry, event_count, sealed_at FROM inquiries WHERE tenant = ? AND id = ?`,
-	"eventByKey":    `SELECT request_hash, answer FROM events WHERE tenant = ? AND inquiry_id = ? AND idem_key = ?`,
-	"events":        `SELECT event FROM events WHERE tenant = ? AND inquiry_id = ? ORDER BY seq`,
-	"insertEvent":   `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-	"update":        `UPDATE inquiries SET event_count = ?, evaluated_at = ?, next_check = ?, sealed_at = ? WHERE tenant = ? AND id = ?`,
-	"insertEscalation": `INSERT INTO escalations (tenant, inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	"lockInquiry": `SELECT i.inquiry, i.event_count, i.sealed_at, e.request_hash, e.answer
+		FROM inquiries i LEFT JOIN events e ON e.tenant = i.tenant AND e.inquiry_id = i.id AND e.idem_key = ?
+		WHERE i.tenant = ? AND i.id = ?`,
+	// The batch statements take their rows as one JSON list (json_each),
+	// so that a batch costs one statement whatever its size: the driver
+	// prepares a statement anew at each execution.
+	"events": `SELECT e.tenant, e.inquiry_id, e.event FROM json_each(?) AS k CROSS JOIN events AS e
+		WHERE e.tenant = k.value->>0 AND e.inquiry_id = k.value->>1 ORDER BY k.key, e.seq`,
+	"insertEvent": `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	"update": `UPDATE inquiries SET event_count = v.value->>2, evaluated_at = v.value->>3,
+		next_check = NULLIF(v.value->>4, 0), sealed_at = v.value->>5
+		FROM json_each(?) AS v WHERE inquiries.tenant = v.value->>0 AND inquiries.id = v.value->>1`,
+	"insertEscalations": `INSERT INTO escalations (tenant, inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until)
+		SELECT v.value->>0, v.value->>1, v.value->>2, v.value->>3, v.value->>4, v.value->>5, v.value->>6, v.value->>7
+		FROM json_each(?) AS v WHERE true ON CONFLICT DO NOTHING RETURNING tenant, inquiry_id, obligation, level`,
 	"due": `SELECT tenant, id, inquiry, event_count, sealed_at FROM inquiries
 		WHERE next_check IS NOT NULL AND next_check <= ? ORDER BY next_check LIMIT ?`,
 	"undelivered": `UPDATE escalations SET lease_until = ?
-		WHERE rowid IN (SELECT rowid FROM escalations WHERE delivered_at IS NULL AND lease_until <= ? ORDER BY lease_until LIMIT ?)
+		WHERE (tenant, inquiry_id, obligation, level) IN (SELECT tenant, inquiry_id, obligation, level FROM escalations
+			WHERE delivered_at IS NULL AND lease_until <= ? ORDER BY lease_until LIMIT ?)
 		RETURNING tenant, inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until`,
-	"delivered": `UPDATE escalations SET delivered_at = ? WHERE tenant = ? AND inquiry_id = ? AND obligation = ? AND level = ? AND delivered_at IS NULL`,
+	"delivered": `UPDATE escalations SET delivered_at = ? FROM json_each(?) AS k
+		WHERE escalations.tenant = k.value->>0 AND escalations.inquiry_id = k.value->>1
+		AND escalations.obligation = k.value->>2 AND escalations.level = k.value->>3 AND escalations.delivered_at IS NULL`,
 }
 
 // openSQLite opens (creating if need be) the database file at path and
@@ -291,34 +303,53 @@ func (t *sqliteTx) insertInquiry(ctx context.Context, in newInquiry, e evaluated
 
 func (t *sqliteTx) lockInquiry(ctx context.Context, tenant, id, key string) (inquiryRow, *storedAnswer, bool, error) {
 	row := inquiryRow{tenant: tenant, id: id}
-	err := t.stmt(ctx, "lockInquiry").QueryRowContext(ctx, tenant, id).Scan(&row.doc, &row.eventCount, &row.sealedAt)
+	var hash, answer []byte
+	err := t.stmt(ctx, "lockInquiry").QueryRowContext(ctx, key, tenant, id).Scan(&row.doc, &row.eventCount, &row.sealedAt, &hash, &answer)
 	if errors.Is(err, sql.ErrNoRows) {
 		return row, nil, false, nil
-	}
-	if err != nil || key == "" {
-		return row, nil, err == nil, err
-	}
-	var prior storedAnswer
-	err = t.stmt(ctx, "eventByKey").QueryRowContext(ctx, tenant, id, key).Scan(&prior.requestHash, &prior.answer)
-	if errors.Is(err, sql.ErrNoRows) {
-		return row, nil, true, nil
 	}
 	if err != nil {
 		return row, nil, false, err
 	}
-	return row, &prior, true, nil
+	if hash == nil {
+		return row, nil, true, nil
+	}
+	return row, &storedAnswer{hash, answer}, true, nil
+}
+
+// jsonRows encodes rows as one JSON list for a json_each(?) parameter.
+func jsonRows(rows [][]any) string {
+	b, err := json.Marshal(rows)
+	if err != nil {
+		panic(err) // strings and integers only
+	}
+	return string(b)
 }
 
 func (t *sqliteTx) loadEvents(ctx context.Context, keys []logKey) (map[logKey][][]byte, error) {
 	out := make(map[logKey][][]byte, len(keys))
-	for _, k := range keys {
-		events, err := scanEvents(t.stmt(ctx, "events").QueryContext(ctx, k.tenant, k.id))
-		if err != nil {
+	if len(keys) == 0 {
+		return out, nil
+	}
+	list := make([][]any, len(keys))
+	for i, k := range keys {
+		list[i] = []any{k.tenant, k.id}
+		out[k] = nil
+	}
+	rows, err := t.stmt(ctx, "events").QueryContext(ctx, jsonRows(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k logKey
+		var doc []byte
+		if err := rows.Scan(&k.tenant, &k.id, &doc); err != nil {
 			return nil, err
 		}
-		out[k] = events
+		out[k] = append(out[k], doc)
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 func (t *sqliteTx) insertEvent(ctx context.Context, e newEvent) error {
@@ -327,22 +358,39 @@ func (t *sqliteTx) insertEvent(ctx context.Context, e newEvent) error {
 }
 
 func (t *sqliteTx) save(ctx context.Context, rows []evaluated) ([]escalationRow, error) {
-	var added []escalationRow
-	for _, r := range rows {
-		if _, err := t.stmt(ctx, "update").ExecContext(ctx, r.eventCount, r.evaluatedAt, nullable(r.next), r.sealedAt, r.tenant, r.id); err != nil {
-			return nil, err
-		}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	list := make([][]any, len(rows))
+	var fired [][]any
+	byKey := map[deliveryKey]escalationRow{}
+	for i, r := range rows {
+		list[i] = []any{r.tenant, r.id, r.eventCount, r.evaluatedAt, r.next, r.sealedAt}
 		for _, e := range r.fired {
-			res, err := t.stmt(ctx, "insertEscalation").ExecContext(ctx, e.tenant, e.inquiryID, e.obligation, e.level, e.firedAt, e.notify, e.recordedAt, e.leaseUntil)
-			if err != nil {
-				return nil, err
-			}
-			if n, _ := res.RowsAffected(); n > 0 {
-				added = append(added, e)
-			}
+			fired = append(fired, []any{e.tenant, e.inquiryID, e.obligation, e.level, e.firedAt, string(e.notify), e.recordedAt, e.leaseUntil})
+			byKey[deliveryKey{e.tenant, e.inquiryID, e.obligation, e.level}] = e
 		}
 	}
-	return added, nil
+	if _, err := t.stmt(ctx, "update").ExecContext(ctx, jsonRows(list)); err != nil {
+		return nil, err
+	}
+	if len(fired) == 0 {
+		return nil, nil
+	}
+	res, err := t.stmt(ctx, "insertEscalations").QueryContext(ctx, jsonRows(fired))
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	var added []escalationRow
+	for res.Next() {
+		var k deliveryKey
+		if err := res.Scan(&k.tenant, &k.inquiryID, &k.obligation, &k.level); err != nil {
+			return nil, err
+		}
+		added = append(added, byKey[k])
+	}
+	return added, res.Err()
 }
 
 func (t *sqliteTx) claimDue(ctx context.Context, now int64, limit int) ([]inquiryRow, error) {
@@ -380,12 +428,12 @@ func (t *sqliteTx) claimUndelivered(ctx context.Context, now, leaseUntil int64, 
 }
 
 func (t *sqliteTx) markDelivered(ctx context.Context, keys []deliveryKey, at int64) error {
-	for _, k := range keys {
-		if _, err := t.stmt(ctx, "delivered").ExecContext(ctx, at, k.tenant, k.inquiryID, k.obligation, k.level); err != nil {
-			return err
-		}
+	list := make([][]any, len(keys))
+	for i, k := range keys {
+		list[i] = []any{k.tenant, k.inquiryID, k.obligation, k.level}
 	}
-	return nil
+	_, err := t.stmt(ctx, "delivered").ExecContext(ctx, at, jsonRows(list))
+	return err
 }
 
 func (t *sqliteTx) notify(_ context.Context, at int64) error {

@@ -31,7 +31,7 @@ CREATE TABLE inquiries (
 	next_check   INTEGER,
 	sealed_at    INTEGER NOT NULL DEFAULT 0,
 	PRIMARY KEY (tenant, id)
-);
+) WITHOUT ROWID;
 CREATE INDEX inquiries_next_check ON inquiries (next_check) WHERE next_check IS NOT NULL;
 
 -- The append-only logs. idem_key is the client's Idempotency-Key; a retry
@@ -47,7 +47,7 @@ CREATE TABLE events (
 	PRIMARY KEY (tenant, inquiry_id, seq),
 	UNIQUE (tenant, inquiry_id, idem_key),
 	FOREIGN KEY (tenant, inquiry_id) REFERENCES inquiries (tenant, id)
-);
+) WITHOUT ROWID;
 
 -- Escalations, recorded once by (inquiry, obligation, level) with the
 -- instant the log says it fired, and an outbox: a sweep hands out each row
@@ -65,6 +65,6 @@ CREATE TABLE escalations (
 	delivered_at INTEGER,
 	PRIMARY KEY (tenant, inquiry_id, obligation, level),
 	FOREIGN KEY (tenant, inquiry_id) REFERENCES inquiries (tenant, id)
-);
+) WITHOUT ROWID;
 CREATE INDEX escalations_undelivered ON escalations (lease_until) WHERE delivered_at IS NULL;
 CREATE INDEX escalations_by_fired ON escalations (tenant, fired_at, inquiry_id, obligation, level);
