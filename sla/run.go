@@ -109,6 +109,11 @@ type Glance struct {
 	At time.Time
 	// Next is as Status.Next for the events applied.
 	Next time.Time
+	// Policy, Owner, Team, Resolved and HostStatus are as in the
+	// Status.
+	Policy, Owner, Team string
+	Resolved            bool
+	HostStatus          string
 	// Open lists the obligations still open at At — running, paused,
 	// or breached and not yet met — as Status lists them.
 	Open []Obligation
@@ -118,8 +123,11 @@ type Glance struct {
 	// Escalations counts the levels fired by At; the run's
 	// [Run.Escalations] lists them.
 	Escalations int
-	// Anomalies counts the events ignored so far.
+	// Anomalies counts the events ignored so far; the run's
+	// [Run.Anomalies] lists them.
 	Anomalies int
+	// Violations counts the replies on channels never offered.
+	Violations int
 	// EventCount is how many events were applied.
 	EventCount int
 }
@@ -133,8 +141,9 @@ func (r *Run) Glance(now time.Time) (Glance, error) {
 	c := r.ev.fork()
 	c.advance(c.cur, true)
 	c.advance(now, true)
-	g := Glance{At: now, Next: c.nextThreshold(time.Time{}), Breached: c.breachedNow,
-		Escalations: c.escLog.n, Anomalies: c.anomalies.n, EventCount: c.n}
+	g := Glance{At: now, Next: c.nextThreshold(time.Time{}),
+		Policy: c.ps.doc.Policies[c.pol].Name, Owner: c.owner, Team: c.team, Resolved: c.resolved, HostStatus: c.hostStatus,
+		Breached: c.breachedNow, Escalations: c.escLog.n, Anomalies: c.anomalies.n, Violations: c.vios.n, EventCount: c.n}
 	for _, i := range c.live {
 		if o := &c.obs[i]; o.tracked && o.live() {
 			g.Open = append(g.Open, c.final(o, now))
@@ -148,16 +157,13 @@ func (r *Run) Glance(now time.Time) (Glance, error) {
 // obligations' starts), from the from-th on: a host that records
 // escalations keeps how many it has seen and asks for the rest. Levels
 // fire in time order, so those fired after a sweep's instant come after
-// those fired by it.
-func (r *Run) Escalations(from int) []Escalation {
-	if from < 0 {
-		from = 0
-	}
-	if from >= r.ev.escLog.n {
-		return nil
-	}
-	return r.ev.escLog.all()[from:]
-}
+// those fired by it. The cost follows the levels returned, not those
+// before from.
+func (r *Run) Escalations(from int) []Escalation { return r.ev.escLog.since(from) }
+
+// Anomalies returns the events ignored so far, as Status lists them,
+// from the from-th on, at the cost of those returned.
+func (r *Run) Anomalies(from int) []Anomaly { return r.ev.anomalies.since(from) }
 
 // Clone returns an independent copy of the run, at the cost of its open
 // obligations.
@@ -230,6 +236,22 @@ func (l plist[T]) all() []T {
 		return nil
 	}
 	return l.appendTo(make([]T, 0, l.n))
+}
+
+// since returns the elements from the from-th on (counting from the
+// oldest, 0), oldest first, walking only those: nil if none.
+func (l plist[T]) since(from int) []T {
+	from = max(from, 0)
+	if from >= l.n {
+		return nil
+	}
+	out := make([]T, l.n-from)
+	i := len(out) - 1
+	for p := l.top; i >= 0; p = p.next {
+		out[i] = p.v
+		i--
+	}
+	return out
 }
 
 // appendTo appends the elements to dst, oldest first.

@@ -62,7 +62,10 @@ func TestPropertyRunIsEvaluate(t *testing.T) {
 		assert.Equal(t, breached, g.Breached)
 		assert.Equal(t, fired, g.Escalations)
 		assert.Equal(t, len(want.Anomalies), g.Anomalies)
+		assert.Equal(t, len(want.Violations), g.Violations)
 		assert.Equal(t, len(log), g.EventCount)
+		assert.Equal(t, [...]any{want.Policy, want.Owner, want.Team, want.Resolved, want.HostStatus},
+			[...]any{g.Policy, g.Owner, g.Team, g.Resolved, g.HostStatus})
 		for _, o := range g.Open {
 			w, ok := want.Obligation(o.Key)
 			require.True(t, ok, "%s open in the glance only", o.Key)
@@ -75,6 +78,22 @@ func TestPropertyRunIsEvaluate(t *testing.T) {
 		sorted := r.Escalations(0)
 		for i := 1; i < len(sorted); i++ {
 			assert.False(t, sorted[i].At.Before(sorted[i-1].At), "escalations out of time order")
+		}
+		// Asked from the k-th on, a run lists the rest; the anomalies
+		// too, as Status lists them.
+		k := rapid.IntRange(-1, len(sorted)+1).Draw(t, "from")
+		if rest := r.Escalations(k); k < len(sorted) {
+			assert.Equal(t, sorted[max(k, 0):], rest)
+		} else {
+			assert.Nil(t, rest)
+		}
+		st, err := r.Status(r.Time())
+		require.NoError(t, err)
+		k = rapid.IntRange(0, len(st.Anomalies)).Draw(t, "anomalies from")
+		if k < len(st.Anomalies) {
+			assert.Equal(t, st.Anomalies[k:], r.Anomalies(k))
+		} else {
+			assert.Nil(t, r.Anomalies(k))
 		}
 	})
 }

@@ -51,6 +51,12 @@ func ParseEvent(data []byte) (Event, error) {
 	return e, nil
 }
 
+// Check reports whether e is well-formed on its own, as ParseEvent checks
+// it, for a host that builds events itself and wants to refuse a bad one
+// where it comes in. Errors are *Error naming the field ("channel") and
+// wrap ErrBadEvent.
+func (e *Event) Check() error { return e.check(time.Time{}) }
+
 // ParseEvents reads a JSON list of events, each as [ParseEvent] reads
 // one, in the order given (which need not be time order). Errors name the
 // event by its index: "events[3].type".

@@ -70,6 +70,15 @@ func TestParseEventErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "events[0].ref")
 }
 
+func TestEventCheck(t *testing.T) {
+	e := sla.Event{Time: time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC), Type: sla.Resolve, Channel: sla.Email}
+	err := e.Check()
+	assert.ErrorIs(t, err, sla.ErrBadEvent)
+	assert.EqualError(t, err, "sla: channel: a resolve event has no channel")
+	e.Channel = ""
+	assert.NoError(t, e.Check())
+}
+
 func TestParseInquiry(t *testing.T) {
 	inq, err := sla.ParseInquiry([]byte(`{"id": "T-1", "channel": "web_form", "reply_to": ["email", "phone"],
 	  "class": {"party": "customer", "kind": "complaint"}, "received": "2026-03-09T09:00:00Z", "labels": ["vip"], "calendar": "customer-paris"}`))

@@ -1,15 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
-	"database/sql"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
-	"strings"
+	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,367 +19,639 @@ import (
 	"github.com/replyby/replyby/sla/monitor"
 )
 
-// maxSweepInterval is the longest the sweeper sleeps, so that rows written
-// by another process (or a clock that jumped) are picked up.
-const maxSweepInterval = time.Minute
+// A config holds the back end's limits and tunings; defaults() fills in
+// what is zero.
+type config struct {
+	// maxEvents is the longest a log may grow: the event after it is
+	// refused with 422.
+	maxEvents int
+	// backdate is how far before now an event may be dated: one dated
+	// earlier is refused with 422. Independently of it, an event dated
+	// at or before an escalation already recorded for its inquiry is
+	// refused with 409 (it could rewrite what was recorded).
+	backdate time.Duration
+	// lease is how long an escalation handed to the delivery callback
+	// waits to be marked delivered before a sweep hands it out again.
+	lease time.Duration
+	// batch is how many due inquiries a sweep claims at a time.
+	batch int
+	// ceiling is the longest the monitor sleeps without looking at the
+	// database.
+	ceiling time.Duration
+	// sweepPause makes a sweep wait this long after claiming a batch,
+	// holding it: for the fault tests only, which kill a worker then.
+	sweepPause time.Duration
+	// cacheSize is how many inquiries' decoded logs the process keeps.
+	cacheSize int
+	// timeouts of the HTTP server.
+	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+}
 
-// sweepBatch is how many due inquiries a sweep evaluates at a time.
-const sweepBatch = 100
+func (c config) defaults() config {
+	set := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	if c.maxEvents == 0 {
+		c.maxEvents = 10000
+	}
+	set(&c.backdate, 24*time.Hour)
+	set(&c.lease, time.Minute)
+	if c.batch == 0 {
+		c.batch = 500
+	}
+	set(&c.ceiling, time.Minute)
+	if c.cacheSize == 0 {
+		c.cacheSize = 10000
+	}
+	set(&c.readHeaderTimeout, 5*time.Second)
+	set(&c.readTimeout, 30*time.Second)
+	set(&c.writeTimeout, time.Minute)
+	set(&c.idleTimeout, 2*time.Minute)
+	return c
+}
 
-// An app is the CRM back end: the HTTP API, the database, and the
-// library's monitor sweeping the database, which it drives through the
+// An app is the CRM back end: the HTTP API over a database, and (in the
+// roles that sweep) the library's monitor sweeping it through the
 // monitor.Store methods below.
 type app struct {
-	db  *sql.DB
-	ps  *sla.PolicySet
-	clk clock.Clock
-	loc *time.Location // for listing escalations
-	log *log.Logger
-	mon *monitor.Monitor
+	db    backend
+	ev    *evaluator
+	clk   clock.Clock
+	loc   *time.Location // for listing escalations
+	log   *log.Logger
+	cfg   config
+	cache *logCache
+	mon   *monitor.Monitor // nil in the api role
+
+	writes    chan *writeOp // to the group committer, if the database wants one
+	stopWrite chan struct{}
+	writerWG  sync.WaitGroup
+
+	tokens sync.Map // SHA-256 of a token: cachedTenant
+
+	deliveredMu sync.Mutex
+	delivered   []deliveryKey // marked delivered, not yet written
 
 	evaluations atomic.Int64 // how many times an inquiry was evaluated
 }
 
-// newApp opens the database at path and starts the monitor on clk, with a
-// sweep at once for whatever fell due while nothing ran.
-func newApp(path string, ps *sla.PolicySet, clk clock.Clock, loc *time.Location, logger *log.Logger) (*app, error) {
-	db, err := openDB(path)
-	if err != nil {
-		return nil, err
+// newApp runs the back end over db. With sweep it starts the monitor on
+// clk, with a sweep at once for whatever fell due while nothing ran.
+func newApp(db backend, cfg config, ps *sla.PolicySet, clk clock.Clock, loc *time.Location, logger *log.Logger, sweep bool) (*app, error) {
+	a := &app{db: db, ev: &evaluator{ps: ps}, clk: clk, loc: loc, log: logger, cfg: cfg.defaults()}
+	a.cache = newLogCache(a.cfg.cacheSize)
+	if db.groupCommit() {
+		a.writes, a.stopWrite = make(chan *writeOp), make(chan struct{})
+		a.writerWG.Add(1)
+		go a.committer()
 	}
-	a := &app{db: db, ps: ps, clk: clk, loc: loc, log: logger}
-	a.mon, err = monitor.New(a, clk, a.notify,
-		monitor.Ceiling(maxSweepInterval),
-		monitor.OnError(func(err error) { logger.Printf("sweep: %v", err) }))
-	if err != nil {
-		db.Close()
-		return nil, err
+	if sweep {
+		var err error
+		a.mon, err = monitor.New(a, clk, a.notify,
+			monitor.Ceiling(a.cfg.ceiling),
+			monitor.OnError(func(err error) { logger.Printf("sweep: %v", err) }))
+		if err != nil {
+			a.close()
+			return nil, err
+		}
 	}
 	return a, nil
 }
 
-// notify is where the escalations recorded by a sweep go out: here only
-// to the log. The escalations table is the record; a sender that e-mails
-// or pages would go here, idempotent by the alert's key.
+// notify is where the escalations a sweep hands out go: here only to the
+// log. A sender that e-mails or pages goes here, idempotent by the
+// alert's key: after a crash an escalation whose delivery was not
+// recorded is handed out again once its lease passes.
 func (a *app) notify(al monitor.Alert) {
 	a.log.Printf("escalation: %s %s %s, notify %v", al.InquiryID, al.Obligation, al.Level, al.Notify)
 }
 
-// close stops the monitor and closes the database. It does not wait for
-// anything to finish: whatever a crash would lose, close loses too, and
-// the next start picks up from the database.
+// close stops the monitor and the writer and closes the database. It
+// does not wait for a running sweep: whatever a crash would lose, close
+// loses too, and the next start picks up from the database.
 func (a *app) close() error {
-	a.mon.Stop()
-	return a.db.Close()
+	if a.mon != nil {
+		a.mon.Stop()
+	}
+	if a.writes != nil {
+		close(a.stopWrite)
+		a.writerWG.Wait()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	a.flushDelivered(ctx)
+	return a.db.close()
 }
 
-// Earliest implements monitor.Store: the smallest next_check.
+// Watch implements monitor.Watcher: the database says when a transaction
+// of any process made something due.
+func (a *app) Watch(wake func(at time.Time)) (stop func()) {
+	return a.db.watch(func(ns int64) {
+		if ns == 0 {
+			wake(time.Time{})
+		} else {
+			wake(time.Unix(0, ns))
+		}
+	})
+}
+
+// Earliest implements monitor.Store: the smallest next_check, or lease of
+// an escalation not delivered. It first writes the deliveries recorded
+// since the last sweep.
 func (a *app) Earliest(ctx context.Context) (time.Time, bool, error) {
-	var first sql.NullInt64
-	if err := a.db.QueryRowContext(ctx, `SELECT MIN(next_check) FROM inquiries WHERE next_check IS NOT NULL`).Scan(&first); err != nil {
+	if err := a.flushDelivered(ctx); err != nil {
 		return time.Time{}, false, err
 	}
-	if !first.Valid {
-		return time.Time{}, false, nil
+	ns, ok, err := a.db.earliest(ctx)
+	if !ok || err != nil {
+		return time.Time{}, false, err
 	}
-	return time.Unix(0, first.Int64), true, nil
+	return time.Unix(0, ns), true, nil
 }
 
-// Sweep implements monitor.Store: it re-evaluates a batch of the
-// inquiries whose next_check is at or before now, and only those, each in
-// its own transaction, and returns the escalations it recorded.
-func (a *app) Sweep(ctx context.Context, now time.Time) ([]monitor.Alert, bool, error) {
-	rows, err := a.db.QueryContext(ctx, `SELECT id FROM inquiries
-		WHERE next_check IS NOT NULL AND next_check <= ? ORDER BY next_check LIMIT ?`, now.UnixNano(), sweepBatch)
+// Delivered implements monitor.Store. The mark is written with the next
+// sweep's transaction, or before the monitor next sleeps (Earliest), so
+// that a sweep of thousands of escalations does not cost a transaction
+// each; a crash in between delivers those again when their lease passes.
+func (a *app) Delivered(_ context.Context, al monitor.Alert) error {
+	tenant, id, obligation, level, ok := alertKey(al)
+	if !ok {
+		return fmt.Errorf("alert %q: not tenant/inquiry", al.InquiryID)
+	}
+	a.deliveredMu.Lock()
+	a.delivered = append(a.delivered, deliveryKey{tenant, id, obligation, level})
+	a.deliveredMu.Unlock()
+	return nil
+}
+
+// takeDelivered returns the deliveries not yet written; giveBack puts
+// them back if writing them failed.
+func (a *app) takeDelivered() []deliveryKey {
+	a.deliveredMu.Lock()
+	defer a.deliveredMu.Unlock()
+	keys := a.delivered
+	a.delivered = nil
+	return keys
+}
+
+func (a *app) giveBack(keys []deliveryKey) {
+	a.deliveredMu.Lock()
+	defer a.deliveredMu.Unlock()
+	a.delivered = append(keys, a.delivered...)
+}
+
+func (a *app) flushDelivered(ctx context.Context) error {
+	keys := a.takeDelivered()
+	if len(keys) == 0 {
+		return nil
+	}
+	tx, err := a.db.begin(ctx)
+	if err == nil {
+		if err = tx.markDelivered(ctx, keys, a.clk.Now().UnixNano()); err == nil {
+			err = tx.commit()
+		} else {
+			tx.rollback()
+		}
+	}
 	if err != nil {
-		return nil, false, err
+		a.giveBack(keys)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, false, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	var alerts []monitor.Alert
-	for _, id := range ids {
-		added, err := a.refresh(ctx, id, nil, now)
-		var bad *badRequest
-		if errors.As(err, &bad) {
-			// A log the policy set refuses (say, after a policy
-			// change) must not stop the sweeper: park the row.
-			a.log.Printf("sweep: %s: %v; not checked again until its next event", id, err)
-			_, err = a.db.ExecContext(ctx, `UPDATE inquiries SET next_check = NULL WHERE id = ?`, id)
-		}
-		if err != nil {
-			return alerts, false, fmt.Errorf("%s: %w", id, err)
-		}
-		alerts = append(alerts, added...)
-	}
-	return alerts, len(ids) == sweepBatch, nil
-}
-
-// Delivered implements monitor.Store: it marks the escalation delivered.
-func (a *app) Delivered(ctx context.Context, al monitor.Alert) error {
-	_, err := a.db.ExecContext(ctx, `UPDATE escalations SET delivered_at = ? WHERE inquiry_id = ? AND obligation = ? AND level = ?`,
-		a.clk.Now().UnixNano(), al.InquiryID, al.Obligation.String(), al.Level)
 	return err
 }
 
-// refresh evaluates an inquiry at now, after appending extra to its log,
-// and saves the status and new escalations, all in one transaction: a
-// crash leaves either all of it or none. It returns the escalations that
-// were new.
-func (a *app) refresh(ctx context.Context, id string, extra *sla.Event, now time.Time) ([]monitor.Alert, error) {
-	tx, err := a.db.BeginTx(ctx, nil)
+// Sweep implements monitor.Store: in one transaction it claims a batch of
+// the inquiries whose next_check is at or before now, and only those,
+// evaluates them, writes them back with the escalations they fired, and
+// leases the escalations not yet delivered whose lease passed.
+func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert, more bool, err error) {
+	ns := now.UnixNano()
+	tx, err := a.db.begin(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	defer tx.Rollback()
-	inq, events, err := load(ctx, tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if extra != nil {
-		events = append(events, *extra)
-	}
-	// Evaluate reads the log only up to now: an event dated later would
-	// be stored unchecked and could make the log invalid once its time
-	// comes. Check the whole log first, as sla.Ledger does.
-	if last := latest(events); last.After(now) {
-		if _, err := a.ps.Evaluate(inq, events, last); err != nil {
-			return nil, &badRequest{err}
+	committed := false
+	keys := a.takeDelivered()
+	defer func() {
+		if !committed {
+			tx.rollback()
+			a.giveBack(keys)
+		}
+	}()
+	if len(keys) > 0 {
+		if err := tx.markDelivered(ctx, keys, ns); err != nil {
+			return nil, false, err
 		}
 	}
-	a.evaluations.Add(1)
-	st, err := a.ps.Evaluate(inq, events, now)
+	rows, err := tx.claimDue(ctx, ns, a.cfg.batch)
 	if err != nil {
-		return nil, &badRequest{err}
+		return nil, false, err
 	}
-	if extra != nil && !extra.Time.After(now) {
-		// The API refuses an event that makes no sense where it
-		// stands, rather than keep it, ignored, in the log.
-		for _, an := range st.Anomalies {
-			if an.Index == len(events)-1 {
-				return nil, &badRequest{fmt.Errorf("%s: %s", an.Type, an.Reason)}
+	if a.cfg.sweepPause > 0 && len(rows) > 0 {
+		a.log.Printf("sweep: claimed %d, pausing %v", len(rows), a.cfg.sweepPause)
+		select {
+		case <-time.After(a.cfg.sweepPause):
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
+	inputs := make([]*logInput, len(rows))
+	var missing []logKey
+	for i, r := range rows {
+		if in, ok := a.cache.get(r.tenant, r.id, r.eventCount); ok {
+			inputs[i] = in
+		} else {
+			missing = append(missing, logKey{r.tenant, r.id})
+		}
+	}
+	docs, err := tx.loadEvents(ctx, missing)
+	if err != nil {
+		return nil, false, err
+	}
+	evs := make([]evaluated, 0, len(rows))
+	lease := now.Add(a.cfg.lease).UnixNano()
+	for i, r := range rows {
+		in := inputs[i]
+		if in == nil {
+			if in, err = decodeLog(r.doc, docs[logKey{r.tenant, r.id}]); err != nil {
+				return nil, false, fmt.Errorf("%s/%s: %w", r.tenant, r.id, err)
+			}
+			inputs[i] = in
+		}
+		a.evaluations.Add(1)
+		out, kept, err := a.ev.evaluate(in, nil, now, time.Unix(0, r.sealedAt))
+		if err != nil {
+			// A log the policy set refuses (say, after a policy
+			// change) must not stop the sweeper: park the row.
+			a.log.Printf("sweep: %s/%s: %v; not checked again until its next event", r.tenant, r.id, err)
+			evs = append(evs, evaluated{tenant: r.tenant, id: r.id, eventCount: r.eventCount, evaluatedAt: ns, sealedAt: r.sealedAt})
+			continue
+		}
+		inputs[i] = kept
+		evs = append(evs, a.evaluatedRow(r.tenant, r.id, r.eventCount, now, out, r.sealedAt, lease))
+	}
+	added, err := tx.save(ctx, evs)
+	if err != nil {
+		return nil, false, err
+	}
+	again, err := tx.claimUndelivered(ctx, ns, lease, a.cfg.batch)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := tx.commit(); err != nil {
+		return nil, false, err
+	}
+	committed = true
+	for i, r := range rows {
+		a.cache.put(r.tenant, r.id, r.eventCount, inputs[i])
+	}
+	for _, r := range append(added, again...) {
+		al, err := alertOf(r)
+		if err != nil {
+			a.log.Printf("sweep: %v", err)
+			continue
+		}
+		alerts = append(alerts, al)
+	}
+	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].At.Before(alerts[j].At) })
+	return alerts, len(rows) == a.cfg.batch || len(again) == a.cfg.batch, nil
+}
+
+// evaluatedRow is what an evaluation at now writes back: the escalations
+// fired, recorded at now with the lease given, and the latest firing
+// recorded.
+func (a *app) evaluatedRow(tenant, id string, count int, now time.Time, out outcome, sealed, lease int64) evaluated {
+	e := evaluated{tenant: tenant, id: id, eventCount: count, evaluatedAt: now.UnixNano(), sealedAt: sealed}
+	if !out.next.IsZero() {
+		if !out.next.After(now) {
+			// Next is after now by the library's contract; a row due
+			// again at once would make the sweeper spin.
+			a.log.Printf("evaluate %s/%s: next %v not after now %v; checked again in %v", tenant, id, out.next, now, a.cfg.ceiling)
+			out.next = now.Add(a.cfg.ceiling)
+		}
+		e.next = out.next.UnixNano()
+	}
+	for _, f := range out.fired {
+		notify, _ := json.Marshal(f.notify)
+		at := f.at.UnixNano()
+		e.fired = append(e.fired, escalationRow{tenant: tenant, inquiryID: id, obligation: f.obligation, level: f.level,
+			firedAt: at, notify: notify, recordedAt: now.UnixNano(), leaseUntil: lease})
+		e.sealedAt = max(e.sealedAt, at)
+	}
+	return e
+}
+
+// A result is a write's answer: its status code and body, and what to do
+// once its transaction committed.
+type result struct {
+	code  int
+	body  []byte
+	after func()
+}
+
+// A writeOp is a write queued for the group committer.
+type writeOp struct {
+	ctx  context.Context
+	run  func(ctx context.Context, tx txn) (result, error)
+	done chan opDone
+}
+
+type opDone struct {
+	res result
+	err error
+}
+
+// clientError makes the result of a request refused: nothing was
+// written.
+func clientError(code int, err error) result {
+	body := map[string]string{"error": err.Error()}
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		body["field"] = fe.field
+	}
+	b, _ := json.Marshal(body)
+	return result{code: code, body: b}
+}
+
+// write runs a write in a transaction of its own, or, if the database
+// wants it, in one shared with the writes queued with it.
+func (a *app) write(ctx context.Context, run func(ctx context.Context, tx txn) (result, error)) (result, error) {
+	if a.writes == nil {
+		return a.writeAlone(ctx, run)
+	}
+	op := &writeOp{ctx: ctx, run: run, done: make(chan opDone, 1)}
+	select {
+	case a.writes <- op:
+	case <-ctx.Done():
+		return result{}, ctx.Err()
+	case <-a.stopWrite:
+		return result{}, errors.New("shutting down")
+	}
+	d := <-op.done
+	return d.res, d.err
+}
+
+func (a *app) writeAlone(ctx context.Context, run func(ctx context.Context, tx txn) (result, error)) (result, error) {
+	tx, err := a.db.begin(ctx)
+	if err != nil {
+		return result{}, err
+	}
+	res, err := run(ctx, tx)
+	if err != nil || res.code >= 300 {
+		tx.rollback()
+		return res, err
+	}
+	if err := tx.commit(); err != nil {
+		return result{}, err
+	}
+	if res.after != nil {
+		res.after()
+	}
+	return res, nil
+}
+
+// maxGroup bounds how many writes share a transaction.
+const maxGroup = 64
+
+// committer runs the queued writes, as many as are waiting (up to
+// maxGroup) in one transaction, so that a commit's cost is shared. A
+// write refused by the client's fault writes nothing; if a write fails
+// otherwise, the group is rolled back and each write runs alone.
+func (a *app) committer() {
+	defer a.writerWG.Done()
+	ctx := context.Background()
+	for {
+		var group []*writeOp
+		select {
+		case op := <-a.writes:
+			group = append(group, op)
+		case <-a.stopWrite:
+			return
+		}
+	fill:
+		for len(group) < maxGroup {
+			select {
+			case op := <-a.writes:
+				group = append(group, op)
+			default:
+				break fill
 			}
 		}
+		a.runGroup(ctx, group)
 	}
-	if extra != nil {
-		b, _ := json.Marshal(eventJSON{Time: extra.Time, Type: extra.Type, Channel: extra.Channel, Actor: extra.Actor,
-			Due: extra.Due, Owner: extra.Owner, Party: extra.Class.Party, Kind: extra.Class.Kind, Priority: extra.Class.Priority})
-		if _, err := tx.ExecContext(ctx, `INSERT INTO events (inquiry_id, seq, event) VALUES (?, ?, ?)`, id, len(events), string(b)); err != nil {
-			return nil, err
-		}
-	}
-	n, err := save(ctx, tx, st, now)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	if !st.Next.IsZero() {
-		a.mon.Wake(st.Next)
-	}
-	return n, nil
 }
 
-// latest returns the time of the latest event (the zero Time if none).
-func latest(events []sla.Event) time.Time {
-	var t time.Time
-	for _, e := range events {
-		if e.Time.After(t) {
-			t = e.Time
+func (a *app) runGroup(ctx context.Context, group []*writeOp) {
+	live := group[:0]
+	for _, op := range group {
+		if err := op.ctx.Err(); err != nil {
+			op.done <- opDone{err: err}
+			continue
 		}
+		live = append(live, op)
 	}
-	return t
+	if len(live) == 0 {
+		return
+	}
+	results := make([]result, len(live))
+	err := func() error {
+		tx, err := a.db.begin(ctx)
+		if err != nil {
+			return err
+		}
+		for i, op := range live {
+			if results[i], err = op.run(ctx, tx); err != nil {
+				tx.rollback()
+				return err
+			}
+		}
+		return tx.commit()
+	}()
+	if err != nil && len(live) > 1 {
+		for _, op := range live {
+			res, err := a.writeAlone(ctx, op.run)
+			op.done <- opDone{res, err}
+		}
+		return
+	}
+	for i, op := range live {
+		if err == nil && results[i].after != nil {
+			results[i].after()
+		}
+		op.done <- opDone{results[i], err}
+	}
 }
 
-// create stores a new inquiry and evaluates it.
-func (a *app) create(ctx context.Context, in inquiryJSON, now time.Time) error {
-	if in.ID == "" {
-		return &badRequest{errors.New("an inquiry needs an id")}
+// requestHash identifies a request's body, so that a retry is told from
+// another request under the same key.
+func requestHash(body []byte) []byte {
+	h := sha256.Sum256(body)
+	return h[:]
+}
+
+// create stores a new inquiry, evaluated at now. A retry of the same
+// request gets the first answer; another request for an existing ID, 409.
+func (a *app) create(ctx context.Context, tenant string, body []byte) (result, error) {
+	var in inquiryJSON
+	if err := decodeStrict(body, &in); err != nil {
+		return clientError(http.StatusBadRequest, err), nil
 	}
+	now := a.clk.Now()
 	if in.Received.IsZero() {
 		in.Received = now
 	}
-	if _, err := a.ps.Evaluate(in.inquiry(), nil, now); err != nil {
-		return &badRequest{err}
+	if err := in.check(); err != nil {
+		return clientError(http.StatusBadRequest, err), nil
 	}
-	b, _ := json.Marshal(in)
-	// The row is born due (next_check = now): if the process dies between
-	// this insert and the evaluation's commit, the sweeper evaluates it
-	// after the restart instead of leaving it unchecked forever.
-	res, err := a.db.ExecContext(ctx, `INSERT INTO inquiries (id, inquiry, status, next_check) VALUES (?, ?, '{}', ?) ON CONFLICT DO NOTHING`, in.ID, string(b), now.UnixNano())
+	doc, err := json.Marshal(in)
 	if err != nil {
-		return err
+		return result{}, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errExists
-	}
-	_, err = a.refresh(ctx, in.ID, nil, now)
-	return err
-}
-
-// badRequest wraps an error that is the client's fault.
-type badRequest struct{ err error }
-
-func (e *badRequest) Error() string { return e.err.Error() }
-func (e *badRequest) Unwrap() error { return e.err }
-
-// handler returns the HTTP API:
-//
-//	POST /inquiries               create an inquiry (inquiryJSON)
-//	GET  /inquiries/{id}          its status now
-//	POST /inquiries/{id}/events   append an event (eventJSON) and get the status
-//	GET  /escalations             every escalation recorded, by firing time
-func (a *app) handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.HandleFunc("POST /inquiries", func(w http.ResponseWriter, r *http.Request) {
-		var in inquiryJSON
-		if !decode(w, r, &in) {
-			return
-		}
-		now := a.clk.Now()
-		if err := a.create(r.Context(), in, now); err != nil {
-			a.fail(w, err)
-			return
-		}
-		a.writeStatus(w, r, in.ID, http.StatusCreated)
-	})
-	mux.HandleFunc("GET /inquiries/{id}", func(w http.ResponseWriter, r *http.Request) {
-		a.writeStatus(w, r, r.PathValue("id"), http.StatusOK)
-	})
-	mux.HandleFunc("POST /inquiries/{id}/events", func(w http.ResponseWriter, r *http.Request) {
-		var e eventJSON
-		if !decode(w, r, &e) {
-			return
-		}
-		now := a.clk.Now()
-		if e.Time.IsZero() {
-			e.Time = now
-		}
-		ev := e.event()
-		if _, err := a.refresh(r.Context(), r.PathValue("id"), &ev, now); err != nil {
-			a.fail(w, err)
-			return
-		}
-		a.writeStatus(w, r, r.PathValue("id"), http.StatusOK)
-	})
-	mux.HandleFunc("GET /escalations", func(w http.ResponseWriter, r *http.Request) {
-		list, err := escalations(r.Context(), a.db, a.loc)
-		if err != nil {
-			a.fail(w, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, list)
-	})
-	return jsonErrors(mux)
-}
-
-// jsonErrors answers the mux's own errors (404 for an unknown path, 405
-// for a wrong method) in JSON like every other error, keeping its status
-// and headers (Allow).
-func jsonErrors(mux *http.ServeMux) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, pattern := mux.Handler(r); pattern == "" {
-			rec := &statusOnly{ResponseWriter: w}
-			mux.ServeHTTP(rec, r)
-			return
-		}
-		mux.ServeHTTP(w, r)
-	})
-}
-
-// statusOnly writes a mux's plain-text error as {"error": ...} with the
-// same status.
-type statusOnly struct {
-	http.ResponseWriter
-	code int
-}
-
-func (s *statusOnly) WriteHeader(code int) { s.code = code }
-
-func (s *statusOnly) Write(p []byte) (int, error) {
-	if s.code == 0 {
-		s.code = http.StatusOK
-	}
-	s.Header().Del("X-Content-Type-Options")
-	writeJSON(s.ResponseWriter, s.code, map[string]string{"error": strings.TrimSpace(string(p))})
-	return len(p), nil
-}
-
-// writeStatus evaluates the inquiry at the clock's time and writes it. A
-// read does not write: the stored status and next_check change only with
-// events and sweeps.
-func (a *app) writeStatus(w http.ResponseWriter, r *http.Request, id string, code int) {
-	tx, err := a.db.BeginTx(r.Context(), &sql.TxOptions{ReadOnly: true})
+	input, err := decodeLog(doc, nil)
 	if err != nil {
-		a.fail(w, err)
-		return
-	}
-	defer tx.Rollback()
-	inq, events, err := load(r.Context(), tx, id)
-	if err != nil {
-		a.fail(w, err)
-		return
+		return result{}, err
 	}
 	a.evaluations.Add(1)
-	st, err := a.ps.Evaluate(inq, events, a.clk.Now())
+	out, input, err := a.ev.evaluate(input, nil, now, time.Time{})
 	if err != nil {
-		a.fail(w, err)
-		return
+		return clientError(http.StatusBadRequest, err), nil
 	}
-	writeJSON(w, code, newStatusJSON(st))
-}
-
-func (a *app) fail(w http.ResponseWriter, err error) {
-	var bad *badRequest
-	switch {
-	case errors.Is(err, errNotFound):
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
-	case errors.Is(err, errExists):
-		writeJSON(w, http.StatusConflict, map[string]string{"error": err.Error()})
-	case errors.As(err, &bad):
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-	default:
-		a.log.Printf("internal error: %v", err)
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+	answer, err := json.Marshal(out.answer)
+	if err != nil {
+		return result{}, err
 	}
-}
-
-// decode reads the request body as exactly one JSON value into v, or
-// answers 413 (over 1 MB) or 400 (anything else wrong) and returns false.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(v)
-	if err == nil {
-		if _, extra := dec.Token(); extra != io.EOF {
-			err = errors.New("data after the JSON value")
+	hash := requestHash(body)
+	e := a.evaluatedRow(tenant, in.ID, 0, now, out, 0, now.UnixNano())
+	return a.write(ctx, func(ctx context.Context, tx txn) (result, error) {
+		ok, prior, err := tx.insertInquiry(ctx, newInquiry{tenant: tenant, id: in.ID, doc: doc, requestHash: hash, answer: answer}, e)
+		if err != nil {
+			return result{}, err
 		}
-	}
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.As(err, &tooLarge):
-		writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": err.Error()})
-	case err != nil:
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": err.Error()})
-	}
-	return err == nil
+		if !ok {
+			if bytes.Equal(prior.requestHash, hash) {
+				return result{code: http.StatusCreated, body: prior.answer}, nil
+			}
+			return clientError(http.StatusConflict, fmt.Errorf("inquiry %q exists already", in.ID)), nil
+		}
+		if len(e.fired) > 0 {
+			if _, err := tx.save(ctx, []evaluated{e}); err != nil {
+				return result{}, err
+			}
+		}
+		if err := a.notifyDue(ctx, tx, now, e); err != nil {
+			return result{}, err
+		}
+		return result{code: http.StatusCreated, body: answer, after: func() { a.cache.put(tenant, in.ID, 0, input) }}, nil
+	})
 }
 
-func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+// notifyDue tells the sweepers when the row written is next due, or that
+// escalations wait to be delivered now.
+func (a *app) notifyDue(ctx context.Context, tx txn, now time.Time, e evaluated) error {
+	switch {
+	case len(e.fired) > 0:
+		return tx.notify(ctx, now.UnixNano())
+	case e.next != 0:
+		return tx.notify(ctx, e.next)
+	}
+	return nil
+}
+
+// appendEvent appends an event to an inquiry's log under the client's
+// idempotency key and evaluates the log at now, all in one transaction.
+// A retry under the same key gets the first answer.
+func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []byte) (result, error) {
+	var e eventJSON
+	if err := decodeStrict(body, &e); err != nil {
+		return clientError(http.StatusBadRequest, err), nil
+	}
+	now := a.clk.Now()
+	if e.Time.IsZero() {
+		e.Time = now
+	}
+	if err := checkEvent(&e); err != nil {
+		return clientError(http.StatusBadRequest, err), nil
+	}
+	doc, err := json.Marshal(e)
+	if err != nil {
+		return result{}, err
+	}
+	hash := requestHash(body)
+	return a.write(ctx, func(ctx context.Context, tx txn) (result, error) {
+		row, prior, found, err := tx.lockInquiry(ctx, tenant, id, key)
+		switch {
+		case err != nil:
+			return result{}, err
+		case !found:
+			return clientError(http.StatusNotFound, fmt.Errorf("%w %q", errNotFound, id)), nil
+		case prior != nil && bytes.Equal(prior.requestHash, hash):
+			return result{code: http.StatusOK, body: prior.answer}, nil
+		case prior != nil:
+			return clientError(http.StatusUnprocessableEntity, fmt.Errorf("Idempotency-Key %q was used for another request to this inquiry", key)), nil
+		case row.eventCount >= a.cfg.maxEvents:
+			return clientError(http.StatusUnprocessableEntity, fmt.Errorf("the log of %q holds %d events, its maximum", id, row.eventCount)), nil
+		case e.Time.Before(now.Add(-a.cfg.backdate)):
+			return clientError(http.StatusUnprocessableEntity, &fieldError{"time", fmt.Sprintf("%s is more than %v before now (%s)",
+				e.Time.Format(time.RFC3339), a.cfg.backdate, now.Format(time.RFC3339))}), nil
+		case row.sealedAt != 0 && e.Time.UnixNano() <= row.sealedAt:
+			return clientError(http.StatusConflict, &fieldError{"time", fmt.Sprintf("%s is not after %s, when an escalation recorded for %q fired; an event dated then could rewrite what was recorded",
+				e.Time.Format(time.RFC3339), time.Unix(0, row.sealedAt).In(a.loc).Format(time.RFC3339), id)}), nil
+		}
+		input, ok := a.cache.get(tenant, id, row.eventCount)
+		if !ok {
+			k := logKey{tenant, id}
+			docs, err := tx.loadEvents(ctx, []logKey{k})
+			if err != nil {
+				return result{}, err
+			}
+			if input, err = decodeLog(row.doc, docs[k]); err != nil {
+				return result{}, err
+			}
+		}
+		a.evaluations.Add(1)
+		out, input, err := a.ev.evaluate(input, &e, now, time.Unix(0, row.sealedAt))
+		if err != nil {
+			return clientError(http.StatusBadRequest, err), nil
+		}
+		answer, err := json.Marshal(out.answer)
+		if err != nil {
+			return result{}, err
+		}
+		count := row.eventCount + 1
+		if err := tx.insertEvent(ctx, newEvent{tenant: tenant, id: id, seq: count, doc: doc, key: key, requestHash: hash, answer: answer}); err != nil {
+			return result{}, err
+		}
+		ev := a.evaluatedRow(tenant, id, count, now, out, row.sealedAt, now.UnixNano())
+		if _, err := tx.save(ctx, []evaluated{ev}); err != nil {
+			return result{}, err
+		}
+		if err := a.notifyDue(ctx, tx, now, ev); err != nil {
+			return result{}, err
+		}
+		return result{code: http.StatusOK, body: answer, after: func() { a.cache.put(tenant, id, count, input) }}, nil
+	})
+}
+
+// status evaluates an inquiry at the clock's time. A read does not
+// write: the stored next_check changes only with events and sweeps.
+func (a *app) status(ctx context.Context, tenant, id string) (statusJSON, error) {
+	var cached *logInput
+	row, docs, err := a.db.readLog(ctx, tenant, id, func(count int) bool {
+		var ok bool
+		cached, ok = a.cache.get(tenant, id, count)
+		return !ok
+	})
+	if err != nil {
+		return statusJSON{}, err
+	}
+	input := cached
+	if input == nil {
+		if input, err = decodeLog(row.doc, docs); err != nil {
+			return statusJSON{}, err
+		}
+		a.cache.put(tenant, id, row.eventCount, input)
+	}
+	a.evaluations.Add(1)
+	return a.ev.status(input, a.clk.Now())
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"encoding/json"
 	"io"
 	"log"
@@ -23,7 +22,7 @@ var policies = sla.MustParsePolicies(embeddedPolicies)
 func ny(day, hour, minute int) time.Time { return time.Date(2026, 11, day, hour, minute, 0, 0, nyc) }
 
 // keys returns "inquiry/obligation/level" of each recorded escalation.
-func keys(list []recorded) []string {
+func keysOf(list []recordedJSON) []string {
 	var out []string
 	for _, r := range list {
 		out = append(out, r.Inquiry+"/"+r.Obligation+"/"+r.Level)
@@ -36,12 +35,22 @@ func keys(list []recorded) []string {
 // only what is due, and after a kill and a restart nothing is lost and
 // nothing is recorded twice.
 func TestEndToEndWithKillAndRestart(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "crm.db")
+	endToEnd(t, filepath.Join(t.TempDir(), "crm.db"))
+}
+
+// The same on PostgreSQL.
+func TestPostgresEndToEndWithKillAndRestart(t *testing.T) {
+	pg := startPostgres(t)
+	endToEnd(t, pg.database("crm"))
+}
+
+func endToEnd(t *testing.T, path string) {
 	clk := clock.NewManual(ny(23, 9, 0)) // a Monday
 	logger := log.New(io.Discard, "", 0)
-	s, err := start(path, policies, clk, logger)
+	s, err := start(path, config{}, policies, clk, logger)
 	require.NoError(t, err)
-	c := &client{base: s.url}
+	token := addTokens(t, s, "acme")["acme"]
+	c := &client{base: s.url, token: token}
 
 	st := c.post("/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email, Party: sla.Prospect})
 	require.NoError(t, c.err)
@@ -50,26 +59,26 @@ func TestEndToEndWithKillAndRestart(t *testing.T) {
 	c.post("/inquiries", inquiryJSON{ID: "case-1", Channel: sla.Email, Party: sla.Customer, ReplyTo: []sla.Channel{sla.Email, sla.Phone}})
 	c.post("/inquiries", inquiryJSON{ID: "order-1", Channel: sla.Chat, Party: sla.Customer, Kind: sla.Order})
 	clk.Set(ny(23, 9, 30))
-	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Assign, Owner: "bob"})
-	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Reply, Channel: sla.Phone, Actor: "bob"})
-	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Promise, Due: ny(24, 12, 0)})
-	c.post("/inquiries/order-1/events", eventJSON{Type: sla.Reply, Channel: sla.Chat})
-	st = c.post("/inquiries/order-1/events", eventJSON{Type: sla.Resolve})
+	c.event("case-1", eventJSON{Type: sla.Assign, Owner: "bob"})
+	c.event("case-1", eventJSON{Type: sla.Reply, Channel: sla.Phone, Actor: "bob"})
+	c.event("case-1", eventJSON{Type: sla.Promise, Due: ny(24, 12, 0)})
+	c.event("order-1", eventJSON{Type: sla.Reply, Channel: sla.Chat})
+	st = c.event("order-1", eventJSON{Type: sla.Resolve})
 	require.NoError(t, c.err)
 	assert.True(t, st.Resolved)
 
 	// Mistakes are refused and nothing of them is stored.
-	bad := &client{base: s.url}
+	bad := &client{base: s.url, token: token}
 	assert.Equal(t, http.StatusConflict, bad.do("POST", "/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email}, nil))
 	bad.err = nil
-	assert.Equal(t, http.StatusNotFound, bad.do("POST", "/inquiries/nobody/events", eventJSON{Type: sla.Resolve}, nil))
+	assert.Equal(t, http.StatusNotFound, bad.send("POST", "/inquiries/nobody/events", key(), eventJSON{Type: sla.Resolve}, nil))
 	bad.err = nil
-	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.AppointmentHeld}, nil))
+	assert.Equal(t, http.StatusBadRequest, bad.send("POST", "/inquiries/lead-1/events", key(), eventJSON{Type: sla.AppointmentHeld}, nil))
 	assert.ErrorContains(t, bad.err, "no appointment that has begun waits to be held")
 	bad.err = nil
 	// An event dated later than now is checked too, not stored unchecked
 	// to break the log when its time comes.
-	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries/lead-1/events", eventJSON{Type: sla.Resolve, Channel: sla.Email, Time: ny(23, 10, 0)}, nil))
+	assert.Equal(t, http.StatusBadRequest, bad.send("POST", "/inquiries/lead-1/events", key(), eventJSON{Type: sla.Resolve, Channel: sla.Email, Time: ny(23, 10, 0)}, nil))
 	assert.ErrorContains(t, bad.err, "a resolve event has no channel")
 	bad.err = nil
 	assert.Equal(t, http.StatusBadRequest, bad.do("POST", "/inquiries", inquiryJSON{ID: "x"}, nil), "no channel")
@@ -81,47 +90,42 @@ func TestEndToEndWithKillAndRestart(t *testing.T) {
 	before := s.app.evaluations.Load()
 	clk.Set(ny(23, 12, 0))
 	assert.Equal(t, int64(1), s.app.evaluations.Load()-before)
-	assert.Equal(t, []string{"lead-1/first_reply/warn"}, keys(c.escalations()))
-	var next sql.NullInt64
-	require.NoError(t, s.app.db.QueryRow(`SELECT next_check FROM inquiries WHERE id = 'lead-1'`).Scan(&next))
+	assert.Equal(t, []string{"lead-1/first_reply/warn"}, keysOf(c.escalations()))
+	next := queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'lead-1'`)
 	assert.Equal(t, ny(23, 13, 0), time.Unix(0, next.Int64).In(nyc), "the breach")
-	require.NoError(t, s.app.db.QueryRow(`SELECT next_check FROM inquiries WHERE id = 'order-1'`).Scan(&next))
+	next = queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'order-1'`)
 	assert.False(t, next.Valid, "nothing more can happen to a resolved order")
 
 	// The query the sweeper runs uses the index.
-	var plan string
-	require.NoError(t, s.app.db.QueryRow(`EXPLAIN QUERY PLAN SELECT id FROM inquiries
-		WHERE next_check IS NOT NULL AND next_check <= 0 ORDER BY next_check LIMIT 100`).Scan(new(int), new(int), new(int), &plan))
-	assert.Contains(t, plan, "inquiries_next_check")
+	assert.Contains(t, sweepPlan(t, s), "inquiries_next_check")
 
 	// Killed at 12:30, down until Tuesday 14:00: the breach of lead-1 and
 	// the broken promise fell due meanwhile.
 	clk.Set(ny(23, 12, 30))
 	s.kill()
 	clk.Set(ny(24, 14, 0))
-	s, err = start(path, policies, clk, logger)
+	s, err = start(path, config{}, policies, clk, logger)
 	require.NoError(t, err)
-	c = &client{base: s.url}
+	c = &client{base: s.url, token: token}
 	clk.Advance(0)
 	list := c.escalations()
 	require.NoError(t, c.err)
-	assert.Equal(t, []string{"lead-1/first_reply/warn", "lead-1/first_reply/breach", "case-1/promise_kept#1/broken"}, keys(list))
+	assert.Equal(t, []string{"lead-1/first_reply/warn", "lead-1/first_reply/breach", "case-1/promise_kept#1/broken"}, keysOf(list))
 	assert.Equal(t, ny(23, 13, 0), list[1].FiredAt.In(nyc), "fired while down")
 	assert.Equal(t, ny(24, 14, 0), list[1].RecordedAt.In(nyc), "recorded at the restart")
 	assert.Equal(t, []string{"team-lead"}, list[2].Notify)
 
 	// Events posted before the kill are all there.
-	st = c.status("case-1")
+	full := c.status("case-1")
 	require.NoError(t, c.err)
-	assert.Equal(t, "bob", st.Owner)
-	promise := st.Obligations[len(st.Obligations)-1]
+	assert.Equal(t, "bob", full.Owner)
+	promise := full.Obligations[len(full.Obligations)-1]
 	assert.Equal(t, "promise_kept#1", promise.Key.String())
 	assert.Equal(t, sla.Breached, promise.State)
 
 	// Sweeping everything again, as a worker that crashed before its
 	// commit would make another do, records nothing twice.
-	_, err = s.app.db.Exec(`UPDATE inquiries SET next_check = 0`)
-	require.NoError(t, err)
+	execSQL(t, s, `UPDATE inquiries SET next_check = 1`)
 	added, _, err := s.app.Sweep(t.Context(), clk.Now())
 	require.NoError(t, err)
 	assert.Empty(t, added)
@@ -129,19 +133,19 @@ func TestEndToEndWithKillAndRestart(t *testing.T) {
 	// Another kill and restart later in the week.
 	s.kill()
 	clk.Set(ny(25, 17, 0))
-	s, err = start(path, policies, clk, logger)
+	s, err = start(path, config{}, policies, clk, logger)
 	require.NoError(t, err)
 	defer s.kill()
 	clk.Advance(0)
-	c = &client{base: s.url}
+	c = &client{base: s.url, token: token}
 	list = c.escalations()
 	require.NoError(t, c.err)
 	assert.Equal(t, []string{
 		"lead-1/first_reply/warn", "lead-1/first_reply/breach", "case-1/promise_kept#1/broken",
 		"case-1/resolution/at-risk", "case-1/resolution/breach", "case-1/resolution/manager",
-	}, keys(list))
+	}, keysOf(list))
 	seen := map[string]bool{}
-	for _, k := range keys(list) {
+	for _, k := range keysOf(list) {
 		assert.False(t, seen[k], "recorded twice: %s", k)
 		seen[k] = true
 	}
@@ -158,26 +162,29 @@ type testWriter []byte
 func (w *testWriter) Write(p []byte) (int, error) { *w = append(*w, p...); return len(p), nil }
 
 // Every error is JSON with the right status: trailing data, a body over
-// 1 MB, a wrong method, an unknown path.
+// the limit, a wrong method, an unknown path.
 func TestHTTPErrorsAreJSON(t *testing.T) {
-	s, err := start(filepath.Join(t.TempDir(), "crm.db"), policies, clock.NewManual(ny(23, 9, 0)), log.New(io.Discard, "", 0))
+	s, err := start(filepath.Join(t.TempDir(), "crm.db"), config{}, policies, clock.NewManual(ny(23, 9, 0)), log.New(io.Discard, "", 0))
 	require.NoError(t, err)
 	defer s.kill()
+	token := addTokens(t, s, "acme")["acme"]
 	send := func(method, path, body string) (int, string) {
 		t.Helper()
 		req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
 		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
 		res, err := http.DefaultClient.Do(req)
 		require.NoError(t, err)
 		defer res.Body.Close()
-		var e struct{ Error string }
+		var e struct{ Error, Field string }
 		require.NoError(t, json.NewDecoder(res.Body).Decode(&e), "%s %s: not JSON", method, path)
 		assert.Equal(t, "application/json", res.Header.Get("Content-Type"))
 		return res.StatusCode, e.Error
 	}
 	code, msg := send("POST", "/inquiries", `{"id":"a","channel":"email"} {"id":"b"}`)
 	assert.Equal(t, http.StatusBadRequest, code)
-	assert.Contains(t, msg, "data after the JSON value")
+	assert.Contains(t, msg, "data after the document")
 	code, _ = send("POST", "/inquiries", `{"id":"`+strings.Repeat("x", 2<<20)+`"}`)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, code)
 	code, msg = send("DELETE", "/inquiries/a", "")

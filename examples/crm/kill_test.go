@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,22 +41,23 @@ func TestKillAndRestartProcess(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)
 	db := filepath.Join(dir, "crm.db")
+	tokens := writeTokens(t, dir, "acme", adminTenant)
 
 	// Process 1, from Monday 09:00: a script of inquiries and events.
-	p := startProcess(t, bin, db, ny(23, 9, 0))
+	p := startProcess(t, bin, db, tokens, ny(23, 9, 0))
 	c := p.client()
 	c.post("/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email, Party: sla.Prospect})
 	c.post("/inquiries", inquiryJSON{ID: "case-1", Channel: sla.Email, Party: sla.Customer, ReplyTo: []sla.Channel{sla.Email, sla.Phone}})
 	c.post("/inquiries", inquiryJSON{ID: "order-1", Channel: sla.Chat, Party: sla.Customer, Kind: sla.Order})
 	p.set(t, ny(23, 9, 30))
-	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Assign, Owner: "bob"})
-	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Reply, Channel: sla.Phone, Actor: "bob"})
-	c.post("/inquiries/case-1/events", eventJSON{Type: sla.Promise, Due: ny(24, 12, 0)})
-	c.post("/inquiries/order-1/events", eventJSON{Type: sla.Reply, Channel: sla.Chat})
-	c.post("/inquiries/order-1/events", eventJSON{Type: sla.Resolve})
+	c.event("case-1", eventJSON{Type: sla.Assign, Owner: "bob"})
+	c.event("case-1", eventJSON{Type: sla.Reply, Channel: sla.Phone, Actor: "bob"})
+	c.event("case-1", eventJSON{Type: sla.Promise, Due: ny(24, 12, 0)})
+	c.event("order-1", eventJSON{Type: sla.Reply, Channel: sla.Chat})
+	c.event("order-1", eventJSON{Type: sla.Resolve})
 	p.set(t, ny(23, 12, 0))
 	require.NoError(t, c.err)
-	assert.Equal(t, []string{"lead-1/first_reply/warn"}, keys(c.escalations()))
+	assert.Equal(t, []string{"lead-1/first_reply/warn"}, keysOf(c.escalations()))
 
 	// Writers create prospects' inquiries (received Monday 10:00: warned
 	// at 13:00, breached at 14:00) and assign each, as fast as they can.
@@ -74,7 +77,7 @@ func TestKillAndRestartProcess(t *testing.T) {
 	// once; the writers' breaches (Monday 14:00) and case-1's broken
 	// promise (Tuesday 12:00) fell due while it was down and were
 	// recorded at the restart.
-	p = startProcess(t, bin, db, ny(24, 14, 0))
+	p = startProcess(t, bin, db, tokens, ny(24, 14, 0))
 	c = p.client()
 	list := c.escalations()
 	require.NoError(t, c.err)
@@ -117,9 +120,9 @@ func TestKillAndRestartProcess(t *testing.T) {
 	before := c.escalations()
 	require.NoError(t, c.err)
 	p.kill(t)
-	assert.Subset(t, keys(before), []string{"case-1/resolution/at-risk", "case-1/resolution/breach", "case-1/resolution/manager"})
+	assert.Subset(t, keysOf(before), []string{"case-1/resolution/at-risk", "case-1/resolution/breach", "case-1/resolution/manager"})
 
-	p = startProcess(t, bin, db, ny(25, 17, 30))
+	p = startProcess(t, bin, db, tokens, ny(25, 17, 30))
 	c = p.client()
 	after := c.escalations()
 	require.NoError(t, c.err)
@@ -133,6 +136,79 @@ func TestKillAndRestartProcess(t *testing.T) {
 	}
 	assertRecordedAsLogged(t, c, ids)
 	p.kill(t)
+}
+
+// writeTokens writes a tokens file with a new token for each tenant into
+// dir, and returns the tokens by tenant, with the file's path under "".
+func writeTokens(t *testing.T, dir string, tenants ...string) map[string]string {
+	t.Helper()
+	tokens := map[string]string{"": filepath.Join(dir, "tokens.txt")}
+	var b strings.Builder
+	b.WriteString("# tenant token\n")
+	for _, tenant := range tenants {
+		tokens[tenant] = newToken()
+		fmt.Fprintf(&b, "%s %s\n", tenant, tokens[tenant])
+	}
+	require.NoError(t, os.WriteFile(tokens[""], []byte(b.String()), 0o600))
+	return tokens
+}
+
+// spawn runs the binary with args; it is killed when the test ends,
+// whatever happens.
+func spawn(t *testing.T, bin string, args ...string) *process {
+	t.Helper()
+	p := &process{
+		stderr: &logWriter{addr: make(chan string, 1)},
+		done:   make(chan struct{}),
+		hc:     &http.Client{Timeout: 10 * time.Second},
+	}
+	p.cmd = exec.Command(bin, args...)
+	p.cmd.Stderr = p.stderr
+	require.NoError(t, p.cmd.Start())
+	go func() {
+		p.cmd.Wait()
+		close(p.done)
+	}()
+	t.Cleanup(func() {
+		p.cmd.Process.Kill()
+		select {
+		case <-p.done:
+		case <-time.After(10 * time.Second):
+			t.Errorf("process %d did not exit after SIGKILL", p.cmd.Process.Pid)
+		}
+		if t.Failed() {
+			out := p.stderr.String()
+			if len(out) > 6000 {
+				out = "...\n" + out[len(out)-6000:]
+			}
+			t.Logf("stderr of process %d (%v):\n%s", p.cmd.Process.Pid, args, out)
+		}
+	})
+	return p
+}
+
+// waitLog waits, for at most timeout, until the process's stderr matches
+// re after its first from bytes; it returns the length of stderr then.
+func (p *process) waitLog(t *testing.T, re *regexp.Regexp, from int, timeout time.Duration) int {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		out := p.stderr.String()
+		if from <= len(out) {
+			if loc := re.FindStringIndex(out[from:]); loc != nil {
+				return from + loc[1]
+			}
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("process exited before logging %v: %s", re, out)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %v in the log after %v", re, timeout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
 
 // buildBinary builds the package into dir and returns the binary's path.
@@ -153,36 +229,18 @@ type process struct {
 	stderr *logWriter
 	done   chan struct{} // closed when the process has exited
 	hc     *http.Client
+	token  string // the acme tenant's
+	admin  string // the admin tenant's, for /admin/clock
 }
 
 // startProcess runs the binary on the database file with a manual clock at
 // start, on a free loopback port, and waits until it answers. The process
 // is killed when the test ends, whatever happens.
-func startProcess(t *testing.T, bin, db string, start time.Time) *process {
+func startProcess(t *testing.T, bin, db string, tokens map[string]string, start time.Time, extra ...string) *process {
 	t.Helper()
-	p := &process{
-		stderr: &logWriter{addr: make(chan string, 1)},
-		done:   make(chan struct{}),
-		hc:     &http.Client{Timeout: 10 * time.Second},
-	}
-	p.cmd = exec.Command(bin, "-listen", "127.0.0.1:0", "-db", db, "-clock", "manual:"+start.Format(time.RFC3339))
-	p.cmd.Stderr = p.stderr
-	require.NoError(t, p.cmd.Start())
-	go func() {
-		p.cmd.Wait()
-		close(p.done)
-	}()
-	t.Cleanup(func() {
-		p.cmd.Process.Kill()
-		select {
-		case <-p.done:
-		case <-time.After(10 * time.Second):
-			t.Errorf("process %d did not exit after SIGKILL", p.cmd.Process.Pid)
-		}
-		if t.Failed() {
-			t.Logf("stderr of process %d:\n%s", p.cmd.Process.Pid, p.stderr.String())
-		}
-	})
+	args := []string{"-listen", "127.0.0.1:0", "-db", db, "-tokens", tokens[""], "-clock", "manual:" + start.Format(time.RFC3339)}
+	p := spawn(t, bin, append(args, extra...)...)
+	p.token, p.admin = tokens["acme"], tokens[adminTenant]
 
 	// The address it listens on is in its log; then poll until it answers.
 	deadline := time.After(startupTimeout)
@@ -195,7 +253,9 @@ func startProcess(t *testing.T, bin, db string, start time.Time) *process {
 		t.Fatalf("process not serving after %v: %s", startupTimeout, p.stderr.String())
 	}
 	for {
-		res, err := p.hc.Get(p.url + "/admin/clock")
+		req, _ := http.NewRequest(http.MethodGet, p.url+"/admin/clock", nil)
+		req.Header.Set("Authorization", "Bearer "+p.admin)
+		res, err := p.hc.Do(req)
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
@@ -212,14 +272,14 @@ func startProcess(t *testing.T, bin, db string, start time.Time) *process {
 	}
 }
 
-func (p *process) client() *client { return &client{base: p.url, hc: p.hc} }
+func (p *process) client() *client { return &client{base: p.url, hc: p.hc, token: p.token} }
 
 // set moves the process's clock to at; the answer comes after the
 // escalations due on the way are recorded.
 func (p *process) set(t *testing.T, at time.Time) {
 	t.Helper()
 	var out clockJSON
-	c := p.client()
+	c := &client{base: p.url, hc: p.hc, token: p.admin}
 	c.do(http.MethodPost, "/admin/clock", clockJSON{Set: at}, &out)
 	require.NoError(t, c.err)
 	require.True(t, at.Equal(out.Now), "clock at %v, want %v", out.Now, at)
@@ -300,7 +360,7 @@ func startWriters(p *process, n int) *writers {
 				w.mu.Lock()
 				w.acked = append(w.acked, id)
 				w.mu.Unlock()
-				c.post("/inquiries/"+id+"/events", eventJSON{Type: sla.Assign, Owner: owner})
+				c.event(id, eventJSON{Type: sla.Assign, Owner: owner})
 				if c.err != nil {
 					w.stop()
 					return
@@ -360,17 +420,17 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // assertOnce checks that no escalation is listed twice.
-func assertOnce(t *testing.T, list []recorded) {
+func assertOnce(t *testing.T, list []recordedJSON) {
 	t.Helper()
 	seen := map[string]bool{}
-	for _, k := range keys(list) {
+	for _, k := range keysOf(list) {
 		assert.False(t, seen[k], "recorded twice: %s", k)
 		seen[k] = true
 	}
 }
 
-func index(list []recorded) map[string]recorded {
-	m := map[string]recorded{}
+func index(list []recordedJSON) map[string]recordedJSON {
+	m := map[string]recordedJSON{}
 	for _, r := range list {
 		m[r.Inquiry+"/"+r.Obligation+"/"+r.Level] = r
 	}
@@ -419,12 +479,14 @@ func TestClockHandler(t *testing.T) {
 	srv := httptest.NewServer(clockHandler(m))
 	defer srv.Close()
 	c := &client{base: srv.URL, hc: &http.Client{Timeout: 10 * time.Second}}
+	bad := []clockJSON{{Set: ny(23, 9, 0)}, {Advance: "-1h"}, {Advance: "soon"}, {}, {Advance: "1h", Set: ny(25, 9, 0)},
+		{Set: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}, {Advance: "700000h"}}
 	var out clockJSON
 	assert.Equal(t, http.StatusOK, c.do(http.MethodPost, "/admin/clock", clockJSON{Advance: "2h"}, &out))
 	assert.Equal(t, ny(23, 11, 0), out.Now.In(nyc))
 	assert.Equal(t, http.StatusOK, c.do(http.MethodPost, "/admin/clock", clockJSON{Set: ny(24, 14, 0)}, &out))
 	assert.Equal(t, ny(24, 14, 0), m.Now().In(nyc))
-	for _, bad := range []clockJSON{{Set: ny(23, 9, 0)}, {Advance: "-1h"}, {Advance: "soon"}, {}, {Advance: "1h", Set: ny(25, 9, 0)}} {
+	for _, bad := range bad {
 		c.err = nil
 		assert.Equal(t, http.StatusBadRequest, c.do(http.MethodPost, "/admin/clock", bad, nil), "%+v", bad)
 	}
@@ -434,6 +496,8 @@ func TestClockHandler(t *testing.T) {
 
 	_, err := parseClock("manual:yesterday")
 	assert.Error(t, err)
+	_, err = parseClock("manual:9999-01-01T00:00:00Z")
+	assert.ErrorContains(t, err, "outside the instants")
 	_, err = parseClock("sundial")
 	assert.Error(t, err)
 	manual, err := parseClock("system")

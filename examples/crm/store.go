@@ -2,169 +2,180 @@ package main
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
+	"embed"
 	"errors"
 	"fmt"
-	"time"
-
-	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
-
-	"github.com/replyby/replyby/sla"
-	"github.com/replyby/replyby/sla/monitor"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
 )
 
-// schema is the whole database. Inquiries keep their facts and last status
-// as JSON, and next_check: when the status would next change (sla.Status's
-// Next), in Unix nanoseconds, NULL for never. The sweeper reads only rows
-// whose next_check has passed, through the partial index. Escalations are
-// keyed by (inquiry, obligation, level), so each is recorded once however
-// often an inquiry is evaluated.
-const schema = `
-CREATE TABLE IF NOT EXISTS inquiries (
-	id         TEXT PRIMARY KEY,
-	inquiry    TEXT NOT NULL,
-	status     TEXT NOT NULL,
-	next_check INTEGER
-);
-CREATE INDEX IF NOT EXISTS inquiries_next_check ON inquiries (next_check) WHERE next_check IS NOT NULL;
-CREATE TABLE IF NOT EXISTS events (
-	inquiry_id TEXT NOT NULL REFERENCES inquiries (id),
-	seq        INTEGER NOT NULL,
-	event      TEXT NOT NULL,
-	PRIMARY KEY (inquiry_id, seq)
-);
-CREATE TABLE IF NOT EXISTS escalations (
-	inquiry_id  TEXT NOT NULL REFERENCES inquiries (id),
-	obligation  TEXT NOT NULL,
-	level       TEXT NOT NULL,
-	fired_at    INTEGER NOT NULL,
-	notify      TEXT NOT NULL,
-	recorded_at INTEGER NOT NULL,
-	delivered_at INTEGER,
-	PRIMARY KEY (inquiry_id, obligation, level)
-);
-`
+// The back end keeps the same schema on SQLite (sqlite.go) and on
+// PostgreSQL (postgres.go); migrations/<dialect>/NNNN_name.sql are applied
+// in order at start, each once, recorded in schema_migrations. What is
+// evaluated, written and answered is decided once, in app.go, over the two
+// small interfaces below; each database implements them with its own SQL.
 
-// errNotFound means no inquiry has the ID asked for.
+//go:embed migrations
+var migrationFiles embed.FS
+
+// A migration is one numbered schema change.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+// migrations returns the migrations of a dialect ("sqlite", "postgres")
+// in order.
+func migrations(dialect string) ([]migration, error) {
+	dir := "migrations/" + dialect
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(e.Name(), ".sql") {
+			return nil, fmt.Errorf("migration %s: want NNNN_name.sql", e.Name())
+		}
+		b, err := migrationFiles.ReadFile(dir + "/" + e.Name())
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, migration{v, e.Name(), string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
+	return out, nil
+}
+
+// errNotFound means no inquiry has the ID asked for, in the tenant asking.
 var errNotFound = errors.New("no such inquiry")
 
-// errExists means an inquiry with that ID exists already.
-var errExists = errors.New("inquiry exists already")
-
-// openDB opens (creating if need be) the SQLite database at path.
-func openDB(path string) (*sql.DB, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)")
-	if err != nil {
-		return nil, err
-	}
-	// One connection: SQLite takes one writer at a time anyway, and
-	// database/sql then never sees SQLITE_BUSY from itself.
-	db.SetMaxOpenConns(1)
-	if _, err := db.Exec(schema); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("creating the schema: %w", err)
-	}
-	return db, nil
+// An inquiryRow is what a writer reads of an inquiry under its lock.
+type inquiryRow struct {
+	tenant, id string
+	doc        []byte // the stored inquiry document
+	eventCount int
+	sealedAt   int64 // the latest fired_at recorded, Unix ns; 0 for none
 }
 
-// load reads an inquiry and its log.
-func load(ctx context.Context, tx *sql.Tx, id string) (sla.Inquiry, []sla.Event, error) {
-	var inqJSON string
-	err := tx.QueryRowContext(ctx, `SELECT inquiry FROM inquiries WHERE id = ?`, id).Scan(&inqJSON)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sla.Inquiry{}, nil, errNotFound
-	}
-	if err != nil {
-		return sla.Inquiry{}, nil, err
-	}
-	var in inquiryJSON
-	if err := json.Unmarshal([]byte(inqJSON), &in); err != nil {
-		return sla.Inquiry{}, nil, err
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT event FROM events WHERE inquiry_id = ? ORDER BY seq`, id)
-	if err != nil {
-		return sla.Inquiry{}, nil, err
-	}
-	defer rows.Close()
-	var events []sla.Event
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return sla.Inquiry{}, nil, err
-		}
-		var e eventJSON
-		if err := json.Unmarshal([]byte(s), &e); err != nil {
-			return sla.Inquiry{}, nil, err
-		}
-		events = append(events, e.event())
-	}
-	return in.inquiry(), events, rows.Err()
+// A storedAnswer is the first answer to a request, kept for its retries.
+type storedAnswer struct {
+	requestHash []byte
+	answer      []byte
 }
 
-// save writes what an evaluation says: the status, next_check, and every
-// escalation not yet recorded. It returns the escalations that were new.
-func save(ctx context.Context, tx *sql.Tx, st sla.Status, now time.Time) ([]monitor.Alert, error) {
-	stJSON, err := json.Marshal(newStatusJSON(st))
-	if err != nil {
-		return nil, err
-	}
-	var next any // NULL: nothing will change
-	if !st.Next.IsZero() {
-		next = st.Next.UnixNano()
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE inquiries SET status = ?, next_check = ? WHERE id = ?`, string(stJSON), next, st.InquiryID); err != nil {
-		return nil, err
-	}
-	var added []monitor.Alert
-	for _, o := range st.Obligations {
-		for _, e := range o.Escalations {
-			notify, _ := json.Marshal(e.Notify)
-			res, err := tx.ExecContext(ctx, `INSERT INTO escalations (inquiry_id, obligation, level, fired_at, notify, recorded_at)
-				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-				st.InquiryID, e.Obligation.String(), e.Level, e.At.UnixNano(), string(notify), now.UnixNano())
-			if err != nil {
-				return nil, err
-			}
-			if n, _ := res.RowsAffected(); n > 0 {
-				added = append(added, monitor.Alert{InquiryID: st.InquiryID, Escalation: e})
-			}
-		}
-	}
-	return added, nil
+// A newInquiry is a row to insert.
+type newInquiry struct {
+	tenant, id  string
+	doc         []byte
+	requestHash []byte
+	answer      []byte
 }
 
-// A recorded escalation is a row of the escalations table.
-type recorded struct {
-	Inquiry    string    `json:"inquiry"`
-	Obligation string    `json:"obligation"`
-	Level      string    `json:"level"`
-	FiredAt    time.Time `json:"fired_at"`
-	Notify     []string  `json:"notify"`
-	RecordedAt time.Time `json:"recorded_at"`
+// A newEvent is an event to append as number seq of its log.
+type newEvent struct {
+	tenant, id  string
+	seq         int
+	doc         []byte
+	key         string
+	requestHash []byte
+	answer      []byte
 }
 
-// escalations lists the recorded escalations by firing time.
-func escalations(ctx context.Context, db *sql.DB, loc *time.Location) ([]recorded, error) {
-	rows, err := db.QueryContext(ctx, `SELECT inquiry_id, obligation, level, fired_at, notify, recorded_at
-		FROM escalations ORDER BY fired_at, inquiry_id, obligation, level`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	list := []recorded{}
-	for rows.Next() {
-		var r recorded
-		var fired, rec int64
-		var notify string
-		if err := rows.Scan(&r.Inquiry, &r.Obligation, &r.Level, &fired, &notify, &rec); err != nil {
-			return nil, err
-		}
-		r.FiredAt, r.RecordedAt = time.Unix(0, fired).In(loc), time.Unix(0, rec).In(loc)
-		if err := json.Unmarshal([]byte(notify), &r.Notify); err != nil {
-			return nil, err
-		}
-		list = append(list, r)
-	}
-	return list, rows.Err()
+// An evaluated row is what an evaluation writes back to an inquiry.
+type evaluated struct {
+	tenant, id  string
+	eventCount  int
+	evaluatedAt int64
+	next        int64 // 0: NULL, never
+	sealedAt    int64
+	fired       []escalationRow // to record, if not recorded yet
+}
+
+// An escalationRow is a row of the escalations table.
+type escalationRow struct {
+	tenant, inquiryID string
+	obligation, level string
+	firedAt           int64
+	notify            []byte // JSON list
+	recordedAt        int64
+	leaseUntil        int64
+	deliveredAt       int64 // 0: not delivered
+}
+
+// A deliveryKey names an escalation delivered.
+type deliveryKey struct {
+	tenant, inquiryID, obligation, level string
+}
+
+// A cursor is where a page of GET /escalations ends: the sort key of its
+// last row.
+type cursor struct {
+	firedAt                      int64
+	inquiryID, obligation, level string
+}
+
+// A txn is one write transaction.
+type txn interface {
+	// insertInquiry inserts a row born with the evaluation e (no events);
+	// false if the tenant has an inquiry with that ID, whose first
+	// answer it returns.
+	insertInquiry(ctx context.Context, in newInquiry, e evaluated) (bool, storedAnswer, error)
+	// lockInquiry reads an inquiry and locks it until the end of the
+	// transaction, with the event appended under idempotency key key, if
+	// any; found is false if there is no such inquiry.
+	lockInquiry(ctx context.Context, tenant, id, key string) (row inquiryRow, prior *storedAnswer, found bool, err error)
+	// loadEvents returns the stored events of each inquiry, in log order.
+	loadEvents(ctx context.Context, keys []logKey) (map[logKey][][]byte, error)
+	// insertEvent appends an event.
+	insertEvent(ctx context.Context, e newEvent) error
+	// save writes evaluations back, recording each escalation not yet
+	// recorded; it returns those it recorded.
+	save(ctx context.Context, rows []evaluated) ([]escalationRow, error)
+	// claimDue returns (and locks) up to limit inquiries whose next_check
+	// is at or before now, earliest first, skipping rows others hold.
+	claimDue(ctx context.Context, now int64, limit int) ([]inquiryRow, error)
+	// claimUndelivered returns up to limit escalations not delivered whose
+	// lease passed by now, and leases them until leaseUntil.
+	claimUndelivered(ctx context.Context, now, leaseUntil int64, limit int) ([]escalationRow, error)
+	// markDelivered records deliveries.
+	markDelivered(ctx context.Context, keys []deliveryKey, at int64) error
+	// notify tells the workers, when the transaction commits, that
+	// something is due at at (Unix ns).
+	notify(ctx context.Context, at int64) error
+	commit() error
+	rollback()
+}
+
+// A backend is a database holding the schema.
+type backend interface {
+	// begin starts a write transaction.
+	begin(ctx context.Context) (txn, error)
+	// groupCommit reports whether writes should share transactions (one
+	// writer at a time, as on SQLite: a commit costs the same for one
+	// request or fifty).
+	groupCommit() bool
+	// earliest returns the earliest next_check or lease of an undelivered
+	// escalation, skipping rows others hold.
+	earliest(ctx context.Context) (int64, bool, error)
+	// readLog reads an inquiry and, if need says so for its event count,
+	// its events, in one snapshot.
+	readLog(ctx context.Context, tenant, id string, need func(count int) bool) (row inquiryRow, events [][]byte, err error)
+	// listEscalations returns up to limit escalations of a tenant after
+	// the cursor, in the order of the cursor.
+	listEscalations(ctx context.Context, tenant string, after cursor, limit int) ([]escalationRow, error)
+	// tenantOf returns the tenant of the token whose SHA-256 is hash.
+	tenantOf(ctx context.Context, hash []byte) (string, bool, error)
+	// setTokens replaces every token by those given (SHA-256: tenant).
+	setTokens(ctx context.Context, tokens map[string]string) error
+	// watch calls wake with the instant of each notify of any process's
+	// committed transaction (zero when it may have missed some), until
+	// stop is called.
+	watch(wake func(at int64)) (stop func())
+	close() error
 }

@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/replyby/replyby/clock"
+	"github.com/replyby/replyby/sla"
+)
+
+// startSQLite serves a new SQLite database on a manual clock at ny(23, 9, 0)
+// with tokens for acme, globex and admin.
+func startSQLite(t *testing.T, cfg config) (*server, *clock.Manual, map[string]string) {
+	t.Helper()
+	clk := clock.NewManual(ny(23, 9, 0))
+	s, err := start(filepath.Join(t.TempDir(), "crm.db"), cfg, policies, clk, log.New(io.Discard, "", 0))
+	require.NoError(t, err)
+	t.Cleanup(s.kill)
+	return s, clk, addTokens(t, s, "acme", "globex", adminTenant)
+}
+
+// raw sends a request as given and returns the status and the decoded
+// JSON answer.
+func raw(t *testing.T, s *server, method, path, token, contentType, body string, header ...string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, s.url+path, strings.NewReader(body))
+	require.NoError(t, err)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	var out map[string]any
+	b, _ := io.ReadAll(res.Body)
+	json.Unmarshal(b, &out)
+	return res.StatusCode, out
+}
+
+// Every instant the API takes lies in 1970-01-02..2099-12-30, where the
+// calendars compute exactly and Unix nanoseconds cannot overflow: others
+// are refused with 400 naming the field, and nothing is stored.
+func TestInstantsOutsideTheRangeAreRefused(t *testing.T) {
+	s, _, tokens := startSQLite(t, config{})
+	acme := tokens["acme"]
+	for _, body := range []string{
+		`{"id":"a","channel":"email","received":"1600-01-01T00:00:00Z"}`,
+		`{"id":"a","channel":"email","received":"9999-01-01T00:00:00Z"}`,
+		`{"id":"a","channel":"email","received":"1970-01-01T12:00:00Z"}`,
+		`{"id":"a","channel":"email","received":"2099-12-31T00:00:00Z"}`,
+	} {
+		code, out := raw(t, s, "POST", "/inquiries", acme, "application/json", body)
+		assert.Equal(t, http.StatusBadRequest, code, body)
+		assert.Equal(t, "received", out["field"], body)
+	}
+	c := &client{base: s.url, token: acme}
+	c.post("/inquiries", inquiryJSON{ID: "a", Channel: sla.Email, Party: sla.Customer})
+	require.NoError(t, c.err)
+	for _, tc := range []struct{ body, field string }{
+		{`{"type":"customer_message","time":"9999-01-01T00:00:00Z"}`, "time"},
+		{`{"type":"promise","due":"2262-05-01T00:00:00Z"}`, "due"},
+		{`{"type":"promise","due":"2100-01-01T00:00:00Z"}`, "due"},
+	} {
+		code, out := raw(t, s, "POST", "/inquiries/a/events", acme, "application/json", tc.body, "Idempotency-Key", newKey())
+		assert.Equal(t, http.StatusBadRequest, code, tc.body)
+		assert.Equal(t, tc.field, out["field"], tc.body)
+	}
+	// At the edge: a promise due on the last day taken is stored, and
+	// its next_check is an instant the sweeper reaches normally.
+	st := c.event("a", eventJSON{Type: sla.Promise, Due: time.Date(2099, 12, 29, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, c.err)
+	assert.Equal(t, 1, st.Events)
+	assert.Equal(t, 1, c.status("a").Events, "the refused events left nothing")
+	next := queryInt(t, s, `SELECT MAX(next_check) FROM inquiries`)
+	assert.LessOrEqual(t, next.Int64, maxInstant.UnixNano())
+}
+
+// An event dated at or before an escalation already recorded for its
+// inquiry is refused with 409 (it could rewrite what was recorded), and
+// one dated more than the backdate window before now with 422; the
+// recorded escalations and the log stay as they were.
+func TestBackdatedEventsNeverRewriteWhatWasRecorded(t *testing.T) {
+	s, clk, tokens := startSQLite(t, config{backdate: 48 * time.Hour, ceiling: 24 * time.Hour})
+	c := &client{base: s.url, token: tokens["acme"]}
+	c.post("/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email, Party: sla.Prospect})
+	clk.Set(ny(23, 13, 30)) // warned at 12:00, breached at 13:00
+	require.Equal(t, []string{"lead-1/first_reply/warn", "lead-1/first_reply/breach"}, keysOf(c.escalations()))
+
+	c.event("lead-1", eventJSON{Type: sla.Reply, Channel: sla.Email, Time: ny(23, 11, 0)})
+	assert.ErrorContains(t, c.err, "409")
+	assert.ErrorContains(t, c.err, "could rewrite what was recorded")
+	c.err = nil
+	c.event("lead-1", eventJSON{Type: sla.Reply, Channel: sla.Email, Time: ny(23, 13, 0)})
+	assert.ErrorContains(t, c.err, "409", "at the breach's instant the reply would have met it")
+	c.err = nil
+	st := c.status("lead-1")
+	require.NoError(t, c.err)
+	assert.Equal(t, 0, st.Events)
+	assert.Equal(t, sla.Breached, st.Obligations[0].State)
+
+	// After the last recorded firing it is taken, and the breach stays.
+	st2 := c.event("lead-1", eventJSON{Type: sla.Reply, Channel: sla.Email, Time: ny(23, 13, 10)})
+	require.NoError(t, c.err)
+	assert.Empty(t, st2.Open)
+	assert.Equal(t, sla.MetLate, c.status("lead-1").Obligations[0].State)
+	assert.Equal(t, []string{"lead-1/first_reply/warn", "lead-1/first_reply/breach"}, keysOf(c.escalations()))
+
+	// Older than the window: 422.
+	clk.Set(ny(26, 9, 0))
+	c.event("lead-1", eventJSON{Type: sla.CustomerMessage, Time: ny(23, 14, 0)})
+	assert.ErrorContains(t, c.err, "422")
+	assert.ErrorContains(t, c.err, "before now")
+}
+
+// A retried event under the same Idempotency-Key gets the first answer
+// and is stored once; the key reused for another body is refused with
+// 422; an event without a key with 400. A retried create gets the first
+// answer too; another create for the same ID, 409.
+func TestIdempotencyKeys(t *testing.T) {
+	s, clk, tokens := startSQLite(t, config{})
+	acme := tokens["acme"]
+	body := `{"id":"a","channel":"email","party":"prospect"}`
+	code, first := raw(t, s, "POST", "/inquiries", acme, "application/json", body)
+	require.Equal(t, http.StatusCreated, code)
+	clk.Advance(time.Minute)
+	code, again := raw(t, s, "POST", "/inquiries", acme, "application/json", body)
+	assert.Equal(t, http.StatusCreated, code)
+	assert.Equal(t, first, again, "the first answer, not one evaluated now")
+	code, _ = raw(t, s, "POST", "/inquiries", acme, "application/json", `{"id":"a","channel":"chat"}`)
+	assert.Equal(t, http.StatusConflict, code)
+
+	ev := `{"type":"assign","owner":"ann"}`
+	code, first = raw(t, s, "POST", "/inquiries/a/events", acme, "application/json", ev, "Idempotency-Key", "k1")
+	require.Equal(t, http.StatusOK, code)
+	clk.Advance(time.Minute)
+	code, again = raw(t, s, "POST", "/inquiries/a/events", acme, "application/json", ev, "Idempotency-Key", "k1")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, first, again)
+	code, _ = raw(t, s, "POST", "/inquiries/a/events", acme, "application/json", `{"type":"assign","owner":"bob"}`, "Idempotency-Key", "k1")
+	assert.Equal(t, http.StatusUnprocessableEntity, code)
+	code, _ = raw(t, s, "POST", "/inquiries/a/events", acme, "application/json", ev)
+	assert.Equal(t, http.StatusBadRequest, code)
+	c := &client{base: s.url, token: acme}
+	st := c.status("a")
+	require.NoError(t, c.err)
+	assert.Equal(t, 1, st.Events, "stored once")
+	assert.Equal(t, "ann", st.Owner)
+}
+
+// A log holds at most maxEvents events; the next is refused with 422.
+func TestLogLengthIsBounded(t *testing.T) {
+	s, _, tokens := startSQLite(t, config{maxEvents: 5})
+	c := &client{base: s.url, token: tokens["acme"]}
+	c.post("/inquiries", inquiryJSON{ID: "a", Channel: sla.Email, Party: sla.Customer})
+	for range 5 {
+		c.event("a", eventJSON{Type: sla.CustomerMessage})
+	}
+	require.NoError(t, c.err)
+	c.event("a", eventJSON{Type: sla.CustomerMessage})
+	assert.ErrorContains(t, c.err, "422")
+	assert.ErrorContains(t, c.err, "its maximum")
+}
+
+// GET /escalations comes a page at a time, in a stable order, with a
+// cursor to the next page; pages add up to the whole list.
+func TestEscalationsArePaged(t *testing.T) {
+	s, clk, tokens := startSQLite(t, config{})
+	c := &client{base: s.url, token: tokens["acme"]}
+	for i := range 13 {
+		c.post("/inquiries", inquiryJSON{ID: "lead-" + string(rune('a'+i)), Channel: sla.Email, Party: sla.Prospect})
+	}
+	clk.Set(ny(23, 14, 0))
+	all := c.escalations()
+	require.NoError(t, c.err)
+	require.Len(t, all, 26)
+	var paged []recordedJSON
+	after := ""
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 10)
+		var page pageJSON
+		path := "/escalations?limit=5"
+		if after != "" {
+			path += "&after=" + after
+		}
+		c.do("GET", path, nil, &page)
+		require.NoError(t, c.err)
+		assert.LessOrEqual(t, len(page.Escalations), 5)
+		paged = append(paged, page.Escalations...)
+		if page.Next == "" {
+			break
+		}
+		after = page.Next
+	}
+	assert.Equal(t, keysOf(all), keysOf(paged))
+	for _, bad := range []string{"?limit=0", "?limit=1001", "?limit=x", "?after=garbage", "?after=" + formatCursor(cursor{})[1:], "?page=2", "?limit=1&limit=2"} {
+		code, out := raw(t, s, "GET", "/escalations"+bad, tokens["acme"], "", "")
+		assert.Equal(t, http.StatusBadRequest, code, bad)
+		assert.NotEmpty(t, out["field"], bad)
+	}
+}
+
+// Every route wants a token: 401 without one or with an unknown one. A
+// tenant sees only its own inquiries (another's answers 404, as if it did
+// not exist) and escalations; IDs are per tenant. /admin/clock answers
+// 403 to other tenants than admin. Tokens are stored as SHA-256 only.
+func TestTokensAndTenants(t *testing.T) {
+	s, clk, tokens := startSQLite(t, config{})
+	for _, r := range []struct{ method, path string }{
+		{"POST", "/inquiries"}, {"GET", "/inquiries/a"}, {"POST", "/inquiries/a/events"}, {"GET", "/escalations"},
+		{"GET", "/admin/clock"}, {"POST", "/admin/clock"}, {"GET", "/nowhere"},
+	} {
+		for _, token := range []string{"", "not-a-token-of-anyone"} {
+			code, out := raw(t, s, r.method, r.path, token, "application/json", `{}`)
+			assert.Equal(t, http.StatusUnauthorized, code, "%s %s with %q", r.method, r.path, token)
+			assert.NotEmpty(t, out["error"])
+		}
+	}
+	acme := &client{base: s.url, token: tokens["acme"]}
+	globex := &client{base: s.url, token: tokens["globex"]}
+	acme.post("/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email, Party: sla.Prospect})
+	clk.Set(ny(23, 12, 30))
+	require.NoError(t, acme.err)
+	assert.Equal(t, http.StatusNotFound, globex.do("GET", "/inquiries/lead-1", nil, nil))
+	globex.err = nil
+	assert.Equal(t, http.StatusNotFound, globex.send("POST", "/inquiries/lead-1/events", key(), eventJSON{Type: sla.Resolve}, nil))
+	globex.err = nil
+	assert.Empty(t, globex.escalations())
+	assert.Len(t, acme.escalations(), 1)
+	globex.post("/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Chat, Party: sla.Customer})
+	require.NoError(t, globex.err, "the same ID in another tenant")
+	assert.Equal(t, "prospects", acme.status("lead-1").Policy)
+	assert.Equal(t, "customers", globex.status("lead-1").Policy)
+
+	code, out := raw(t, s, "GET", "/admin/clock", tokens["acme"], "", "")
+	assert.Equal(t, http.StatusForbidden, code)
+	assert.NotEmpty(t, out["error"])
+	code, _ = raw(t, s, "POST", "/admin/clock", tokens["acme"], "application/json", `{"advance":"1h"}`)
+	assert.Equal(t, http.StatusForbidden, code)
+	code, _ = raw(t, s, "GET", "/admin/clock", tokens[adminTenant], "", "")
+	assert.Equal(t, http.StatusOK, code)
+
+	var stored [][]byte
+	rows, err := sqliteOf(s).w.Query(`SELECT hash FROM tokens`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var h []byte
+		require.NoError(t, rows.Scan(&h))
+		stored = append(stored, h)
+	}
+	require.NoError(t, rows.Err())
+	assert.Len(t, stored, 3)
+	for _, h := range stored {
+		assert.Len(t, h, 32)
+		for _, token := range tokens {
+			assert.False(t, bytes.Contains(h, []byte(token)))
+		}
+	}
+}
+
+// Writes want Content-Type: application/json (a cross-site form or
+// text/plain POST gets 415); member names match exactly, and duplicate
+// or unknown members are refused with 400 naming the member.
+func TestWritesAreStrictJSON(t *testing.T) {
+	s, _, tokens := startSQLite(t, config{})
+	acme := tokens["acme"]
+	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+		code, _ := raw(t, s, "POST", "/inquiries", acme, ct, `{"id":"a","channel":"email"}`)
+		assert.Equal(t, http.StatusUnsupportedMediaType, code, ct)
+	}
+	code, _ := raw(t, s, "POST", "/inquiries", acme, "application/json; charset=utf-8", `{"id":"ok","channel":"email"}`)
+	assert.Equal(t, http.StatusCreated, code)
+	for _, tc := range []struct{ body, field string }{
+		{`{"ID":"a","channel":"email"}`, "ID"},
+		{`{"id":"a","Channel":"email"}`, "Channel"},
+		{`{"id":"a","id":"b","channel":"email"}`, "id"},
+		{`{"id":"a","channel":"email","colour":"red"}`, "colour"},
+		{`{"id":"a","channel":"email","labels":"vip"}`, "labels"},
+		{`{"id":"a/b","channel":"email"}`, "id"},
+	} {
+		code, out := raw(t, s, "POST", "/inquiries", acme, "application/json", tc.body)
+		assert.Equal(t, http.StatusBadRequest, code, tc.body)
+		assert.Equal(t, tc.field, out["field"], tc.body)
+	}
+	code, out := raw(t, s, "POST", "/inquiries/ok/events", acme, "application/json", `{"type":"assign","Owner":"x"}`, "Idempotency-Key", "k")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, "Owner", out["field"])
+}
+
+// A client that sends its headers too slowly, or keeps an idle
+// connection, is cut off by the server's timeouts.
+func TestServerTimeouts(t *testing.T) {
+	s, _, _ := startSQLite(t, config{readHeaderTimeout: 200 * time.Millisecond, readTimeout: 500 * time.Millisecond, idleTimeout: 300 * time.Millisecond})
+	addr := strings.TrimPrefix(s.url, "http://")
+	closedWithin := func(name string, conn net.Conn, bound time.Duration) {
+		t.Helper()
+		start := time.Now()
+		conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		_, err := io.ReadAll(conn)
+		assert.NoError(t, err, "%s: want the server to close the connection", name)
+		assert.Less(t, time.Since(start), bound, name)
+	}
+
+	// Headers that never end.
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = conn.Write([]byte("GET /escalations HTTP/1.1\r\nHost: x\r\n"))
+	require.NoError(t, err)
+	closedWithin("slow headers", conn, 3*time.Second)
+
+	// A body that never comes.
+	conn2, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn2.Close()
+	_, err = conn2.Write([]byte("POST /inquiries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"))
+	require.NoError(t, err)
+	closedWithin("slow body", conn2, 3*time.Second)
+
+	// An idle keep-alive connection after one request.
+	conn3, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer conn3.Close()
+	_, err = conn3.Write([]byte("GET /escalations HTTP/1.1\r\nHost: x\r\n\r\n"))
+	require.NoError(t, err)
+	res, err := http.ReadResponse(bufio.NewReader(conn3), nil)
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	io.Copy(io.Discard, res.Body)
+	closedWithin("idle", conn3, 3*time.Second)
+}

@@ -1,0 +1,317 @@
+package main
+
+// This file and json.go are the only ones that know the library's event
+// model and its evaluation API: everything else handles stored documents
+// ([]byte), counts and instants. When the library's model or its
+// evaluation API changes, these two files change.
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/monitor"
+)
+
+// A logInput is what an evaluation reads: the inquiry's facts and its
+// log, decoded, and the library's evaluation of that log so far. It is
+// kept in a per-process cache keyed by (tenant, inquiry, event count), so
+// that appending an event neither decodes nor replays the whole log: the
+// new event is applied to a copy of the kept sla.Run, at the cost of the
+// inquiry's open obligations. A logInput is never changed once made (its
+// events slice may be appended to in place beyond its length, as only the
+// row's lock holder does).
+type logInput struct {
+	inquiry sla.Inquiry
+	events  []sla.Event
+	// run has the events applied in time order and was advanced to the
+	// instant of the last evaluation; nil when the log holds an event
+	// dated after that instant (then evaluations replay the log).
+	run *sla.Run
+	// seen counts the escalations of run already looked at.
+	seen int
+}
+
+// An outcome is what the back end stores and answers after evaluating an
+// inquiry at an instant.
+type outcome struct {
+	// next is when the inquiry must be evaluated again (zero: never),
+	// clamped to the range of instants the back end stores.
+	next time.Time
+	// fired lists the escalations the log says have fired by now and
+	// after the instant given as since, by firing time.
+	fired []firing
+	// answer is the compact status the API answers with.
+	answer compactStatus
+}
+
+// A firing is an escalation level the log says fired.
+type firing struct {
+	obligation string
+	level      string
+	at         time.Time
+	notify     []string
+}
+
+// An evaluator evaluates logs with one policy set.
+type evaluator struct {
+	ps *sla.PolicySet
+}
+
+// decodeInquiry reads a stored inquiry document.
+func decodeInquiry(doc []byte) (sla.Inquiry, error) {
+	var in inquiryJSON
+	if err := json.Unmarshal(doc, &in); err != nil {
+		return sla.Inquiry{}, fmt.Errorf("stored inquiry: %w", err)
+	}
+	return in.inquiry(), nil
+}
+
+// decodeLog reads a stored inquiry and its stored events.
+func decodeLog(inqDoc []byte, eventDocs [][]byte) (*logInput, error) {
+	inq, err := decodeInquiry(inqDoc)
+	if err != nil {
+		return nil, err
+	}
+	in := &logInput{inquiry: inq, events: make([]sla.Event, 0, len(eventDocs)+1)}
+	for i, doc := range eventDocs {
+		var e sla.Event
+		if err := json.Unmarshal(doc, &e); err != nil {
+			return nil, fmt.Errorf("stored event %d: %w", i+1, err)
+		}
+		in.events = append(in.events, e)
+	}
+	return in, nil
+}
+
+// anomalyError refuses an event that makes no sense where it stands: the
+// API does not keep it, ignored, in the log.
+type anomalyError struct{ a sla.Anomaly }
+
+func (e *anomalyError) Error() string { return string(e.a.Type) + ": " + e.a.Reason }
+
+// evaluate evaluates the input, with e appended if it is not nil, at now,
+// and returns what to store and answer, and the input to keep for the
+// next evaluation. fired holds only the escalations that fired after
+// since (the latest firing already recorded: those up to it are
+// recorded, and no event accepted afterwards can change them). An event
+// that is an anomaly is refused (an *anomalyError). in is not changed.
+//
+// The cost follows the inquiry's open obligations, not its log, when in
+// has a run and e comes after the run's instant; otherwise (the first
+// evaluation after a restart, a back-dated event, an event dated after
+// now) the log is replayed.
+func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) (outcome, *logInput, error) {
+	next := &logInput{inquiry: in.inquiry, events: in.events}
+	if e != nil {
+		next.events = append(in.events, *e)
+	}
+	var r *sla.Run
+	if in.run != nil && !now.Before(in.run.Time()) && (e == nil || e.Time.After(in.run.Time()) && !e.Time.After(now)) {
+		r = in.run.Clone()
+		before := r.EventCount()
+		anomalies := len(r.Anomalies(0))
+		if e != nil {
+			if err := r.Apply(*e); err != nil {
+				return outcome{}, nil, err
+			}
+			if a := r.Anomalies(anomalies); len(a) > 0 && a[0].Index == before {
+				return outcome{}, nil, &anomalyError{a[0]}
+			}
+		}
+		next.seen = in.seen
+	} else {
+		var err error
+		if r, err = ev.replay(next, e != nil); err != nil {
+			return outcome{}, nil, err
+		}
+		if r == nil || r.Time().After(now) {
+			// An event dated after now: evaluate the log up to now.
+			out, err := ev.full(next, now, since)
+			return out, next, err
+		}
+	}
+	if err := r.Advance(now); err != nil {
+		return outcome{}, nil, err
+	}
+	g, err := r.Glance(now)
+	if err != nil {
+		return outcome{}, nil, err
+	}
+	out := outcome{next: clampNext(g.Next), answer: newCompactStatus(in.inquiry.ID, g)}
+	for _, esc := range r.Escalations(next.seen) {
+		if esc.At.After(since) {
+			out.fired = append(out.fired, firing{obligation: esc.Obligation.String(), level: esc.Level, at: esc.At, notify: esc.Notify})
+		}
+	}
+	next.run, next.seen = r, g.Escalations
+	return out, next, nil
+}
+
+// replay checks the whole log and applies it, in time order, to a new
+// run; with appended, it refuses the log if its last event is an anomaly.
+func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
+	if len(in.events) > 0 {
+		// Evaluate names a malformed event by its index in the log and
+		// lists the anomalies of the whole log, future ones too.
+		st, err := ev.ps.Evaluate(in.inquiry, in.events, latest(in.events))
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range st.Anomalies {
+			if appended && a.Index == len(in.events)-1 {
+				return nil, &anomalyError{a}
+			}
+		}
+	}
+	r, err := ev.ps.Start(in.inquiry)
+	if err != nil {
+		return nil, err
+	}
+	sorted := slices.Clone(in.events)
+	slices.SortStableFunc(sorted, func(a, b sla.Event) int { return a.Time.Compare(b.Time) })
+	if err := r.Apply(sorted...); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// full evaluates the log at now with Evaluate, which reads it only up to
+// now.
+func (ev *evaluator) full(in *logInput, now, since time.Time) (outcome, error) {
+	st, err := ev.ps.Evaluate(in.inquiry, in.events, now)
+	if err != nil {
+		return outcome{}, err
+	}
+	out := outcome{next: clampNext(st.Next), answer: newCompactStatus(in.inquiry.ID, glanceOf(st))}
+	for _, o := range st.Obligations {
+		for _, e := range o.Escalations {
+			if e.At.After(since) {
+				out.fired = append(out.fired, firing{obligation: e.Obligation.String(), level: e.Level, at: e.At, notify: e.Notify})
+			}
+		}
+	}
+	sort.SliceStable(out.fired, func(i, j int) bool { return out.fired[i].at.Before(out.fired[j].at) })
+	return out, nil
+}
+
+// latest returns the time of the latest event (the zero Time if none).
+func latest(events []sla.Event) time.Time {
+	var t time.Time
+	for _, e := range events {
+		if e.Time.After(t) {
+			t = e.Time
+		}
+	}
+	return t
+}
+
+// status evaluates the input at now for GET /inquiries/{id}: the whole
+// status, from the kept run when it can.
+func (ev *evaluator) status(in *logInput, now time.Time) (statusJSON, error) {
+	if in.run != nil && !now.Before(in.run.Time()) {
+		st, err := in.run.Status(now)
+		if err != nil {
+			return statusJSON{}, err
+		}
+		return newStatusJSON(st), nil
+	}
+	st, err := ev.ps.Evaluate(in.inquiry, in.events, now)
+	if err != nil {
+		return statusJSON{}, err
+	}
+	return newStatusJSON(st), nil
+}
+
+// clampNext keeps a Next the library computed inside the instants the
+// back end stores: one after maxInstant is stored as maxInstant, which
+// the clocks the back end accepts never reach.
+func clampNext(next time.Time) time.Time {
+	if next.After(maxInstant) {
+		return maxInstant
+	}
+	return next
+}
+
+// alertOf makes the monitor's alert of a recorded escalation. The
+// monitor's inquiry ID is "tenant/inquiry".
+func alertOf(r escalationRow) (monitor.Alert, error) {
+	k, err := sla.ParseKey(r.obligation)
+	if err != nil {
+		return monitor.Alert{}, fmt.Errorf("stored escalation %s/%s: %w", r.inquiryID, r.obligation, err)
+	}
+	var notify []string
+	if err := json.Unmarshal(r.notify, &notify); err != nil {
+		return monitor.Alert{}, fmt.Errorf("stored escalation %s/%s: %w", r.inquiryID, r.obligation, err)
+	}
+	return monitor.Alert{
+		InquiryID:  r.tenant + "/" + r.inquiryID,
+		Escalation: sla.Escalation{Obligation: k, Level: r.level, Notify: notify, At: time.Unix(0, r.firedAt)},
+	}, nil
+}
+
+// alertKey is the row key of an alert handed out by a sweep.
+func alertKey(a monitor.Alert) (tenant, inquiryID, obligation, level string, ok bool) {
+	for i := 0; i < len(a.InquiryID); i++ {
+		if a.InquiryID[i] == '/' {
+			return a.InquiryID[:i], a.InquiryID[i+1:], a.Obligation.String(), a.Level, true
+		}
+	}
+	return "", "", "", "", false
+}
+
+// A logCache keeps decoded inputs of recently evaluated inquiries, keyed
+// by tenant and inquiry and valid for one event count: a writer reads the
+// row's event_count under the row's lock and uses the cached input only
+// if it matches, so another process appending is never missed. The cache
+// holds at most max inquiries; when full it drops an arbitrary one.
+type logCache struct {
+	mu  sync.Mutex
+	max int
+	m   map[logKey]cachedLog
+}
+
+type logKey struct{ tenant, id string }
+
+type cachedLog struct {
+	count int
+	in    *logInput
+}
+
+func newLogCache(max int) *logCache { return &logCache{max: max, m: map[logKey]cachedLog{}} }
+
+// get returns the input for (tenant, id) if it holds exactly count events.
+func (c *logCache) get(tenant, id string, count int) (*logInput, bool) {
+	if c == nil {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[logKey{tenant, id}]
+	if !ok || e.count != count {
+		return nil, false
+	}
+	return e.in, true
+}
+
+// put keeps in as the input of (tenant, id) with count events, after the
+// transaction that wrote them committed.
+func (c *logCache) put(tenant, id string, count int, in *logInput) {
+	if c == nil || c.max <= 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	k := logKey{tenant, id}
+	if _, ok := c.m[k]; !ok && len(c.m) >= c.max {
+		for old := range c.m {
+			delete(c.m, old)
+			break
+		}
+	}
+	c.m[k] = cachedLog{count, in}
+}

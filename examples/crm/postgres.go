@@ -1,0 +1,434 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// pgChannel is the LISTEN/NOTIFY channel on which writers say when
+// something is due (Unix ns, as text); workers listen on it.
+const pgChannel = "replyby_due"
+
+// pgMigrationLock is the advisory lock key that serializes the migrations
+// of processes starting together.
+const pgMigrationLock = 7250412
+
+// pgDB is the back end on PostgreSQL: any number of processes, API and
+// workers, over one database. Writes lock their inquiry's row
+// (SELECT ... FOR UPDATE); sweeps claim due rows in batches with
+// FOR UPDATE SKIP LOCKED, so that workers take disjoint batches and no
+// one waits, and write each batch back with one statement per table.
+type pgDB struct {
+	pool *pgxpool.Pool
+	url  string
+	log  *log.Logger // the listener's reconnections
+}
+
+// openPostgres connects to the database at url and applies the
+// migrations it lacks.
+func openPostgres(ctx context.Context, url string) (*pgDB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("-db: %w", err)
+	}
+	if cfg.MaxConns < 8 {
+		cfg.MaxConns = 8
+	}
+	cfg.HealthCheckPeriod = 5 * time.Second
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &pgDB{pool: pool, url: url, log: log.New(log.Writer(), "crm: ", log.LstdFlags)}
+	if err := d.migrate(ctx); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// migrate applies the migrations not yet recorded, in one transaction
+// under an advisory lock, so that processes starting together apply each
+// once.
+func (d *pgDB) migrate(ctx context.Context) error {
+	ms, err := migrations("postgres")
+	if err != nil {
+		return err
+	}
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pgMigrationLock); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.version).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := tx.Exec(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+func (d *pgDB) groupCommit() bool { return false }
+
+func (d *pgDB) close() error {
+	d.pool.Close()
+	return nil
+}
+
+func (d *pgDB) begin(ctx context.Context) (txn, error) {
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &pgTx{tx: tx}, nil
+}
+
+// earliest skips the rows other transactions hold (a batch being swept,
+// an event being written): they are not due for this worker, and taking
+// them for due would make it sweep again at once for nothing.
+func (d *pgDB) earliest(ctx context.Context) (int64, bool, error) {
+	var a, b *int64
+	err := d.pool.QueryRow(ctx, `SELECT
+		(SELECT next_check FROM inquiries WHERE next_check IS NOT NULL ORDER BY next_check LIMIT 1 FOR UPDATE SKIP LOCKED),
+		(SELECT lease_until FROM escalations WHERE delivered_at IS NULL ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED)`).Scan(&a, &b)
+	switch {
+	case err != nil:
+		return 0, false, err
+	case a != nil && b != nil:
+		return min(*a, *b), true, nil
+	case a != nil:
+		return *a, true, nil
+	case b != nil:
+		return *b, true, nil
+	}
+	return 0, false, nil
+}
+
+// watch listens on pgChannel on a connection of its own, reconnecting
+// (with wake(0), since notifications may have been missed) when it is
+// cut.
+func (d *pgDB) watch(wake func(int64)) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		backoff := 100 * time.Millisecond
+		for {
+			err := d.listen(ctx, wake, &backoff)
+			if ctx.Err() != nil {
+				return
+			}
+			d.log.Printf("listen: %v; again in %v", err, backoff)
+			select {
+			case <-time.After(backoff):
+			case <-ctx.Done():
+				return
+			}
+			backoff = min(2*backoff, 5*time.Second)
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}
+
+func (d *pgDB) listen(ctx context.Context, wake func(int64), backoff *time.Duration) error {
+	conn, err := pgx.Connect(ctx, d.url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+pgChannel); err != nil {
+		return err
+	}
+	*backoff = 100 * time.Millisecond
+	wake(0)
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		ns, err := strconv.ParseInt(n.Payload, 10, 64)
+		if err != nil {
+			ns = 0
+		}
+		wake(ns)
+	}
+}
+
+func (d *pgDB) readLog(ctx context.Context, tenant, id string, need func(int) bool) (inquiryRow, [][]byte, error) {
+	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return inquiryRow{}, nil, err
+	}
+	defer tx.Rollback(ctx)
+	row := inquiryRow{tenant: tenant, id: id}
+	err = tx.QueryRow(ctx, `SELECT inquiry, event_count, sealed_at FROM inquiries WHERE tenant = $1 AND id = $2`, tenant, id).
+		Scan(&row.doc, &row.eventCount, &row.sealedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return row, nil, errNotFound
+	}
+	if err != nil || !need(row.eventCount) {
+		return row, nil, err
+	}
+	rows, err := tx.Query(ctx, `SELECT event FROM events WHERE tenant = $1 AND inquiry_id = $2 ORDER BY seq`, tenant, id)
+	if err != nil {
+		return row, nil, err
+	}
+	events, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) ([]byte, error) {
+		var b []byte
+		err := r.Scan(&b)
+		return b, err
+	})
+	return row, events, err
+}
+
+func (d *pgDB) listEscalations(ctx context.Context, tenant string, after cursor, limit int) ([]escalationRow, error) {
+	rows, err := d.pool.Query(ctx, `SELECT inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until, COALESCE(delivered_at, 0)
+		FROM escalations WHERE tenant = $1 AND (fired_at, inquiry_id, obligation, level) > ($2, $3, $4, $5)
+		ORDER BY fired_at, inquiry_id, obligation, level LIMIT $6`,
+		tenant, after.firedAt, after.inquiryID, after.obligation, after.level, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (escalationRow, error) {
+		e := escalationRow{tenant: tenant}
+		var notify string
+		err := r.Scan(&e.inquiryID, &e.obligation, &e.level, &e.firedAt, &notify, &e.recordedAt, &e.leaseUntil, &e.deliveredAt)
+		e.notify = []byte(notify)
+		return e, err
+	})
+}
+
+func (d *pgDB) tenantOf(ctx context.Context, hash []byte) (string, bool, error) {
+	var tenant string
+	err := d.pool.QueryRow(ctx, `SELECT tenant FROM tokens WHERE hash = $1`, hash).Scan(&tenant)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	return tenant, err == nil, err
+}
+
+func (d *pgDB) setTokens(ctx context.Context, tokens map[string]string) error {
+	var hashes [][]byte
+	var tenants []string
+	for h, t := range tokens {
+		hashes, tenants = append(hashes, []byte(h)), append(tenants, t)
+	}
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `DELETE FROM tokens`); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO tokens (hash, tenant) SELECT * FROM unnest($1::bytea[], $2::text[])`, hashes, tenants); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// A pgTx is a write transaction on a connection of the pool.
+type pgTx struct {
+	tx pgx.Tx
+}
+
+func (t *pgTx) commit() error { return t.tx.Commit(context.Background()) }
+
+func (t *pgTx) rollback() { t.tx.Rollback(context.Background()) }
+
+func (t *pgTx) insertInquiry(ctx context.Context, in newInquiry, e evaluated) (bool, storedAnswer, error) {
+	tag, err := t.tx.Exec(ctx, `INSERT INTO inquiries (tenant, id, inquiry, request_hash, answer, event_count, evaluated_at, next_check, sealed_at)
+		VALUES ($1, $2, $3, $4, $5, 0, $6, NULLIF($7::bigint, 0), $8) ON CONFLICT DO NOTHING`,
+		in.tenant, in.id, string(in.doc), in.requestHash, in.answer, e.evaluatedAt, e.next, e.sealedAt)
+	if err != nil {
+		return false, storedAnswer{}, err
+	}
+	if tag.RowsAffected() == 1 {
+		return true, storedAnswer{}, nil
+	}
+	var prior storedAnswer
+	err = t.tx.QueryRow(ctx, `SELECT request_hash, answer FROM inquiries WHERE tenant = $1 AND id = $2`, in.tenant, in.id).
+		Scan(&prior.requestHash, &prior.answer)
+	return false, prior, err
+}
+
+func (t *pgTx) lockInquiry(ctx context.Context, tenant, id, key string) (inquiryRow, *storedAnswer, bool, error) {
+	row := inquiryRow{tenant: tenant, id: id}
+	var hash, answer []byte
+	err := t.tx.QueryRow(ctx, `SELECT i.inquiry, i.event_count, i.sealed_at, e.request_hash, e.answer
+		FROM inquiries i LEFT JOIN events e ON e.tenant = i.tenant AND e.inquiry_id = i.id AND e.idem_key = $3
+		WHERE i.tenant = $1 AND i.id = $2 FOR UPDATE OF i`, tenant, id, key).
+		Scan(&row.doc, &row.eventCount, &row.sealedAt, &hash, &answer)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return row, nil, false, nil
+	}
+	if err != nil {
+		return row, nil, false, err
+	}
+	if hash == nil {
+		return row, nil, true, nil
+	}
+	return row, &storedAnswer{hash, answer}, true, nil
+}
+
+func (t *pgTx) loadEvents(ctx context.Context, keys []logKey) (map[logKey][][]byte, error) {
+	out := make(map[logKey][][]byte, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	tenants, ids := make([]string, len(keys)), make([]string, len(keys))
+	for i, k := range keys {
+		tenants[i], ids[i] = k.tenant, k.id
+		out[k] = nil
+	}
+	rows, err := t.tx.Query(ctx, `SELECT e.tenant, e.inquiry_id, e.event
+		FROM events e JOIN unnest($1::text[], $2::text[]) AS k(tenant, id) ON e.tenant = k.tenant AND e.inquiry_id = k.id
+		ORDER BY e.tenant, e.inquiry_id, e.seq`, tenants, ids)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k logKey
+		var doc []byte
+		if err := rows.Scan(&k.tenant, &k.id, &doc); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], doc)
+	}
+	return out, rows.Err()
+}
+
+func (t *pgTx) insertEvent(ctx context.Context, e newEvent) error {
+	_, err := t.tx.Exec(ctx, `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, e.tenant, e.id, e.seq, string(e.doc), e.key, e.requestHash, e.answer)
+	return err
+}
+
+// save writes a batch back with one UPDATE and one INSERT, whatever its
+// size.
+func (t *pgTx) save(ctx context.Context, rows []evaluated) ([]escalationRow, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	n := len(rows)
+	tenants, ids := make([]string, n), make([]string, n)
+	counts := make([]int32, n)
+	at, next, sealed := make([]int64, n), make([]int64, n), make([]int64, n)
+	var fired []escalationRow
+	for i, r := range rows {
+		tenants[i], ids[i], counts[i], at[i], next[i], sealed[i] = r.tenant, r.id, int32(r.eventCount), r.evaluatedAt, r.next, r.sealedAt
+		fired = append(fired, r.fired...)
+	}
+	if _, err := t.tx.Exec(ctx, `UPDATE inquiries AS i
+		SET event_count = v.count, evaluated_at = v.at, next_check = NULLIF(v.next, 0), sealed_at = v.sealed
+		FROM unnest($1::text[], $2::text[], $3::int[], $4::bigint[], $5::bigint[], $6::bigint[]) AS v(tenant, id, count, at, next, sealed)
+		WHERE i.tenant = v.tenant AND i.id = v.id`, tenants, ids, counts, at, next, sealed); err != nil {
+		return nil, err
+	}
+	if len(fired) == 0 {
+		return nil, nil
+	}
+	m := len(fired)
+	et, ei, eo, el, notify := make([]string, m), make([]string, m), make([]string, m), make([]string, m), make([]string, m)
+	ef, er, eu := make([]int64, m), make([]int64, m), make([]int64, m)
+	byKey := make(map[deliveryKey]escalationRow, m)
+	for i, e := range fired {
+		et[i], ei[i], eo[i], el[i], notify[i], ef[i], er[i], eu[i] = e.tenant, e.inquiryID, e.obligation, e.level, string(e.notify), e.firedAt, e.recordedAt, e.leaseUntil
+		byKey[deliveryKey{e.tenant, e.inquiryID, e.obligation, e.level}] = e
+	}
+	res, err := t.tx.Query(ctx, `INSERT INTO escalations (tenant, inquiry_id, obligation, level, notify, fired_at, recorded_at, lease_until)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[], $8::bigint[])
+		ON CONFLICT DO NOTHING RETURNING tenant, inquiry_id, obligation, level`, et, ei, eo, el, notify, ef, er, eu)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := pgx.CollectRows(res, func(r pgx.CollectableRow) (deliveryKey, error) {
+		var k deliveryKey
+		err := r.Scan(&k.tenant, &k.inquiryID, &k.obligation, &k.level)
+		return k, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	added := make([]escalationRow, 0, len(keys))
+	for _, k := range keys {
+		added = append(added, byKey[k])
+	}
+	return added, nil
+}
+
+func (t *pgTx) claimDue(ctx context.Context, now int64, limit int) ([]inquiryRow, error) {
+	rows, err := t.tx.Query(ctx, `SELECT tenant, id, inquiry, event_count, sealed_at FROM inquiries
+		WHERE next_check <= $1 ORDER BY next_check LIMIT $2 FOR UPDATE SKIP LOCKED`, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (inquiryRow, error) {
+		var row inquiryRow
+		err := r.Scan(&row.tenant, &row.id, &row.doc, &row.eventCount, &row.sealedAt)
+		return row, err
+	})
+}
+
+func (t *pgTx) claimUndelivered(ctx context.Context, now, leaseUntil int64, limit int) ([]escalationRow, error) {
+	rows, err := t.tx.Query(ctx, `UPDATE escalations AS e SET lease_until = $2
+		FROM (SELECT tenant, inquiry_id, obligation, level FROM escalations
+		      WHERE delivered_at IS NULL AND lease_until <= $1 ORDER BY lease_until LIMIT $3 FOR UPDATE SKIP LOCKED) AS k
+		WHERE e.tenant = k.tenant AND e.inquiry_id = k.inquiry_id AND e.obligation = k.obligation AND e.level = k.level
+		RETURNING e.tenant, e.inquiry_id, e.obligation, e.level, e.fired_at, e.notify, e.recorded_at, e.lease_until`, now, leaseUntil, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (escalationRow, error) {
+		var e escalationRow
+		var notify string
+		err := r.Scan(&e.tenant, &e.inquiryID, &e.obligation, &e.level, &e.firedAt, &notify, &e.recordedAt, &e.leaseUntil)
+		e.notify = []byte(notify)
+		return e, err
+	})
+}
+
+func (t *pgTx) markDelivered(ctx context.Context, keys []deliveryKey, at int64) error {
+	n := len(keys)
+	tenants, ids, obligations, levels := make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, k := range keys {
+		tenants[i], ids[i], obligations[i], levels[i] = k.tenant, k.inquiryID, k.obligation, k.level
+	}
+	_, err := t.tx.Exec(ctx, `UPDATE escalations AS e SET delivered_at = $5
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(tenant, inquiry_id, obligation, level)
+		WHERE e.tenant = k.tenant AND e.inquiry_id = k.inquiry_id AND e.obligation = k.obligation AND e.level = k.level
+		AND e.delivered_at IS NULL`, tenants, ids, obligations, levels, at)
+	return err
+}
+
+func (t *pgTx) notify(ctx context.Context, at int64) error {
+	_, err := t.tx.Exec(ctx, `SELECT pg_notify($1, $2)`, pgChannel, strconv.FormatInt(at, 10))
+	return err
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/replyby/replyby/clock"
+	"github.com/replyby/replyby/sla"
+)
+
+// seedDue inserts n inquiries of tenant straight into the database, as a
+// crash right after their creation would leave them: received at
+// received, never evaluated, due at due. It returns their IDs.
+func seedDue(t testing.TB, db backend, tenant string, n int, received, due time.Time) []string {
+	t.Helper()
+	ctx := context.Background()
+	ids := make([]string, n)
+	for start := 0; start < n; start += 1000 {
+		tx, err := db.begin(ctx)
+		require.NoError(t, err)
+		for i := start; i < min(n, start+1000); i++ {
+			ids[i] = fmt.Sprintf("seed-%06d", i)
+			doc, err := json.Marshal(inquiryJSON{ID: ids[i], Channel: sla.Email, Party: sla.Prospect, Received: received})
+			require.NoError(t, err)
+			ok, _, err := tx.insertInquiry(ctx, newInquiry{tenant: tenant, id: ids[i], doc: doc, requestHash: []byte{0}, answer: []byte("{}")},
+				evaluated{evaluatedAt: received.UnixNano(), next: due.UnixNano()})
+			require.NoError(t, err)
+			require.True(t, ok)
+		}
+		require.NoError(t, tx.commit())
+	}
+	return ids
+}
+
+// newWorker runs a sweeping app on db, on its own manual clock at at.
+func newWorker(t testing.TB, url string, cfg config, at time.Time) (*app, *clock.Manual) {
+	t.Helper()
+	db, err := openBackend(context.Background(), url)
+	require.NoError(t, err)
+	clk := clock.NewManual(at)
+	a, err := newApp(db, cfg, policies, clk, nyc, log.New(io.Discard, "", 0), true)
+	require.NoError(t, err)
+	t.Cleanup(func() { a.close() })
+	return a, clk
+}
+
+// Three workers over one database, their clocks moved together past the
+// instant 3,000 inquiries fall due: every row is evaluated exactly once
+// (FOR UPDATE SKIP LOCKED hands each to one worker), each worker takes a
+// share, and every escalation is recorded once.
+func TestPostgresWorkersTakeDisjointBatches(t *testing.T) {
+	pg := startPostgres(t)
+	url := pg.database("crm")
+	const n = 3000
+	received := ny(23, 10, 0)
+	var workers []*app
+	var clocks []*clock.Manual
+	for range 3 {
+		a, clk := newWorker(t, url, config{batch: 100}, ny(23, 9, 0))
+		workers, clocks = append(workers, a), append(clocks, clk)
+	}
+	seedDue(t, workers[0].db, "acme", n, received, ny(23, 13, 0)) // the warning
+
+	var wg sync.WaitGroup
+	for _, clk := range clocks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			clk.Set(ny(23, 13, 30)) // past the warning at 13:00, before the breach at 14:00
+		}()
+	}
+	wg.Wait()
+	// A worker whose last Earliest skipped rows another held looks again
+	// at its next move.
+	for _, clk := range clocks {
+		clk.Advance(time.Second)
+	}
+	total := int64(0)
+	for i, a := range workers {
+		got := a.evaluations.Load()
+		t.Logf("worker %d evaluated %d", i, got)
+		assert.Positive(t, got, "worker %d took no batch", i)
+		total += got
+	}
+	assert.Equal(t, int64(n), total, "each due row evaluated once")
+	assert.Equal(t, int64(n), queryInt(t, &server{app: workers[0]}, `SELECT COUNT(*) FROM escalations WHERE level = 'warn'`).Int64)
+	assert.Equal(t, int64(0), queryInt(t, &server{app: workers[0]}, `SELECT COUNT(*) FROM escalations WHERE delivered_at IS NULL`).Int64,
+		"every escalation delivered")
+	assert.Equal(t, ny(23, 14, 0).UnixNano(), queryInt(t, &server{app: workers[0]}, `SELECT MIN(next_check) FROM inquiries`).Int64,
+		"every row due next at its breach")
+}
+
+// An event written by an API process wakes the workers of other
+// processes through LISTEN/NOTIFY: the worker's monitor is armed for the
+// new row's next_check, earlier than its ceiling.
+func TestPostgresNotifyWakesWorkers(t *testing.T) {
+	pg := startPostgres(t)
+	url := pg.database("crm")
+	worker, _ := newWorker(t, url, config{ceiling: 24 * time.Hour}, ny(23, 9, 0))
+	armed, ok := worker.mon.Armed()
+	require.True(t, ok)
+	require.Equal(t, ny(24, 9, 0), armed.In(nyc), "nothing due: the ceiling")
+
+	db, err := openBackend(context.Background(), url)
+	require.NoError(t, err)
+	api, err := newApp(db, config{}, policies, clock.NewManual(ny(23, 9, 0)), nyc, log.New(io.Discard, "", 0), false)
+	require.NoError(t, err)
+	defer api.close()
+	require.NoError(t, api.db.setTokens(context.Background(), hashTokens(map[string]string{"acme": "token-of-acme-0001"})))
+	res, err := api.create(context.Background(), "acme", []byte(`{"id":"lead-1","channel":"email","party":"prospect"}`))
+	require.NoError(t, err)
+	require.Equal(t, 201, res.code, "%s", res.body)
+
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if armed, _ := worker.mon.Armed(); armed.Equal(ny(23, 12, 0)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			armed, _ := worker.mon.Armed()
+			t.Fatalf("worker armed for %v, want the warning at %v", armed.In(nyc), ny(23, 12, 0))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,464 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
+)
+
+// sqliteDB is the embedded back end: one file, one process. Writes go
+// through one connection (SQLite takes one writer at a time), in
+// transactions shared by the requests that arrive together (group
+// commit); reads go through a pool of connections that WAL lets run
+// beside the writer.
+type sqliteDB struct {
+	w, r  *sql.DB
+	stmts map[string]*sql.Stmt
+
+	mu     sync.Mutex
+	wakers map[int]func(int64)
+	nextID int
+}
+
+// The writer's statements, prepared once.
+var sqliteStatements = map[string]string{
+	"insertInquiry": `INSERT INTO inquiries (tenant, id, inquiry, request_hash, answer, event_count, evaluated_at, next_check, sealed_at)
+		VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	"inquiryAnswer": `SELECT request_hash, answer FROM inquiries WHERE tenant = ? AND id = ?`,
+	"lockInquiry": `SELECT i.inquiry, i.event_count, i.sealed_at, e.request_hash, e.answer
+		FROM inquiries i LEFT JOIN events e ON e.tenant = i.tenant AND e.inquiry_id = i.id AND e.idem_key = ?
+		WHERE i.tenant = ? AND i.id = ?`,
+	// The batch statements take their rows as one JSON list (json_each),
+	// so that a batch costs one statement whatever its size: the driver
+	// prepares a statement anew at each execution.
+	"events": `SELECT e.tenant, e.inquiry_id, e.event FROM json_each(?) AS k CROSS JOIN events AS e
+		WHERE e.tenant = k.value->>0 AND e.inquiry_id = k.value->>1 ORDER BY k.key, e.seq`,
+	"insertEvent": `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	"update": `UPDATE inquiries SET event_count = v.value->>2, evaluated_at = v.value->>3,
+		next_check = NULLIF(v.value->>4, 0), sealed_at = v.value->>5
+		FROM json_each(?) AS v WHERE inquiries.tenant = v.value->>0 AND inquiries.id = v.value->>1`,
+	"insertEscalations": `INSERT INTO escalations (tenant, inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until)
+		SELECT v.value->>0, v.value->>1, v.value->>2, v.value->>3, v.value->>4, v.value->>5, v.value->>6, v.value->>7
+		FROM json_each(?) AS v WHERE true ON CONFLICT DO NOTHING RETURNING tenant, inquiry_id, obligation, level`,
+	"due": `SELECT tenant, id, inquiry, event_count, sealed_at FROM inquiries
+		WHERE next_check IS NOT NULL AND next_check <= ? ORDER BY next_check LIMIT ?`,
+	"undelivered": `UPDATE escalations SET lease_until = ?
+		WHERE (tenant, inquiry_id, obligation, level) IN (SELECT tenant, inquiry_id, obligation, level FROM escalations
+			WHERE delivered_at IS NULL AND lease_until <= ? ORDER BY lease_until LIMIT ?)
+		RETURNING tenant, inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until`,
+	"delivered": `UPDATE escalations SET delivered_at = ? FROM json_each(?) AS k
+		WHERE escalations.tenant = k.value->>0 AND escalations.inquiry_id = k.value->>1
+		AND escalations.obligation = k.value->>2 AND escalations.level = k.value->>3 AND escalations.delivered_at IS NULL`,
+}
+
+// openSQLite opens (creating if need be) the database file at path and
+// applies the migrations it lacks.
+func openSQLite(path string) (*sqliteDB, error) {
+	const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	d := &sqliteDB{w: w, stmts: map[string]*sql.Stmt{}, wakers: map[int]func(int64){}}
+	if err := d.migrate(); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if d.r, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)"); err != nil {
+		w.Close()
+		return nil, err
+	}
+	d.r.SetMaxOpenConns(4)
+	for name, q := range sqliteStatements {
+		if d.stmts[name], err = w.Prepare(q); err != nil {
+			d.close()
+			return nil, fmt.Errorf("preparing %s: %w", name, err)
+		}
+	}
+	return d, nil
+}
+
+// migrate applies, in one transaction each, the migrations not yet
+// recorded.
+func (d *sqliteDB) migrate() error {
+	ms, err := migrations("sqlite")
+	if err != nil {
+		return err
+	}
+	if _, err := d.w.Exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	for _, m := range ms {
+		tx, err := d.w.Begin()
+		if err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRow(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if n == 0 {
+			if _, err := tx.Exec(m.sql); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("migration %s: %w (a database made before migrations existed must start from a new file)", m.name, err)
+			}
+			if _, err := tx.Exec(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name); err != nil {
+				tx.Rollback()
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (d *sqliteDB) groupCommit() bool { return true }
+
+func (d *sqliteDB) close() error {
+	for _, s := range d.stmts {
+		s.Close()
+	}
+	var err error
+	if d.r != nil {
+		err = d.r.Close()
+	}
+	return errors.Join(d.w.Close(), err)
+}
+
+func (d *sqliteDB) begin(ctx context.Context) (txn, error) {
+	tx, err := d.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	return &sqliteTx{d: d, tx: tx}, nil
+}
+
+// watch: on SQLite every writer is this process, so a commit wakes the
+// watchers itself.
+func (d *sqliteDB) watch(wake func(int64)) func() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	id := d.nextID
+	d.nextID++
+	d.wakers[id] = wake
+	return func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		delete(d.wakers, id)
+	}
+}
+
+func (d *sqliteDB) earliest(ctx context.Context) (int64, bool, error) {
+	var a, b sql.NullInt64
+	if err := d.r.QueryRowContext(ctx, `SELECT MIN(next_check) FROM inquiries WHERE next_check IS NOT NULL`).Scan(&a); err != nil {
+		return 0, false, err
+	}
+	if err := d.r.QueryRowContext(ctx, `SELECT MIN(lease_until) FROM escalations WHERE delivered_at IS NULL`).Scan(&b); err != nil {
+		return 0, false, err
+	}
+	switch {
+	case a.Valid && b.Valid:
+		return min(a.Int64, b.Int64), true, nil
+	case a.Valid:
+		return a.Int64, true, nil
+	case b.Valid:
+		return b.Int64, true, nil
+	}
+	return 0, false, nil
+}
+
+func (d *sqliteDB) readLog(ctx context.Context, tenant, id string, need func(int) bool) (inquiryRow, [][]byte, error) {
+	tx, err := d.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return inquiryRow{}, nil, err
+	}
+	defer tx.Rollback()
+	row := inquiryRow{tenant: tenant, id: id}
+	err = tx.QueryRowContext(ctx, `SELECT inquiry, event_count, sealed_at FROM inquiries WHERE tenant = ? AND id = ?`, tenant, id).
+		Scan(&row.doc, &row.eventCount, &row.sealedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row, nil, errNotFound
+	}
+	if err != nil || !need(row.eventCount) {
+		return row, nil, err
+	}
+	events, err := scanEvents(tx.QueryContext(ctx, `SELECT event FROM events WHERE tenant = ? AND inquiry_id = ? ORDER BY seq`, tenant, id))
+	return row, events, err
+}
+
+func scanEvents(rows *sql.Rows, err error) ([][]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+func (d *sqliteDB) listEscalations(ctx context.Context, tenant string, after cursor, limit int) ([]escalationRow, error) {
+	rows, err := d.r.QueryContext(ctx, `SELECT inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until, delivered_at
+		FROM escalations WHERE tenant = ? AND (fired_at, inquiry_id, obligation, level) > (?, ?, ?, ?)
+		ORDER BY fired_at, inquiry_id, obligation, level LIMIT ?`,
+		tenant, after.firedAt, after.inquiryID, after.obligation, after.level, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []escalationRow
+	for rows.Next() {
+		r := escalationRow{tenant: tenant}
+		var delivered sql.NullInt64
+		if err := rows.Scan(&r.inquiryID, &r.obligation, &r.level, &r.firedAt, &r.notify, &r.recordedAt, &r.leaseUntil, &delivered); err != nil {
+			return nil, err
+		}
+		r.deliveredAt = delivered.Int64
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (d *sqliteDB) tenantOf(ctx context.Context, hash []byte) (string, bool, error) {
+	var tenant string
+	err := d.r.QueryRowContext(ctx, `SELECT tenant FROM tokens WHERE hash = ?`, hash).Scan(&tenant)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return tenant, err == nil, err
+}
+
+func (d *sqliteDB) setTokens(ctx context.Context, tokens map[string]string) error {
+	tx, err := d.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM tokens`); err != nil {
+		return err
+	}
+	for hash, tenant := range tokens {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tokens (hash, tenant) VALUES (?, ?)`, []byte(hash), tenant); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// A sqliteTx is a write transaction on the writer connection.
+type sqliteTx struct {
+	d      *sqliteDB
+	tx     *sql.Tx
+	stmts  map[string]*sql.Stmt
+	wakeAt int64
+}
+
+// stmt returns the transaction's form of a prepared statement.
+func (t *sqliteTx) stmt(ctx context.Context, name string) *sql.Stmt {
+	if s, ok := t.stmts[name]; ok {
+		return s
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	s := t.tx.StmtContext(ctx, t.d.stmts[name])
+	t.stmts[name] = s
+	return s
+}
+
+func nullable(ns int64) any {
+	if ns == 0 {
+		return nil
+	}
+	return ns
+}
+
+func (t *sqliteTx) insertInquiry(ctx context.Context, in newInquiry, e evaluated) (bool, storedAnswer, error) {
+	res, err := t.stmt(ctx, "insertInquiry").ExecContext(ctx, in.tenant, in.id, in.doc, in.requestHash, in.answer, e.evaluatedAt, nullable(e.next), e.sealedAt)
+	if err != nil {
+		return false, storedAnswer{}, err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		var prior storedAnswer
+		err := t.stmt(ctx, "inquiryAnswer").QueryRowContext(ctx, in.tenant, in.id).Scan(&prior.requestHash, &prior.answer)
+		return false, prior, err
+	}
+	return true, storedAnswer{}, nil
+}
+
+func (t *sqliteTx) lockInquiry(ctx context.Context, tenant, id, key string) (inquiryRow, *storedAnswer, bool, error) {
+	row := inquiryRow{tenant: tenant, id: id}
+	var hash, answer []byte
+	err := t.stmt(ctx, "lockInquiry").QueryRowContext(ctx, key, tenant, id).Scan(&row.doc, &row.eventCount, &row.sealedAt, &hash, &answer)
+	if errors.Is(err, sql.ErrNoRows) {
+		return row, nil, false, nil
+	}
+	if err != nil {
+		return row, nil, false, err
+	}
+	if hash == nil {
+		return row, nil, true, nil
+	}
+	return row, &storedAnswer{hash, answer}, true, nil
+}
+
+// jsonRows encodes rows as one JSON list for a json_each(?) parameter.
+func jsonRows(rows [][]any) string {
+	b, err := json.Marshal(rows)
+	if err != nil {
+		panic(err) // strings and integers only
+	}
+	return string(b)
+}
+
+func (t *sqliteTx) loadEvents(ctx context.Context, keys []logKey) (map[logKey][][]byte, error) {
+	out := make(map[logKey][][]byte, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	list := make([][]any, len(keys))
+	for i, k := range keys {
+		list[i] = []any{k.tenant, k.id}
+		out[k] = nil
+	}
+	rows, err := t.stmt(ctx, "events").QueryContext(ctx, jsonRows(list))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k logKey
+		var doc []byte
+		if err := rows.Scan(&k.tenant, &k.id, &doc); err != nil {
+			return nil, err
+		}
+		out[k] = append(out[k], doc)
+	}
+	return out, rows.Err()
+}
+
+func (t *sqliteTx) insertEvent(ctx context.Context, e newEvent) error {
+	_, err := t.stmt(ctx, "insertEvent").ExecContext(ctx, e.tenant, e.id, e.seq, e.doc, e.key, e.requestHash, e.answer)
+	return err
+}
+
+func (t *sqliteTx) save(ctx context.Context, rows []evaluated) ([]escalationRow, error) {
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	list := make([][]any, len(rows))
+	var fired [][]any
+	byKey := map[deliveryKey]escalationRow{}
+	for i, r := range rows {
+		list[i] = []any{r.tenant, r.id, r.eventCount, r.evaluatedAt, r.next, r.sealedAt}
+		for _, e := range r.fired {
+			fired = append(fired, []any{e.tenant, e.inquiryID, e.obligation, e.level, e.firedAt, string(e.notify), e.recordedAt, e.leaseUntil})
+			byKey[deliveryKey{e.tenant, e.inquiryID, e.obligation, e.level}] = e
+		}
+	}
+	if _, err := t.stmt(ctx, "update").ExecContext(ctx, jsonRows(list)); err != nil {
+		return nil, err
+	}
+	if len(fired) == 0 {
+		return nil, nil
+	}
+	res, err := t.stmt(ctx, "insertEscalations").QueryContext(ctx, jsonRows(fired))
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	var added []escalationRow
+	for res.Next() {
+		var k deliveryKey
+		if err := res.Scan(&k.tenant, &k.inquiryID, &k.obligation, &k.level); err != nil {
+			return nil, err
+		}
+		added = append(added, byKey[k])
+	}
+	return added, res.Err()
+}
+
+func (t *sqliteTx) claimDue(ctx context.Context, now int64, limit int) ([]inquiryRow, error) {
+	rows, err := t.stmt(ctx, "due").QueryContext(ctx, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []inquiryRow
+	for rows.Next() {
+		var r inquiryRow
+		if err := rows.Scan(&r.tenant, &r.id, &r.doc, &r.eventCount, &r.sealedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (t *sqliteTx) claimUndelivered(ctx context.Context, now, leaseUntil int64, limit int) ([]escalationRow, error) {
+	rows, err := t.stmt(ctx, "undelivered").QueryContext(ctx, leaseUntil, now, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []escalationRow
+	for rows.Next() {
+		var r escalationRow
+		if err := rows.Scan(&r.tenant, &r.inquiryID, &r.obligation, &r.level, &r.firedAt, &r.notify, &r.recordedAt, &r.leaseUntil); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (t *sqliteTx) markDelivered(ctx context.Context, keys []deliveryKey, at int64) error {
+	list := make([][]any, len(keys))
+	for i, k := range keys {
+		list[i] = []any{k.tenant, k.inquiryID, k.obligation, k.level}
+	}
+	_, err := t.stmt(ctx, "delivered").ExecContext(ctx, at, jsonRows(list))
+	return err
+}
+
+func (t *sqliteTx) notify(_ context.Context, at int64) error {
+	if t.wakeAt == 0 || at < t.wakeAt {
+		t.wakeAt = at
+	}
+	return nil
+}
+
+func (t *sqliteTx) commit() error {
+	if err := t.tx.Commit(); err != nil {
+		return err
+	}
+	if t.wakeAt != 0 {
+		t.d.mu.Lock()
+		wakers := make([]func(int64), 0, len(t.d.wakers))
+		for _, w := range t.d.wakers {
+			wakers = append(wakers, w)
+		}
+		t.d.mu.Unlock()
+		for _, w := range wakers {
+			w(t.wakeAt)
+		}
+	}
+	return nil
+}
+
+func (t *sqliteTx) rollback() { t.tx.Rollback() }
