@@ -144,15 +144,20 @@ func inquiries() []story {
 				{Time: at("2026-11-21 11:45"), Type: sla.Resolve, Actor: "social-team"},
 			},
 		},
-		{ // A customer e-mails, leaves voicemails, and is promised an answer that never comes.
-			inq: sla.Inquiry{ID: "case-3001", Channel: sla.Email, ReplyTo: []sla.Channel{sla.Email, sla.Phone},
+		{ // A customer e-mails about a wrong bill and leaves voicemails; a call back
+			// (a voicemail is answered by a call) apologises and promises the
+			// fix by Tuesday noon; on Tuesday comes another apology, by
+			// e-mail, and no fix: an apology is not the fix.
+			inq: sla.Inquiry{ID: "case-3001", Channel: sla.Email, ReplyTo: []sla.Channel{sla.Email},
 				Received: at("2026-11-23 09:00"), Class: sla.Class{Party: sla.Customer, Kind: sla.Complaint}},
 			events: []sla.Event{
 				{Time: at("2026-11-23 11:00"), Type: sla.CustomerMessage, Channel: sla.Voicemail},
 				{Time: at("2026-11-23 12:30"), Type: sla.CustomerMessage, Channel: sla.Voicemail},
 				{Time: at("2026-11-23 13:50"), Type: sla.Assign, Owner: "bob"},
 				{Time: at("2026-11-23 14:00"), Type: sla.Reply, Channel: sla.Phone, Actor: "bob"},
-				{Time: at("2026-11-23 14:00"), Type: sla.Promise, Due: at("2026-11-24 12:00"), Actor: "bob"},
+				{Time: at("2026-11-23 14:00"), Type: sla.Promise, Ref: "fix-bill", PromiseKind: sla.DoSomething,
+					Due: at("2026-11-24 12:00"), Actor: "bob"},
+				{Time: at("2026-11-24 11:00"), Type: sla.Reply, Channel: sla.Email, Actor: "bob"},
 				{Time: at("2026-11-24 15:00"), Type: sla.CustomerMessage, Channel: sla.Email},
 				{Time: at("2026-11-24 16:00"), Type: sla.CustomerMessage, Channel: sla.Voicemail},
 			},
@@ -170,16 +175,25 @@ func inquiries() []story {
 			events: []sla.Event{
 				{Time: at("2026-11-23 10:01"), Type: sla.Assign, Owner: "dave"},
 				{Time: at("2026-11-23 10:05"), Type: sla.Reply, Channel: sla.Chat, Actor: "dave"},
-				{Time: at("2026-11-23 11:00"), Type: sla.Resolve, Actor: "dave"},
+				{Time: at("2026-11-23 10:06"), Type: sla.StatusChange, Status: "pending", Actor: "dave"},
+				{Time: at("2026-11-23 10:40"), Type: sla.CustomerMessage, Channel: sla.Chat},
+				{Time: at("2026-11-23 11:00"), Type: sla.Reply, Channel: sla.Chat, Actor: "dave"},
+				{Time: at("2026-11-23 11:00"), Type: sla.StatusChange, Status: "solved", Actor: "dave"},
 			},
 		},
-		{ // A phone conference is scheduled for Wednesday 15:00; nobody attends.
+		{ // A conference is scheduled for Wednesday 15:00 and the customer does not
+			// come; Carol promises to call on Friday morning, and does.
 			inq: sla.Inquiry{ID: "case-3002", Channel: sla.Phone, Received: at("2026-11-24 09:00"),
 				Class: sla.Class{Party: sla.Customer, Kind: sla.Request}},
 			events: []sla.Event{
 				{Time: at("2026-11-24 09:05"), Type: sla.Assign, Owner: "carol"},
 				{Time: at("2026-11-24 09:10"), Type: sla.Reply, Channel: sla.Phone, Actor: "carol"},
-				{Time: at("2026-11-24 09:10"), Type: sla.Appointment, Channel: sla.Meeting, Due: at("2026-11-25 15:00"), Actor: "carol"},
+				{Time: at("2026-11-24 09:10"), Type: sla.Appointment, Ref: "onboarding", Channel: sla.Meeting,
+					Due: at("2026-11-25 15:00"), Actor: "carol"},
+				{Time: at("2026-11-25 15:10"), Type: sla.AppointmentNoShow, Ref: "onboarding", Actor: "carol"},
+				{Time: at("2026-11-25 15:12"), Type: sla.Promise, Ref: "call-friday", Channel: sla.Phone,
+					From: at("2026-11-27 09:00"), Due: at("2026-11-27 12:00"), Actor: "carol"},
+				{Time: at("2026-11-27 10:30"), Type: sla.Reply, Channel: sla.Phone, Actor: "carol"},
 			},
 		},
 	}

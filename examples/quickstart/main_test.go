@@ -29,8 +29,10 @@ func TestDefaultWeek(t *testing.T) {
 		"lead-1001   email     prospect  prospects          first_reply    Mon 23 Nov 12:55  met        warn Mon 11:55\n",
 		"promise_kept#1      Tue 24 Nov 12:00  breached   broken Tue 12:00\n",
 		"resolution     Fri 27 Nov 09:00  breached", // Thanksgiving is skipped
-		"appointment_kept#1  Wed 25 Nov 15:15  breached   no-show Wed 15:15\n",
-		"Escalations delivered by the monitor (12, each once)",
+		"appointment_kept#1  Wed 25 Nov 15:15  cancelled\n", // the customer did not come
+		"promise_kept#1      Fri 27 Nov 12:00  met\n",       // the call on Friday morning
+		"resolution          Wed 25 Nov 10:34  met\n",       // pending on the customer for 34 minutes
+		"Escalations delivered by the monitor (11, each once)",
 		"  Wed 25 Nov 13:00  case-3001   resolution     manager  to support-manager\n",
 		"metric      first_reply  6        3        50.0%\n",
 		"case-3001  email     customer  bob    2026-11-23 09:00  promise_overdue\n",
