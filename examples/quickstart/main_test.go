@@ -28,7 +28,7 @@ func TestDefaultWeek(t *testing.T) {
 	for _, want := range []string{
 		"lead-1001   email     prospect  prospects          first_reply    Mon 23 Nov 12:55  met        warn Mon 11:55\n",
 		"promise_kept#1      Tue 24 Nov 12:00  breached   broken Tue 12:00\n",
-		"resolution     Fri 27 Nov 09:00  breached", // Thanksgiving is skipped
+		"resolution     Fri 27 Nov 09:00  breached",         // Thanksgiving is skipped
 		"appointment_kept#1  Wed 25 Nov 15:15  cancelled\n", // the customer did not come
 		"promise_kept#1      Fri 27 Nov 12:00  met\n",       // the call on Friday morning
 		"resolution          Wed 25 Nov 10:34  met\n",       // pending on the customer for 34 minutes
