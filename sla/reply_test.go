@@ -9,7 +9,7 @@ import (
 	"github.com/replyby/replyby/sla"
 )
 
-// Under the "same" rule a reply counts on the channel of the customer's
+// Under the same_channel rule a reply counts on the channel of the customer's
 // latest message if the customer offered that channel, and on any offered
 // channel if not: a web form that left only an e-mail address is answered
 // by e-mail. Before, no reply could ever count there: the e-mail was "not
