@@ -108,6 +108,10 @@ func endToEnd(t *testing.T, path string) {
 	require.NoError(t, err)
 	c = &client{base: s.url, token: token}
 	clk.Advance(0)
+	// A wake-up from the database (PostgreSQL's LISTEN connection, on
+	// connecting) may run the sweep on another goroutine than the
+	// clock's move: wait for it.
+	waitFor(t, "sweep after the restart", func() bool { return len(c.escalations()) >= 3 })
 	list := c.escalations()
 	require.NoError(t, c.err)
 	assert.Equal(t, []string{"lead-1/first_reply/warn", "lead-1/first_reply/breach", "case-1/promise_kept#1/broken"}, keysOf(list))
@@ -138,6 +142,7 @@ func endToEnd(t *testing.T, path string) {
 	defer s.kill()
 	clk.Advance(0)
 	c = &client{base: s.url, token: token}
+	waitFor(t, "sweep after the second restart", func() bool { return len(c.escalations()) >= 6 })
 	list = c.escalations()
 	require.NoError(t, c.err)
 	assert.Equal(t, []string{
