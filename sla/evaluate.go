@@ -124,6 +124,9 @@ type evaluator struct {
 	offered    []Channel // the channels the customer offered, with their natural answers
 	ownChans   int       // how many of offered are the customer's own (the rest are answers)
 
+	zone      string               // the customer's time zone, "" if unknown
+	zonedCals []*calendar.Calendar // the set's zoned templates placed in zone, in the order of ps.zoned
+
 	obs   []oblig // the working set's slots; free ones are reused
 	free  []int
 	live  []int // slots in use, in order of start
@@ -159,6 +162,23 @@ func (ps *PolicySet) Start(inq Inquiry) (*Run, error) {
 		var ok bool
 		if ev.custCal, ok = ps.calendars[inq.Calendar]; !ok {
 			return nil, errAt("inquiry.calendar", inq.Calendar, "no calendar of that name in the policy set", ErrUnknownCalendar)
+		}
+	}
+	ev.zone = inq.Zone
+	if ev.zone == "" && ev.custCal != nil && ev.custCal.Location() != nil {
+		ev.zone = ev.custCal.Location().String()
+	}
+	if ev.zone != "" && len(ps.zoned) > 0 {
+		ev.zonedCals = make([]*calendar.Calendar, len(ps.zoned))
+		for k, tmpl := range ps.zoned {
+			c, err := tmpl.In(ev.zone)
+			if err != nil {
+				if inq.Zone == "" {
+					return nil, errAt("inquiry.calendar", inq.Calendar, "its zone cannot place the policies' templates: "+err.Error(), ErrBadInquiry)
+				}
+				return nil, errAt("inquiry.zone", inq.Zone, "unknown time zone", ErrBadInquiry)
+			}
+			ev.zonedCals[k] = c
 		}
 	}
 	inq.ReplyTo = slices.Clone(inq.ReplyTo)
@@ -328,8 +348,13 @@ func (ev *evaluator) apply(i int, e *Event) {
 		ch := e.Channel
 		rule := ev.ps.doc.Policies[ev.pol].Reply
 		if rule != AnyChannel && !ev.isOffered(ch) {
-			ev.violation(i, e)
+			ev.violation(i, e, time.Time{})
 			return
+		}
+		if p := &ev.ps.compiled[ev.pol]; p.contact != nil && ev.zone != "" && slices.Contains(p.contactChans, ch) {
+			if hours := ev.placed(p.contact); !hours.IsOpen(t) {
+				ev.violation(i, e, t.In(hours.Location()))
+			}
 		}
 		if rule == SameChannel && !ev.answers(ev.lastCh, ch) && slices.Contains(ev.offered[:ev.ownChans], ev.lastCh) {
 			// On an offered channel, but not the one the
@@ -783,9 +808,13 @@ func (ev *evaluator) trimStops() {
 	}
 }
 
-// violation records reply e (index i) on a channel never offered.
-func (ev *evaluator) violation(i int, e *Event) {
-	v := Violation{Index: i, At: e.Time, Channel: e.Channel}
+// violation records reply e (index i) on a channel never offered, or,
+// with local set, outside the customer's contact hours.
+func (ev *evaluator) violation(i int, e *Event, local time.Time) {
+	v := Violation{Index: i, At: e.Time, Channel: e.Channel, Reason: NotOffered}
+	if !local.IsZero() {
+		v.Reason, v.Local = OutsideContactHours, local
+	}
 	ev.vios.push(v)
 	for _, j := range ev.live {
 		o := &ev.obs[j]
@@ -797,6 +826,15 @@ func (ev *evaluator) violation(i int, e *Event) {
 			o.vios = append(o.vios, v)
 		}
 	}
+}
+
+// placed returns the zoned template tmpl placed in the customer's zone,
+// or tmpl itself when that zone is unknown.
+func (ev *evaluator) placed(tmpl *calendar.Calendar) *calendar.Calendar {
+	if ev.zonedCals == nil {
+		return tmpl
+	}
+	return ev.zonedCals[slices.Index(ev.ps.zoned, tmpl)]
 }
 
 // in returns t in the location of the inquiry's arrival time, as every

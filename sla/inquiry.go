@@ -88,6 +88,13 @@ type Inquiry struct {
 	// customer's own business hours or time zone. Targets that ask for
 	// the customer's calendar count in it when it is set.
 	Calendar string `json:"calendar,omitempty"`
+	// Zone is the customer's IANA time zone ("Europe/Paris"), if known.
+	// Targets that count in a template placed in the customer's zone
+	// (Target.InCustomerZone) and a policy's contact hours use it; without
+	// it they use the zone of the customer's calendar, if any, and
+	// otherwise the template as it is (contact hours are then not
+	// checked).
+	Zone string `json:"zone,omitempty"`
 }
 
 // valid reports whether p is a party an inquiry may have ("" for

@@ -190,6 +190,9 @@ func (ev *evaluator) calendarOf(t *compiledTarget) (*calendar.Calendar, string) 
 	if t.CustomerCalendar && ev.custCal != nil {
 		return ev.custCal, ev.inq.Calendar
 	}
+	if t.InCustomerZone && ev.zonedCals != nil {
+		return ev.placed(t.cal), t.Calendar + "@" + ev.zone
+	}
 	return t.cal, t.Calendar
 }
 

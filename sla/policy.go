@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/replyby/replyby/calendar"
 	"github.com/replyby/replyby/internal/strictjson"
@@ -90,6 +91,13 @@ type Target struct {
 	// CustomerCalendar says to count in the inquiry's own calendar
 	// (Inquiry.Calendar) when it names one, and in Calendar otherwise.
 	CustomerCalendar bool `json:"customer_calendar,omitempty"`
+	// InCustomerZone says to count in Calendar (required) placed in the
+	// customer's time zone (Inquiry.Zone): the same weekly hours and
+	// closures on the customer's wall clock, "our support hours, in the
+	// customer's zone", without declaring a calendar per zone. Without a
+	// zone for the customer it counts in Calendar as it is. The
+	// obligation's Calendar is then "name@Zone".
+	InCustomerZone bool `json:"in_customer_zone,omitempty"`
 	// Escalation is the target's ladder, in any order.
 	Escalation []Level `json:"escalation,omitempty"`
 	// ResolveKeeps, on a promise_kept target, says that resolving the
@@ -119,6 +127,24 @@ type Policy struct {
 	// team. Only a resolution target is allowed; its obligation is
 	// "resolution@team".
 	Teams map[string]map[Metric]Target `json:"teams,omitempty"`
+	// ContactHours, if set, says that calls and texts must fall inside the
+	// customer's local contact hours: a reply on one of its channels
+	// outside them is a [Violation] (OutsideContactHours). It still
+	// counts: the customer was answered, at the wrong hour.
+	ContactHours *ContactHours `json:"contact_hours,omitempty"`
+}
+
+// ContactHours are the hours in which a customer may be phoned or sent a
+// text, on their own wall clock. Its fields are its JSON form in a policy
+// document; {} is daytime (calendar.ContactHours, 08:00–20:00 every day)
+// for calls and texts.
+type ContactHours struct {
+	// Calendar names a calendar of the policy set to place in the
+	// customer's zone; "" is calendar.ContactHours.
+	Calendar string `json:"calendar,omitempty"`
+	// Channels are the channels the hours apply to; empty is phone and
+	// sms.
+	Channels []Channel `json:"channels,omitempty"`
 }
 
 // A HostStatus says what one of the host's own statuses of an inquiry
@@ -215,6 +241,11 @@ func (p *Policy) clone() Policy {
 		Labels:     slices.Clone(p.Match.Labels),
 	}
 	q.Targets = cloneTargets(p.Targets)
+	if p.ContactHours != nil {
+		c := *p.ContactHours
+		c.Channels = slices.Clone(c.Channels)
+		q.ContactHours = &c
+	}
 	if p.Teams != nil {
 		q.Teams = make(map[string]map[Metric]Target, len(p.Teams))
 		for team, ts := range p.Teams {
@@ -254,6 +285,7 @@ type PolicySet struct {
 	answers   map[Channel][]Channel // with the default answers
 	targeted  [numMetrics]bool      // some policy has a target for the metric
 	teamed    bool                  // some policy has a team's target
+	zoned     []*calendar.Calendar  // templates placed in customers' zones
 	calendars map[string]*calendar.Calendar
 }
 
@@ -261,6 +293,9 @@ type PolicySet struct {
 type compiledPolicy struct {
 	targets [numMetrics]*compiledTarget
 	teams   map[string]*compiledTarget // team → its resolution target
+
+	contact      *calendar.Calendar // contact hours (a template for the customer's zone), nil for none
+	contactChans []Channel
 }
 
 // compiledTarget is a target with its calendar looked up.
@@ -348,6 +383,7 @@ func NewPolicySet(d Document) (*PolicySet, error) {
 		return nil, errAt("policies", "", "a policy set needs at least one policy, the last matching every inquiry", ErrNoFallback)
 	}
 	seen := make(map[string]bool, len(d.Policies))
+	var contactHours *calendar.Calendar // the default contact hours, built once for the set
 	for i := range d.Policies {
 		p := d.Policies[i].clone()
 		path := strictjson.Index("policies", i)
@@ -366,8 +402,51 @@ func NewPolicySet(d Document) (*PolicySet, error) {
 			ps.compiled[i].teams[team] = ps.compile(Resolution, ts[Resolution])
 			ps.teamed = true
 		}
+		if ch := p.ContactHours; ch != nil {
+			cp := &ps.compiled[i]
+			if ch.Calendar != "" {
+				cp.contact = ps.calendars[ch.Calendar]
+			} else {
+				if contactHours == nil {
+					contactHours = calendar.ContactHours()
+				}
+				cp.contact = contactHours
+			}
+			cp.contactChans = ch.Channels
+			if len(cp.contactChans) == 0 {
+				cp.contactChans = []Channel{Phone, SMS}
+			}
+			ps.addZoned(cp.contact)
+		}
 	}
 	return ps, nil
+}
+
+// NextContact returns the earliest instant at or after t at which the
+// customer of inq may be phoned or sent a text under the contact hours of
+// the policy that applies to inq (as it arrived: a later Reclassify may
+// change the policy), and that policy's channels for them. It returns t and
+// no channels when that policy sets no contact hours, or the customer's
+// zone is unknown (see Inquiry.Zone). Errors are as Evaluate's for the
+// inquiry.
+func (ps *PolicySet) NextContact(inq Inquiry, t time.Time) (time.Time, []Channel, error) {
+	r, err := ps.Start(inq)
+	if err != nil {
+		return time.Time{}, nil, err
+	}
+	ev := &r.ev
+	p := &ps.compiled[ev.pol]
+	if p.contact == nil || ev.zone == "" {
+		return t, nil, nil
+	}
+	return ev.placed(p.contact).NextOpen(t), slices.Clone(p.contactChans), nil
+}
+
+// addZoned records that cal is a template placed in customers' zones.
+func (ps *PolicySet) addZoned(cal *calendar.Calendar) {
+	if !slices.Contains(ps.zoned, cal) {
+		ps.zoned = append(ps.zoned, cal)
+	}
 }
 
 // compile returns target t of metric m with its calendar.
@@ -375,6 +454,9 @@ func (ps *PolicySet) compile(m Metric, t Target) *compiledTarget {
 	ct := &compiledTarget{Target: t, metric: m}
 	if t.Calendar != "" {
 		ct.cal = ps.calendars[t.Calendar]
+	}
+	if t.InCustomerZone {
+		ps.addZoned(ct.cal)
 	}
 	return ct
 }
@@ -411,6 +493,19 @@ func (ps *PolicySet) check(p *Policy, path string, last bool, seen map[string]bo
 	}
 	if !p.Reply.valid() {
 		return errAt(path+".reply", string(p.Reply), "want offered_channels, same_channel or any_channel", ErrBadPolicy)
+	}
+	if ch := p.ContactHours; ch != nil {
+		if ch.Calendar != "" && !ps.hasCalendar(ch.Calendar) {
+			return errAt(path+".contact_hours.calendar", ch.Calendar, "no calendar of that name in the set", ErrUnknownCalendar)
+		}
+		if ch.Calendar != "" {
+			if err := ps.placeable(path+".contact_hours.calendar", ch.Calendar); err != nil {
+				return err
+			}
+		}
+		if err := checkNames(path+".contact_hours.channels", ch.Channels); err != nil {
+			return err
+		}
 	}
 	for _, m := range slices.Sorted(maps.Keys(p.Targets)) {
 		if err := ps.checkTarget(m, p.Targets[m], strictjson.Join(path+".targets", string(m))); err != nil {
@@ -470,6 +565,15 @@ func (ps *PolicySet) checkTarget(m Metric, t Target, path string) error {
 		return errAt(path+".resolve_keeps", "", "only a promise_kept target has it", ErrBadPolicy)
 	case t.NewCycleOnReopen && m != Resolution:
 		return errAt(path+".new_cycle_on_reopen", "", "only a resolution target has it", ErrBadPolicy)
+	case t.InCustomerZone && t.Calendar == "":
+		return errAt(path+".in_customer_zone", "", "needs the calendar to place in the customer's zone", ErrBadPolicy)
+	case t.InCustomerZone && t.CustomerCalendar:
+		return errAt(path+".in_customer_zone", "", "a target counts in the customer's calendar or in a template in their zone, not both", ErrBadPolicy)
+	}
+	if t.InCustomerZone {
+		if err := ps.placeable(path+".calendar", t.Calendar); err != nil {
+			return err
+		}
 	}
 	names := make(map[string]bool, len(t.Escalation))
 	for j, l := range t.Escalation {
@@ -486,6 +590,16 @@ func (ps *PolicySet) checkTarget(m Metric, t Target, path string) error {
 		if err := checkNames(lp+".notify", l.Notify); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// placeable checks that the calendar named name, found at path, can be
+// placed in another zone: a Union or an Intersect has no definition to
+// place.
+func (ps *PolicySet) placeable(path, name string) error {
+	if _, err := ps.calendars[name].In("UTC"); err != nil {
+		return errAt(path, name, "cannot be placed in the customer's zone: a union or intersection has no definition to place", ErrBadPolicy)
 	}
 	return nil
 }

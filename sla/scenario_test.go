@@ -216,7 +216,7 @@ func TestWebFormLeadPhoned(t *testing.T) {
 	fr := obligation(t, st, "first_reply")
 	assert.Equal(t, sla.Running, fr.State, "the call met nothing")
 	require.Len(t, st.Violations, 1)
-	assert.Equal(t, sla.Violation{Index: 0, At: at("2026-03-09 10:00"), Channel: sla.Phone}, st.Violations[0])
+	assert.Equal(t, sla.Violation{Index: 0, At: at("2026-03-09 10:00"), Channel: sla.Phone, Reason: sla.NotOffered}, st.Violations[0])
 	assert.Equal(t, st.Violations, fr.Violations)
 	assert.Equal(t, 1, st.Counts.Touches)
 

@@ -936,7 +936,7 @@ func (s *refState) apply(i int, e sla.Event) {
 		s.counts.Touches++
 		counts, vio := s.countsReply(e.Channel)
 		if vio {
-			s.vios = append(s.vios, sla.Violation{Index: i, At: t, Channel: e.Channel})
+			s.vios = append(s.vios, sla.Violation{Index: i, At: t, Channel: e.Channel, Reason: sla.NotOffered})
 		}
 		if !counts {
 			return

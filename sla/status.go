@@ -153,14 +153,32 @@ type Revision struct {
 	Was, Due time.Time
 }
 
-// A Violation is a reply on a channel the customer never offered. It meets
-// no target.
+// A Violation is a reply the customer did not ask for: on a channel they
+// never offered (it meets no target), or a call or text outside their
+// contact hours (it counts, at the wrong hour).
 type Violation struct {
 	// Index is the reply's position in the event log given to Evaluate.
 	Index   int
 	At      time.Time
 	Channel Channel
+	// Reason says what was wrong.
+	Reason ViolationReason
+	// Local is At on the customer's wall clock, for a reply outside their
+	// contact hours ("phoned at 06:40 their time"); zero otherwise.
+	Local time.Time
 }
+
+// A ViolationReason says what was wrong with a reply.
+type ViolationReason string
+
+// Violation reasons.
+const (
+	// NotOffered: on a channel the customer never offered.
+	NotOffered ViolationReason = "not_offered"
+	// OutsideContactHours: a call or text outside the customer's contact
+	// hours (Policy.ContactHours).
+	OutsideContactHours ViolationReason = "outside_contact_hours"
+)
 
 // An Anomaly is an event that made no sense where it stood in the log
 // (a Reopen of an open inquiry, a Held with nothing scheduled, a status
