@@ -243,3 +243,26 @@ func ExampleHostStatus() {
 	// Output:
 	// resolution met paused 24h0m0s used 6h0m0s
 }
+
+// A lead in Los Angeles asked to be called back; the desk in New York
+// phones at 09:40 its time, 06:40 theirs. The call answers them, and is a
+// violation of their contact hours; NextContact says when to call.
+func ExamplePolicySet_NextContact() {
+	ps := sla.MustParsePolicies([]byte(`{"policies": [{"name": "all", "contact_hours": {},
+	  "targets": {"first_reply": {"within": "4h"}}}]}`))
+	nyc, _ := time.LoadLocation("America/New_York")
+	received := time.Date(2026, 3, 3, 9, 0, 0, 0, nyc)
+	inq := sla.Inquiry{Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Phone}, Received: received, Zone: "America/Los_Angeles"}
+	call := sla.Event{Time: received.Add(40 * time.Minute), Type: sla.Reply, Channel: sla.Phone}
+	st, _ := ps.Evaluate(inq, []sla.Event{call}, call.Time)
+	fmt.Println(st.Obligations[0].Key, st.Obligations[0].State)
+	for _, v := range st.Violations {
+		fmt.Println(v.Reason, "phoned at", v.Local.Format("15:04"), "their time")
+	}
+	next, channels, _ := ps.NextContact(inq, call.Time)
+	fmt.Println("next call or text from", next.In(nyc).Format("15:04"), "New York time, for", channels)
+	// Output:
+	// first_reply met
+	// outside_contact_hours phoned at 06:40 their time
+	// next call or text from 11:00 New York time, for [phone sms]
+}

@@ -210,6 +210,9 @@ func FuzzParsePolicies(f *testing.F) {
 		  "policies": [{"name": "b", "targets": {"resolution": {"within": "P1D", "new_cycle_on_reopen": true}, "promise_kept": {"resolve_keeps": true}},
 		    "teams": {"billing": {"resolution": {"within": "8h"}}}}]}`,
 		`{"statuses": {"x": {"pauses": ["promise_kept"]}}, "policies": [{"name": "b"}]}`,
+		`{"calendars": {"h": {"zone": "UTC", "week": {"mon": ["09:00-17:00"]}}}, "policies": [{"name": "b", "contact_hours": {"calendar": "h", "channels": ["phone"]},
+		  "targets": {"first_reply": {"within": "1h", "calendar": "h", "in_customer_zone": true}}}]}`,
+		`{"policies": [{"name": "b", "contact_hours": {}}]}`,
 		`{"statuses": {"": {}}, "policies": [{"name": "b"}]}`,
 		`{"answers": {"email": ["telepathy"]}, "policies": [{"name": "b"}]}`,
 		`{"policies": [{"name": "b", "teams": {"a b": {"first_reply": {"within": "1h"}}}}]}`,
@@ -269,10 +272,10 @@ var fuzzPolicies = sla.MustParsePolicies([]byte(`{
     {"name": "vip", "match": {"labels": ["vip"]}, "reply": "same_channel", "targets": {
       "first_reply": {"within": "30m", "escalation": [{"name": "warn", "at": "50%"}, {"name": "late", "at": "+1h", "notify": ["lead"]}]},
       "resolution": {"within": "P1D", "calendar": "desk", "new_cycle_on_reopen": true}}},
-    {"name": "rest", "reply": "any_channel",
+    {"name": "rest", "reply": "any_channel", "contact_hours": {},
      "targets": {
       "first_reply": {"within": "4h", "calendar": "desk", "escalation": [{"name": "warn", "at": "-1h"}, {"name": "breach", "at": "0"}]},
-      "next_reply": {"within": "2h", "calendar": "desk"},
+      "next_reply": {"within": "2h", "calendar": "desk", "in_customer_zone": true},
       "update": {"within": "P1D"},
       "resolution": {"within": "P2D", "calendar": "desk", "escalation": [{"name": "x", "at": "75%"}]},
       "promise_kept": {"within": "15m", "resolve_keeps": true},
@@ -330,7 +333,7 @@ func FuzzParseEvents(f *testing.F) {
 
 func fuzzOne(t *testing.T, doc string) {
 	inq := sla.Inquiry{ID: "fz", Channel: sla.WebForm, ReplyTo: []sla.Channel{sla.Email, sla.Meeting},
-		Class: sla.Class{Party: sla.Customer}, Received: time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)}
+		Class: sla.Class{Party: sla.Customer}, Received: time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC), Zone: "Asia/Kolkata"}
 	{
 		events, err := sla.ParseEvents([]byte(doc))
 		if err != nil {
