@@ -54,3 +54,32 @@ func TestReclassifyAfterOverrideThenRenegotiation(t *testing.T) {
 		assert.Equal(t, 2*time.Hour, o.Budget, "%s", m)
 	}
 }
+
+// Reclassify: a lapsed obligation tracked again has "the business time it
+// used, plus the time since it lapsed counted in the new calendar as if it
+// had been tracked all along (its clock standing still while the host
+// status paused it, or, for the resolution, while the inquiry was
+// resolved)", and "A resolution that lapsed and was then resolved lapses
+// again at a Reopen, and is tracked again then if the policy in force has
+// a resolution target". A resolution (4h) that lapses at 10:10, is put on
+// hold from 10:20 to 10:40 and resolved at 11:00, gets its target back at
+// 11:10 and is reopened at 11:30: it has used 40 minutes and stood still
+// 50 (twenty on hold, thirty resolved), and is due at 14:50. Evaluate
+// counts the time on hold as used: the hold, which fell in the lapse
+// before the Resolve, is forgotten when the Resolve ends the lapse.
+func TestLapsedResolutionReopenedKeepsItsHold(t *testing.T) {
+	inq := sla.Inquiry{Channel: sla.Email, Class: sla.Class{Priority: sla.Normal}, Received: at("2026-03-09 10:00")}
+	log := []sla.Event{
+		lowered(at("2026-03-09 10:10")),
+		{Time: at("2026-03-09 10:20"), Type: sla.StatusChange, Status: "on_hold"},
+		{Time: at("2026-03-09 10:40"), Type: sla.StatusChange, Status: "open"},
+		{Time: at("2026-03-09 11:00"), Type: sla.Resolve},
+		raised(at("2026-03-09 11:10")),
+		{Time: at("2026-03-09 11:30"), Type: sla.Reopen},
+	}
+	res := obligation(t, evaluate(t, lapsePolicies, inq, log, at("2026-03-09 11:30")), "resolution")
+	assert.Equal(t, sla.Running, res.State)
+	assert.Equal(t, 40*time.Minute, res.Elapsed)
+	assert.Equal(t, 50*time.Minute, res.Paused)
+	assert.Equal(t, at("2026-03-09 14:50"), res.Due)
+}
