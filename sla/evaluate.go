@@ -629,6 +629,7 @@ func (ev *evaluator) retargetFixed(j int, t time.Time) {
 // o.base, at t: its target's grace counts from it.
 func (ev *evaluator) reschedule(j int, t time.Time) {
 	o := &ev.obs[j]
+	o.overridden = false // the new time agreed replaces an Override's
 	if o.tgt == nil || o.closed() {
 		return // untracked or lapsed: a target gained later counts from o.base
 	}
@@ -831,7 +832,10 @@ func (ev *evaluator) trimStops() {
 		o := &ev.obs[j]
 		var from time.Time
 		switch {
-		case o.lapsed:
+		case o.lapsed, j == ev.res && o.key.Team == "" && (o.cancelled || o.halted):
+			// A lapsed clock replays from where it stopped when a
+			// target tracks it again; so does the resolution that
+			// lapsed before a Resolve, when a Reopen needs it.
 			from = o.stoppedAt
 		case !o.tracked && !o.settled:
 			from = o.start

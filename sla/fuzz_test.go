@@ -405,6 +405,14 @@ func fuzzOne(t *testing.T, doc string) {
 		for k := range got.Anomalies {
 			got.Anomalies[k].Index = order[got.Anomalies[k].Index]
 		}
+		for k := range got.Violations {
+			got.Violations[k].Index = order[got.Violations[k].Index]
+		}
+		for j := range got.Obligations {
+			for k := range got.Obligations[j].Violations {
+				got.Obligations[j].Violations[k].Index = order[got.Obligations[j].Violations[k].Index]
+			}
+		}
 		if a, b := fmt.Sprintf("%+v", fixture.InUTC(st)), fmt.Sprintf("%+v", fixture.InUTC(got)); a != b {
 			t.Fatalf("incremental status differs from Evaluate's\n%s\n%s", b, a)
 		}
