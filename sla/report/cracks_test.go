@@ -44,7 +44,9 @@ func crackRows(cs []report.Crack) []crackRow {
 func TestCracks(t *testing.T) {
 	mon := func(hm string) time.Time { return at("2026-03-09 " + hm) }
 	ev := func(hm string, typ sla.EventType) sla.Event { return sla.Event{Time: mon(hm), Type: typ} }
-	msg := func(hm string) sla.Event { return sla.Event{Time: mon(hm), Type: sla.CustomerMessage, Channel: sla.Email} }
+	msg := func(hm string) sla.Event {
+		return sla.Event{Time: mon(hm), Type: sla.CustomerMessage, Channel: sla.Email}
+	}
 	reply := func(hm string) sla.Event { return sla.Event{Time: mon(hm), Type: sla.Reply, Channel: sla.Email} }
 	promise := func(hm, due string, kind sla.PromiseKind) sla.Event {
 		return sla.Event{Time: mon(hm), Type: sla.Promise, Ref: "p-" + due, PromiseKind: kind, Due: mon(due)}
