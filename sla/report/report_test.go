@@ -179,6 +179,9 @@ func TestReportCrackWrongChannelIsNeverAnswered(t *testing.T) {
 	assert.Equal(t, report.NeverAnswered, rep.Cracks[0].Reason)
 	// Due Monday 13:00, an hour from now.
 	assert.Equal(t, -time.Hour, rep.Cracks[0].Overdue)
+	var text bytes.Buffer
+	require.NoError(t, rep.WriteText(&text))
+	assert.Contains(t, text.String(), "form    web_form  ann    never_answered  first_reply  2026-03-09 13:00  due in 1h0m0s\n")
 
 	// Answered by e-mail as asked: no longer a crack.
 	require.NoError(t, l.Append("form", sla.Event{Time: mon("10:00"), Type: sla.Reply, Channel: sla.Email}))
