@@ -64,12 +64,19 @@ func genStatusList(t *rapid.T) []sla.Status {
 				Elapsed:   minutes("elapsed"),
 				Remaining: minutes("remaining"),
 				Outcome:   rapid.SampledFrom([]sla.Outcome{"", "", sla.Kept, sla.Withdrawn, sla.Missed, sla.NoShow}).Draw(t, "outcome"),
+				Ref:       rapid.SampledFrom([]string{"", "fix", "call, \"Friday\"\nmorning"}).Draw(t, "ref"),
 			}
 			if rapid.Bool().Draw(t, "has due") {
 				o.Due = o.Start.Add(minutes("due"))
 			}
 			if rapid.Bool().Draw(t, "done") {
 				o.DoneAt = o.Start.Add(minutes("done at"))
+			}
+			switch o.Key.Metric { // numbered as ParseKey reads them
+			case sla.FirstReply:
+				o.Key.N = 0
+			case sla.Resolution:
+				o.Key.N = rapid.SampledFrom([]int{0, j + 2}).Draw(t, "cycle")
 			}
 			st.Obligations = append(st.Obligations, o)
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/replyby/replyby/sla"
 	"github.com/replyby/replyby/sla/internal/fixture"
@@ -207,4 +208,44 @@ func TestReportCrackAnsweredAfterReopen(t *testing.T) {
 	require.NoError(t, l.Append("p", sla.Event{Time: mon("10:30"), Type: sla.Reply, Channel: sla.Email}))
 	rep = report.New(l.Statuses(mon("11:00")), time.Time{}, time.Time{})
 	assert.Empty(t, rep.Cracks, "answered on an offered channel after the reopen")
+}
+
+// Whatever the statuses, the report writes as text and as JSON that reads
+// back, and its cracks and lists read back from their JSON.
+func TestPropertyReportWrites(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sts := genStatusList(t)
+		rep := report.New(sts, time.Time{}, time.Time{})
+		var text, js bytes.Buffer
+		require.NoError(t, rep.WriteText(&text))
+		require.NoError(t, rep.WriteJSON(&js))
+		require.NotContains(t, js.String(), "null")
+		var doc struct {
+			Cracks []report.Crack `json:"cracks"`
+			Cells  []report.Cell  `json:"cells"`
+		}
+		require.NoError(t, json.Unmarshal(js.Bytes(), &doc))
+		require.Len(t, doc.Cracks, len(rep.Cracks))
+		require.Len(t, doc.Cells, len(rep.Cells))
+		for i, c := range doc.Cracks {
+			want := rep.Cracks[i]
+			require.True(t, c.Due.Equal(want.Due) && c.Received.Equal(want.Received))
+			c.Due, c.Received = want.Due, want.Received
+			require.Equal(t, want, c)
+		}
+		for i, c := range doc.Cells {
+			require.Equal(t, rep.Cells[i], c)
+		}
+		dues := append(report.Breached(sts), report.DueSoon(sts, time.Hour)...)
+		b, err := json.Marshal(dues)
+		require.NoError(t, err)
+		var back []report.Due
+		require.NoError(t, json.Unmarshal(b, &back))
+		require.Len(t, back, len(dues))
+		for i := range back {
+			require.True(t, back[i].Due.Equal(dues[i].Due))
+			back[i].Due = dues[i].Due
+		}
+		require.Equal(t, dues, back)
+	})
 }
