@@ -164,7 +164,8 @@ func TestReport(t *testing.T) {
 	assert.Contains(t, js.String(), `"cracks": []`)
 	assert.Contains(t, js.String(), `"rates": []`)
 	assert.NotContains(t, js.String(), "null")
-	require.Error(t, empty.WriteText(nil))
+	require.ErrorIs(t, empty.WriteText(nil), report.ErrNilWriter)
+	require.ErrorIs(t, empty.WriteJSON(nil), report.ErrNilWriter)
 }
 
 // A reply on a channel the customer never offered meets nothing, so the
