@@ -296,13 +296,16 @@ func (l *Ledger) extend(e *entry, log, events []sla.Event, asOf time.Time) (run 
 		if run, _, err = l.build(e.inq, log, asOf); err != nil {
 			return nil, g, false, err
 		}
+		// The sweep's instant stands: what it handed out fired by
+		// then, whatever came late. An inquiry at rest kept no run: the
+		// instant it was last looked at is its as-of instant.
+		swept := e.asOf
 		if e.run != nil {
-			// The sweep's instant stands: what it handed out fired by
-			// then, whatever came late.
-			if t := e.run.Time(); !t.Before(run.Time()) {
-				if err := run.Advance(t); err != nil {
-					return nil, g, false, err
-				}
+			swept = e.run.Time()
+		}
+		if !swept.Before(run.Time()) {
+			if err := run.Advance(swept); err != nil {
+				return nil, g, false, err
 			}
 		}
 	}

@@ -555,3 +555,36 @@ func later(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+// An inquiry at rest keeps no run; a back-dated event that opens an
+// obligation breached at once is applied to a run rebuilt and advanced to
+// the instant of the last sweep, so its levels fired when they fired: the
+// inquiry is due at 00:17, when they did, not at the sweep's 00:18.
+func TestLedgerAtRestBackdatedBreachIsDueWhenItFired(t *testing.T) {
+	late := []sla.Level{{Name: "late", At: sla.AtOffset(0)}}
+	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{{Name: "all", Targets: map[sla.Metric]sla.Target{
+		sla.FirstReply:  {Within: sla.Duration{Time: time.Minute}, Escalation: late},
+		sla.PromiseKept: {Escalation: late},
+	}}}})
+	t0 := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	l := ledger.New(ps)
+	require.NoError(t, l.Add(sla.Inquiry{ID: "q", Channel: sla.Email, Received: t0}))
+	alerts := sweep(l, t0.Add(18*time.Minute))
+	require.Len(t, alerts, 1, "the first reply's breach at 00:01")
+
+	// Resolved, back-dated: nothing is owed any more, and the ledger
+	// keeps no run for it.
+	require.NoError(t, l.Append("q", sla.Event{Time: t0, Type: sla.Resolve}))
+	_, ok := l.Next("q")
+	require.False(t, ok, "at rest")
+
+	promise := sla.Event{Time: t0.Add(17 * time.Minute), Type: sla.Promise, PromiseKind: sla.DoSomething, Due: t0.Add(17 * time.Minute)}
+	require.NoError(t, l.Append("q", promise))
+	next, ok := l.Next("q")
+	require.True(t, ok)
+	assert.Equal(t, t0.Add(17*time.Minute), next)
+	alerts = sweep(l, t0.Add(18*time.Minute))
+	require.Len(t, alerts, 1)
+	assert.Equal(t, t0.Add(17*time.Minute), alerts[0].At)
+	assert.Equal(t, "promise_kept#1", alerts[0].Obligation.String())
+}
