@@ -87,7 +87,7 @@ func run(w io.Writer, nowFlag, configPath string) error {
 	}
 	printTable(w, records)
 	printAlerts(w, sent)
-	fmt.Fprintln(w, "\nReport (report.New), with the cracks: open inquiries with no owner, never answered, or a promise broken:")
+	fmt.Fprintln(w, "\nReport (report.New), with the cracks: no owner, never answered, a follow-up unanswered, a promise broken, an appointment missed:")
 	fmt.Fprintln(w)
 	rep := report.New(records, time.Time{}, time.Time{})
 	return rep.WriteText(w)

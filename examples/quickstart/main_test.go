@@ -35,8 +35,17 @@ func TestDefaultWeek(t *testing.T) {
 		"Escalations delivered by the monitor (11, each once)",
 		"  Wed 25 Nov 13:00  case-3001   resolution     manager  to support-manager\n",
 		"metric      first_reply  6        3        50.0%\n",
-		"case-3001  email     customer  bob    2026-11-23 09:00  promise_overdue\n",
-		"lead-1002  web_form  prospect  -      2026-11-23 09:00  no_owner, never_answered\n",
+		// Cracks, oldest first. lead-1002: no owner since Monday 09:00, 99
+		// hours before Friday noon; never answered past its due time,
+		// Monday 13:00, by the business hours Monday 13–17, Tuesday,
+		// Wednesday and Friday 09–12 (4+8+8+3: Thanksgiving is closed).
+		"lead-1002 web_form - no_owner - - 99h0m0s since received\n",
+		"lead-1002 web_form - never_answered first_reply 2026-11-23 13:00 23h0m0s\n",
+		// The fix for the bill, promised for Tuesday noon in plain time.
+		"case-3001 email bob promise_broken promise_kept#1 fix-bill 2026-11-24 12:00 72h0m0s\n",
+		// The e-mail of Tuesday 15:00, due Wednesday 11:00, unanswered for
+		// 6+3 business hours since.
+		"case-3001 email bob follow_up_unanswered next_reply#1 2026-11-25 11:00 9h0m0s\n",
 	} {
 		assert.Contains(t, squeeze(out), squeeze(want))
 	}

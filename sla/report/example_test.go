@@ -46,8 +46,9 @@ func ExampleReport_WriteText() {
 	// owner       (none)       2        0        0.0%
 	// owner       ann          2        2        100.0%
 	//
-	// cracks  channel  party     owner  received          why
-	// chat-2  chat     prospect  -      2026-03-09 10:00  no_owner, never_answered
+	// cracks  channel  owner  why             obligation   due               overdue
+	// chat-2  chat     -      no_owner        -            -                 5h0m0s since received
+	// chat-2  chat     -      never_answered  first_reply  2026-03-09 10:30  4h30m0s
 }
 
 // An audit sample is the same for the same seed and data.

@@ -3,41 +3,20 @@ package report
 import (
 	"cmp"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
-	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/replyby/replyby/sla"
 )
 
 // A Report says how well a desk kept its word to the inquiries that
-// arrived in a window, and which open inquiries have fallen through the
-// cracks. Build one with [New] from statuses (see the ledger's
-// Statuses, or evaluate the host's own); write it with [Report.WriteText]
-// or [Report.WriteJSON].
-//
-// What counts where:
-//
-//   - The window selects inquiries by arrival: Received in [From, To), a
-//     zero bound being no bound. Every figure but Cracks is over those.
-//   - An obligation is decided when it is Met, MetLate or Breached (open
-//     and cancelled ones are left out); it is on time when Met. Rates are
-//     over decided obligations, per metric, and per channel the inquiry
-//     came on, party and owner (at the status instant) over all metrics.
-//   - FirstReply and Resolution are percentiles of the business time
-//     (Obligation.Elapsed) of first-reply and resolution obligations done,
-//     met or met late.
-//   - Touches counts, per resolved inquiry, the replies up to its latest
-//     resolution (sla.Counts.TouchesToResolve).
-//   - Nudges and Violations are tallies of the statuses' Counts.Nudges
-//     and Violations.
-//   - Cracks lists, over every status whatever its arrival, each open
-//     inquiry with no owner, never answered by a person, or with a broken
-//     promise still unkept, oldest first.
+// arrived in a window, and what has fallen through the cracks. Build one
+// with [New] from statuses (see the ledger's Statuses, or evaluate the
+// host's own); write it with [Report.WriteText], [Report.WriteJSON], or
+// as CSV tables ([Report.Tables]). The package documentation defines
+// every figure.
 type Report struct {
 	// From and To bound the window of arrival, [From, To); zero is no
 	// bound.
@@ -63,7 +42,21 @@ type Report struct {
 	// Violations counts the replies on channels the customer never
 	// offered.
 	Violations int `json:"violations"`
-	// Cracks lists the open inquiries that need a person, oldest first.
+	// Cells lists each metric's on-time rate and business-time
+	// percentiles, over all obligations and per channel, party, owner,
+	// team and week: ordered by metric (in the order of sla.Metrics),
+	// dimension (in the order of the By constants) and value.
+	Cells []Cell `json:"cells"`
+	// Trend lists the on-time rate per week and channel over all
+	// metrics, ordered by week, then channel.
+	Trend []TrendPoint `json:"trend"`
+	// Contacts lists each inquiry's touches and nudges, by arrival, then
+	// inquiry ID.
+	Contacts []Contact `json:"contacts"`
+	// Cracks lists what a person forgot, over every status whatever its
+	// arrival: one per inquiry, reason and obligation, ordered by due
+	// time (those without an obligation by arrival), oldest first, then
+	// inquiry ID, reason (in the order of the constants) and obligation.
 	Cracks []Crack `json:"cracks"`
 }
 
@@ -98,12 +91,25 @@ type Percentiles struct {
 
 // MarshalJSON writes {"n": …, "p50": "1h30m0s", …}.
 func (p Percentiles) MarshalJSON() ([]byte, error) {
-	return json.Marshal(struct {
-		N   int    `json:"n"`
-		P50 string `json:"p50"`
-		P90 string `json:"p90"`
-		Max string `json:"max"`
-	}{p.N, p.P50.String(), p.P90.String(), p.Max.String()})
+	return json.Marshal(percentilesJSON{p.N, duration(p.P50), duration(p.P90), duration(p.Max)})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes.
+func (p *Percentiles) UnmarshalJSON(b []byte) error {
+	var v percentilesJSON
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*p = Percentiles{N: v.N, P50: time.Duration(v.P50), P90: time.Duration(v.P90), Max: time.Duration(v.Max)}
+	return nil
+}
+
+// percentilesJSON is the JSON form of Percentiles.
+type percentilesJSON struct {
+	N   int      `json:"n"`
+	P50 duration `json:"p50"`
+	P90 duration `json:"p90"`
+	Max duration `json:"max"`
 }
 
 // Touches summarises the replies made to resolved inquiries before their
@@ -124,39 +130,12 @@ func (t Touches) Mean() float64 {
 	return float64(t.Total) / float64(t.Inquiries)
 }
 
-// A CrackReason says why an open inquiry needs a person.
-type CrackReason string
-
-// Crack reasons.
-const (
-	// NoOwner: nobody is assigned.
-	NoOwner CrackReason = "no_owner"
-	// NeverAnswered: no person has answered the way the customer asked:
-	// the first reply is not met and no reply went out on a channel the
-	// customer offered (one on a channel never offered does not count).
-	NeverAnswered CrackReason = "never_answered"
-	// PromiseOverdue: a promise is past its due time and still unkept.
-	PromiseOverdue CrackReason = "promise_overdue"
-)
-
-// A Crack is an open inquiry that needs a person, and why.
-type Crack struct {
-	// InquiryID is the inquiry's ID; Channel the channel it came on;
-	// Party and Owner are as of its status instant.
-	InquiryID string      `json:"inquiry_id"`
-	Channel   sla.Channel `json:"channel"`
-	Party     sla.Party   `json:"party,omitempty"`
-	Owner     string      `json:"owner,omitempty"`
-	Received  time.Time   `json:"received"`
-	// Reasons says what is wrong, in the order of the constants.
-	Reasons []CrackReason `json:"reasons"`
-}
-
 // New builds the report over statuses for the inquiries that arrived in
 // [from, to) (a zero bound is no bound); see [Report]. Statuses may come
-// in any order, one per inquiry.
+// in any order, one per inquiry; the report does not depend on their
+// order.
 func New(statuses []sla.Status, from, to time.Time) Report {
-	rep := Report{From: from, To: to}
+	rep := Report{From: from, To: to, Cracks: []Crack{}, Contacts: []Contact{}}
 	type group struct{ by, value string }
 	rates := map[group]*Rate{}
 	count := func(by, value string, met bool) {
@@ -172,13 +151,10 @@ func New(statuses []sla.Status, from, to time.Time) Report {
 		}
 	}
 	var firstReply, resolution []time.Duration
+	var cells breakdown
 	for i := range statuses {
 		st := &statuses[i]
-		if open := !st.Resolved; open {
-			if c, ok := crack(st); ok {
-				rep.Cracks = append(rep.Cracks, c)
-			}
-		}
+		rep.Cracks = cracksOf(rep.Cracks, st)
 		recv := st.Received
 		if (!from.IsZero() && recv.Before(from)) || (!to.IsZero() && !recv.Before(to)) {
 			continue
@@ -198,7 +174,10 @@ func New(statuses []sla.Status, from, to time.Time) Report {
 			rep.Nudged++
 		}
 		rep.Violations += len(st.Violations)
-		for _, o := range st.Obligations {
+		rep.Contacts = append(rep.Contacts, contactOf(st))
+		for j := range st.Obligations {
+			o := &st.Obligations[j]
+			cells.add(st, o)
 			if o.State == sla.Met || o.State == sla.MetLate {
 				switch o.Key.Metric {
 				case sla.FirstReply:
@@ -218,6 +197,7 @@ func New(statuses []sla.Status, from, to time.Time) Report {
 		}
 	}
 	order := map[string]int{"metric": 0, "channel": 1, "party": 2, "owner": 3}
+	rep.Rates = make([]Rate, 0, len(rates))
 	for _, r := range rates {
 		rep.Rates = append(rep.Rates, *r)
 	}
@@ -226,38 +206,10 @@ func New(statuses []sla.Status, from, to time.Time) Report {
 	})
 	rep.FirstReply = percentiles(firstReply)
 	rep.Resolution = percentiles(resolution)
-	slices.SortFunc(rep.Cracks, func(a, b Crack) int {
-		return cmp.Or(a.Received.Compare(b.Received), cmp.Compare(a.InquiryID, b.InquiryID))
-	})
+	rep.Cells, rep.Trend = cells.results()
+	sortContacts(rep.Contacts)
+	sortCracks(rep.Cracks)
 	return rep
-}
-
-// crack returns the crack an open inquiry's status shows, if any.
-func crack(st *sla.Status) (Crack, bool) {
-	c := Crack{InquiryID: st.InquiryID, Channel: st.Channel, Party: st.Class.Party, Owner: st.Owner, Received: st.Received}
-	if st.Owner == "" {
-		c.Reasons = append(c.Reasons, NoOwner)
-	}
-	if neverAnswered(st) {
-		c.Reasons = append(c.Reasons, NeverAnswered)
-	}
-	if slices.ContainsFunc(st.Obligations, func(o sla.Obligation) bool { return o.Key.Metric == sla.PromiseKept && o.State == sla.Breached }) {
-		c.Reasons = append(c.Reasons, PromiseOverdue)
-	}
-	return c, len(c.Reasons) > 0
-}
-
-// neverAnswered reports whether the customer has had no reply: none met
-// the first reply, and none was sent on a channel the customer offered (a
-// reply after the first reply was cancelled — resolved without a word,
-// then reopened — does answer; one on a channel never offered does not).
-func neverAnswered(st *sla.Status) bool {
-	for _, o := range st.Obligations {
-		if o.Key.Metric == sla.FirstReply && (o.State == sla.Met || o.State == sla.MetLate) {
-			return false
-		}
-	}
-	return st.Counts.Touches-len(st.Violations) <= 0
 }
 
 // percentiles returns the nearest-rank percentiles of ds, which it sorts.
@@ -270,10 +222,12 @@ func percentiles(ds []time.Duration) Percentiles {
 	return Percentiles{N: len(ds), P50: rank(50), P90: rank(90), Max: ds[len(ds)-1]}
 }
 
-// WriteJSON writes the report to w as an indented JSON document.
+// WriteJSON writes the report to w as an indented JSON document: the
+// Report's fields, with each rate's and cell's share and the touches'
+// mean; every list is [] rather than null when empty.
 func (r *Report) WriteJSON(w io.Writer) error {
 	if w == nil {
-		return errors.New("report: nil writer")
+		return errAt("", "", "", ErrNilWriter)
 	}
 	type rate struct {
 		Rate
@@ -281,9 +235,12 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	}
 	doc := struct {
 		*Report
-		Rates   []rate  `json:"rates"`
-		Cracks  []Crack `json:"cracks"`
-		Touches struct {
+		Rates    []rate       `json:"rates"`
+		Cells    []Cell       `json:"cells"`
+		Trend    []TrendPoint `json:"trend"`
+		Contacts []Contact    `json:"contacts"`
+		Cracks   []Crack      `json:"cracks"`
+		Touches  struct {
 			Touches
 			Mean float64 `json:"mean"`
 		} `json:"touches"`
@@ -292,10 +249,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	for i, x := range r.Rates {
 		doc.Rates[i] = rate{x, x.Share()}
 	}
-	doc.Cracks = r.Cracks
-	if doc.Cracks == nil {
-		doc.Cracks = []Crack{} // [] rather than null, like rates
-	}
+	doc.Cells, doc.Trend, doc.Contacts, doc.Cracks = nonNil(r.Cells), nonNil(r.Trend), nonNil(r.Contacts), nonNil(r.Cracks)
 	doc.Touches.Touches, doc.Touches.Mean = r.Touches, r.Touches.Mean()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -305,64 +259,11 @@ func (r *Report) WriteJSON(w io.Writer) error {
 	return nil
 }
 
-// WriteText writes the report to w as aligned plain-text tables: the
-// counts, the on-time rates, the business-time percentiles, and the
-// cracks, one per line with what is wrong. Instants print in their own
-// location, as "2006-01-02 15:04".
-func (r *Report) WriteText(w io.Writer) error {
-	if w == nil {
-		return errors.New("report: nil writer")
+// nonNil returns s, or an empty slice for nil, so that JSON has [] rather
+// than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
 	}
-	const stamp = "2006-01-02 15:04"
-	bound := func(t time.Time) string {
-		if t.IsZero() {
-			return "…"
-		}
-		return t.Format(stamp)
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
-	p("inquiries received %s to %s\t%d\n", bound(r.From), bound(r.To), r.Inquiries)
-	p("resolved\t%d\nopen\t%d\n", r.Resolved, r.Open)
-	p("nudges\t%d (in %d inquiries)\n", r.Nudges, r.Nudged)
-	p("violations\t%d\n", r.Violations)
-	p("touches before resolution\tmean %.1f, max %d (%d inquiries)\n", r.Touches.Mean(), r.Touches.Max, r.Touches.Inquiries)
-	p("\nbusiness time\tn\tp50\tp90\tmax\n")
-	for _, x := range []struct {
-		name string
-		p    Percentiles
-	}{{"first reply", r.FirstReply}, {"resolution", r.Resolution}} {
-		p("%s\t%d\t%v\t%v\t%v\n", x.name, x.p.N, x.p.P50, x.p.P90, x.p.Max)
-	}
-	p("\non time by\tvalue\tdecided\ton time\trate\n")
-	for _, x := range r.Rates {
-		v := x.Value
-		if v == "" {
-			v = "(none)"
-		}
-		p("%s\t%s\t%d\t%d\t%.1f%%\n", x.By, v, x.Decided, x.OnTime, 100*x.Share())
-	}
-	p("\ncracks\tchannel\tparty\towner\treceived\twhy\n")
-	for _, c := range r.Cracks {
-		why := make([]string, len(c.Reasons))
-		for i, x := range c.Reasons {
-			why[i] = string(x)
-		}
-		owner := c.Owner
-		if owner == "" {
-			owner = "-"
-		}
-		party := string(c.Party)
-		if party == "" {
-			party = "-"
-		}
-		p("%s\t%s\t%s\t%s\t%s\t%s\n", c.InquiryID, c.Channel, party, owner, c.Received.Format(stamp), strings.Join(why, ", "))
-	}
-	if len(r.Cracks) == 0 {
-		p("(none)\n")
-	}
-	if err := tw.Flush(); err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	return nil
+	return s
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/fixture"
 	"github.com/replyby/replyby/sla/ledger"
 	"github.com/replyby/replyby/sla/report"
 )
@@ -94,19 +95,45 @@ func TestReport(t *testing.T) {
 		assert.Equal(t, total, sum, "rates by %s do not add up", by)
 	}
 
-	require.Len(t, rep.Cracks, 3)
-	assert.Equal(t, "e", rep.Cracks[0].InquiryID, "oldest first")
-	assert.Equal(t, []report.CrackReason{report.NoOwner, report.NeverAnswered}, rep.Cracks[0].Reasons)
-	assert.Equal(t, "c", rep.Cracks[1].InquiryID)
-	assert.Equal(t, "d", rep.Cracks[2].InquiryID)
-	assert.Equal(t, []report.CrackReason{report.PromiseOverdue}, rep.Cracks[2].Reasons)
+	// Cracks at Thursday 12:00, in order of due time (arrival for
+	// no_owner). e: no owner since Friday 16:00 (plain 140h of wall
+	// clock, 139h real across the spring-forward on Sunday); its first
+	// reply (4 business hours: Friday 16–17, Monday 9–12) due Monday
+	// 12:00, overdue Monday 12–17, Tuesday, Wednesday, Thursday 9–12 =
+	// 5+8+8+3 = 24h. c: no owner since Monday 09:00 (75h); first reply
+	// due Monday 13:00, overdue 4+8+8+3 = 23h. d: the promise for Monday
+	// noon, in plain time, 72h overdue; d ties with e at noon and sorts
+	// first by ID.
+	type crack struct {
+		id      string
+		reason  report.CrackReason
+		key     string
+		due     string
+		overdue time.Duration
+	}
+	var got []crack
+	for _, c := range rep.Cracks {
+		due := ""
+		if !c.Due.IsZero() {
+			due = c.Due.In(fixture.NYC).Format("2006-01-02 15:04")
+		}
+		got = append(got, crack{c.InquiryID, c.Reason, keyText(c.Obligation), due, c.Overdue})
+	}
+	assert.Equal(t, []crack{
+		{"e", report.NoOwner, "", "", 139 * time.Hour},
+		{"c", report.NoOwner, "", "", 75 * time.Hour},
+		{"d", report.PromiseBroken, "promise_kept#1", "2026-03-09 12:00", 72 * time.Hour},
+		{"e", report.NeverAnswered, "first_reply", "2026-03-09 12:00", 24 * time.Hour},
+		{"c", report.NeverAnswered, "first_reply", "2026-03-09 13:00", 23 * time.Hour},
+	}, got)
 	assert.Equal(t, "bob", rep.Cracks[2].Owner)
 
 	var text bytes.Buffer
 	require.NoError(t, rep.WriteText(&text))
 	t.Log("\n" + text.String())
 	assert.Contains(t, text.String(), "first reply    3  1h0m0s  6h0m0s  6h0m0s")
-	assert.Contains(t, text.String(), "d       phone     customer  bob    2026-03-09 09:00  promise_overdue")
+	assert.Contains(t, text.String(), "d       phone     bob    promise_broken  promise_kept#1  2026-03-09 12:00  72h0m0s\n")
+	assert.Contains(t, text.String(), "e       web_form  -      no_owner        -               -                 139h0m0s since received\n")
 
 	var js bytes.Buffer
 	require.NoError(t, rep.WriteJSON(&js))
@@ -123,7 +150,10 @@ func TestReport(t *testing.T) {
 	assert.Equal(t, 1.5, doc.Touches["mean"])
 	assert.Len(t, doc.Rates, len(rep.Rates))
 	assert.Contains(t, doc.Rates[0], "share")
-	assert.Len(t, doc.Cracks, 3)
+	assert.Len(t, doc.Cracks, 5)
+	assert.Equal(t, "72h0m0s", doc.Cracks[2]["overdue"])
+	assert.Equal(t, "promise_kept#1", doc.Cracks[2]["obligation"])
+	assert.NotContains(t, doc.Cracks[0], "obligation", "no_owner has none")
 
 	empty := report.New(nil, time.Time{}, time.Time{})
 	assert.Zero(t, empty.Inquiries)
@@ -146,7 +176,9 @@ func TestReportCrackWrongChannelIsNeverAnswered(t *testing.T) {
 		sla.Event{Time: mon("09:30"), Type: sla.Reply, Channel: sla.Phone}))
 	rep := report.New(l.Statuses(mon("12:00")), mon("00:00"), at("2026-03-10 00:00"))
 	require.Len(t, rep.Cracks, 1)
-	assert.Equal(t, []report.CrackReason{report.NeverAnswered}, rep.Cracks[0].Reasons)
+	assert.Equal(t, report.NeverAnswered, rep.Cracks[0].Reason)
+	// Due Monday 13:00, an hour from now.
+	assert.Equal(t, -time.Hour, rep.Cracks[0].Overdue)
 
 	// Answered by e-mail as asked: no longer a crack.
 	require.NoError(t, l.Append("form", sla.Event{Time: mon("10:00"), Type: sla.Reply, Channel: sla.Email}))
@@ -164,7 +196,11 @@ func TestReportCrackAnsweredAfterReopen(t *testing.T) {
 		sla.Event{Time: mon("10:00"), Type: sla.Reopen}))
 	rep := report.New(l.Statuses(mon("10:15")), time.Time{}, time.Time{})
 	require.Len(t, rep.Cracks, 1, "reopened and never answered")
-	assert.Equal(t, []report.CrackReason{report.NeverAnswered}, rep.Cracks[0].Reasons)
+	// The first reply was cancelled by the resolution: no obligation, and
+	// overdue since arrival, 75 minutes.
+	assert.Equal(t, report.NeverAnswered, rep.Cracks[0].Reason)
+	assert.Zero(t, rep.Cracks[0].Obligation)
+	assert.Equal(t, 75*time.Minute, rep.Cracks[0].Overdue)
 	require.NoError(t, l.Append("p", sla.Event{Time: mon("10:30"), Type: sla.Reply, Channel: sla.Email}))
 	rep = report.New(l.Statuses(mon("11:00")), time.Time{}, time.Time{})
 	assert.Empty(t, rep.Cracks, "answered on an offered channel after the reopen")

@@ -2,17 +2,12 @@ package report
 
 import (
 	"cmp"
-	"errors"
-	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 
 	"github.com/replyby/replyby/sla"
 )
-
-// ErrDuplicateInquiry means two statuses given to AuditSample have the
-// same inquiry ID.
-var ErrDuplicateInquiry = errors.New("duplicate inquiry")
 
 // DefaultSampleSize is how many prospects, and how many customers, an
 // audit sample draws when asked for zero or fewer.
@@ -41,15 +36,8 @@ func AuditSample(statuses []sla.Status, n int, seed uint64) (Sample, error) {
 	if n <= 0 {
 		n = DefaultSampleSize
 	}
-	ids := make([]string, len(statuses))
-	for i := range statuses {
-		ids[i] = statuses[i].InquiryID
-	}
-	slices.Sort(ids)
-	for i := 1; i < len(ids); i++ {
-		if ids[i] == ids[i-1] {
-			return Sample{}, fmt.Errorf("report: audit sample: %w %q", ErrDuplicateInquiry, ids[i])
-		}
+	if err := unique(statuses); err != nil {
+		return Sample{}, err
 	}
 	var prospects, customers []string
 	for i := range statuses {
@@ -83,4 +71,22 @@ func draw(ids []string, n int, seed, stream uint64) []string {
 	copy(out, ids)
 	slices.SortFunc(out, cmp.Compare[string])
 	return out
+}
+
+// unique returns an error naming the second of two statuses with the same
+// inquiry ID, if there are any.
+func unique(statuses []sla.Status) error {
+	order := make([]int, len(statuses))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(statuses[a].InquiryID, statuses[b].InquiryID), cmp.Compare(a, b))
+	})
+	for k := 1; k < len(order); k++ {
+		if i := order[k]; statuses[i].InquiryID == statuses[order[k-1]].InquiryID {
+			return errAt("statuses["+strconv.Itoa(i)+"].inquiry_id", statuses[i].InquiryID, "", ErrDuplicateInquiry)
+		}
+	}
+	return nil
 }
