@@ -117,3 +117,22 @@ func TestPropertyWriteReadIdentity(t *testing.T) {
 		require.Equal(t, io.EOF, err)
 	})
 }
+
+// Every line the Writer writes is read by the fast decoder alone, as the
+// same record the Reader returns.
+func TestFastPathTakesWhatTheWriterWrites(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		rec := genRecord(t)
+		var b bytes.Buffer
+		w := history.NewWriter(&b)
+		require.NoError(t, w.Write(rec))
+		require.NoError(t, w.Flush())
+		line := bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+		fast, ok := history.DecodeFast(line)
+		require.True(t, ok, "the fast decoder gave up on %s", line)
+		got, err := history.NewReader(bytes.NewReader(line)).Read()
+		require.NoError(t, err)
+		require.Equal(t, got, fast)
+		require.Equal(t, normal(rec), normal(fast))
+	})
+}
