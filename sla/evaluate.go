@@ -127,17 +127,19 @@ type evaluator struct {
 	zone      string               // the customer's time zone, "" if unknown
 	zonedCals []*calendar.Calendar // the set's zoned templates placed in zone, in the order of ps.zoned
 
-	obs   []oblig // the working set's slots; free ones are reused
-	free  []int
-	live  []int // slots in use, in order of start
-	owing bool  // a reply is owed
-	owed  int   // slot of the reply obligation owed, or -1
-	upd   int   // slot of the open update obligation, or -1
-	res   int   // slot of the resolution obligation of the current cycle, or -1
-	cycle int   // resolution cycles so far
-	nums  [numMetrics]int
-	seq   int // obligations started so far
-	stops []stop
+	obs      []oblig // the working set's slots; free ones are reused
+	free     []int
+	live     []int // slots in use, in order of start
+	settledN int   // obligations of live settled (see settle)
+	spare    []int // a copy of live, reused (see liveNow)
+	owing    bool  // a reply is owed
+	owed     int   // slot of the reply obligation owed, or -1
+	upd      int   // slot of the open update obligation, or -1
+	res      int   // slot of the resolution obligation of the current cycle, or -1
+	cycle    int   // resolution cycles so far
+	nums     [numMetrics]int
+	seq      int // obligations started so far
+	stops    []stop
 
 	archive     plist[archived] // final obligations, left the working set
 	vios        plist[Violation]
@@ -190,17 +192,31 @@ func (ps *PolicySet) Start(inq Inquiry) (*Run, error) {
 	ev.pol = ps.selectIndex(inq.Channel, ev.labels, inq.Class)
 	ev.lastCh = inq.Channel
 	ev.owed, ev.upd, ev.res = -1, -1, -1
+	ev.offered = make([]Channel, 0, 4)
 	if len(inq.ReplyTo) == 0 {
 		ev.offer(inq.Channel)
 	}
 	for _, ch := range inq.ReplyTo {
 		ev.offer(ch)
 	}
+	// Most inquiries hold a few obligations at once, and offer a few
+	// channels.
+	ev.obs = make([]oblig, 0, 4)
+	slots := make([]int, 0, 12)
+	ev.live, ev.free, ev.spare = slots[0:0:4], slots[4:4:8], slots[8:8:12]
 	ev.owing = true
 	ev.owed = ev.open(Key{Metric: FirstReply}, inq.Received)
 	ev.upd = ev.openNumbered(Update, inq.Received)
 	ev.res = ev.open(Key{Metric: Resolution}, inq.Received)
 	return r, nil
+}
+
+// liveNow returns a copy of the live slots, for a loop that may retire
+// obligations. The copy is a buffer reused by the next call: a loop over
+// it must not call liveNow.
+func (ev *evaluator) liveNow() []int {
+	ev.spare = append(ev.spare[:0], ev.live...)
+	return ev.spare
 }
 
 // offer adds ch to the channels the customer offered, with its natural
@@ -246,11 +262,6 @@ func (ev *evaluator) open(k Key, t time.Time) int {
 	if n := len(ev.free); n > 0 {
 		i, ev.free = ev.free[n-1], ev.free[:n-1]
 	} else {
-		if n := len(ev.obs); n == cap(ev.obs) && n < 4 {
-			// Most inquiries hold a few obligations at once: grow one
-			// slot at a time up to four, then as append does.
-			ev.obs = append(make([]oblig, 0, n+1), ev.obs...)
-		}
 		ev.obs = append(ev.obs, oblig{})
 		i = len(ev.obs) - 1
 	}
@@ -265,15 +276,45 @@ func (ev *evaluator) open(k Key, t time.Time) int {
 	return i
 }
 
-// settle archives obligation i if nothing can change it any more: it is
-// closed, has not lapsed, and is not a resolution (which a Reopen may
-// open again). One that never had a target is dropped.
+// settle marks obligation i settled if nothing can change it any more: it
+// is closed, has not lapsed, and is not a resolution (which a Reopen may
+// open again). Settled obligations stay in the working set, ignored as
+// closed ones are, until there are maxSettled of them (or a Run's Apply
+// ends): then they leave it, archived (one that never had a target is
+// dropped). A short log is so evaluated without archiving anything.
 func (ev *evaluator) settle(i int) {
 	o := &ev.obs[i]
-	if !o.closed() || o.lapsed || o.key.Metric == Resolution && i == ev.res || o.key.Team != "" && !o.cancelled {
+	if o.settled || !o.closed() || o.lapsed || o.key.Metric == Resolution && i == ev.res || o.key.Team != "" && !o.cancelled {
 		return
 	}
-	ev.retire(i)
+	o.settled = true
+	switch i {
+	case ev.owed:
+		ev.owed = -1
+	case ev.upd:
+		ev.upd = -1
+	case ev.res:
+		ev.res = -1
+	}
+	if ev.settledN++; ev.settledN >= maxSettled {
+		ev.retireSettled()
+	}
+}
+
+// maxSettled is how many settled obligations the working set holds.
+const maxSettled = 8
+
+// retireSettled takes the settled obligations out of the working set.
+func (ev *evaluator) retireSettled() {
+	if ev.settledN == 0 {
+		return
+	}
+	for _, i := range ev.liveNow() {
+		if ev.obs[i].settled {
+			ev.retire(i)
+		}
+	}
+	ev.settledN = 0
 }
 
 // retire takes obligation i out of the working set, archiving its final
@@ -363,7 +404,7 @@ func (ev *evaluator) apply(i int, e *Event) {
 			return
 		}
 		ev.answered(t)
-		for _, j := range slices.Clone(ev.live) {
+		for _, j := range ev.liveNow() {
 			// It keeps the promises to get back that it fulfils (or
 			// ends their lapse).
 			o := &ev.obs[j]
@@ -525,7 +566,7 @@ func (ev *evaluator) apply(i int, e *Event) {
 		}
 		ev.labels = slices.DeleteFunc(ev.labels, func(l string) bool { return slices.Contains(e.RemoveLabels, l) })
 		ev.pol = ev.ps.selectIndex(ev.inq.Channel, ev.labels, ev.class)
-		for _, j := range slices.Clone(ev.live) {
+		for _, j := range ev.liveNow() {
 			ev.retarget(j, t)
 		}
 		ev.openTeam(t)
@@ -588,6 +629,7 @@ func (ev *evaluator) retargetFixed(j int, t time.Time) {
 // o.base, at t: its target's grace counts from it.
 func (ev *evaluator) reschedule(j int, t time.Time) {
 	o := &ev.obs[j]
+	o.overridden = false // the new time agreed replaces an Override's
 	if o.tgt == nil || o.closed() {
 		return // untracked or lapsed: a target gained later counts from o.base
 	}
@@ -667,7 +709,7 @@ func (ev *evaluator) resolve(t time.Time) {
 	if tgt := ev.ps.compiled[ev.pol].targets[PromiseKept.index()]; tgt != nil {
 		keeps = tgt.ResolveKeeps
 	}
-	for _, j := range slices.Clone(ev.live) {
+	for _, j := range ev.liveNow() {
 		o := &ev.obs[j]
 		switch {
 		case o.key.Team != "":
@@ -697,7 +739,7 @@ func (ev *evaluator) reopen(t time.Time) {
 			ev.reopenObligation(ev.res, t)
 		}
 	}
-	for _, j := range slices.Clone(ev.live) {
+	for _, j := range ev.liveNow() {
 		if o := &ev.obs[j]; o.key.Team != "" {
 			ev.reopenObligation(j, t)
 		}
@@ -741,12 +783,14 @@ func (ev *evaluator) openTeam(t time.Time) {
 			return
 		}
 	}
-	for p := ev.archive.top; p != nil; p = p.next {
-		if p.v.ob.Key.Team == ev.team {
-			return
-		}
+	found := false
+	ev.archive.each(func(a archived) bool {
+		found = a.ob.Key.Team == ev.team
+		return !found
+	})
+	if !found {
+		ev.open(Key{Metric: Resolution, Team: ev.team}, t)
 	}
-	ev.open(Key{Metric: Resolution, Team: ev.team}, t)
 }
 
 // setStatus makes name the host status from t.
@@ -788,9 +832,12 @@ func (ev *evaluator) trimStops() {
 		o := &ev.obs[j]
 		var from time.Time
 		switch {
-		case o.lapsed:
+		case o.lapsed, j == ev.res && o.key.Team == "" && (o.cancelled || o.halted):
+			// A lapsed clock replays from where it stopped when a
+			// target tracks it again; so does the resolution that
+			// lapsed before a Resolve, when a Reopen needs it.
 			from = o.stoppedAt
-		case !o.tracked:
+		case !o.tracked && !o.settled:
 			from = o.start
 		default:
 			continue

@@ -375,8 +375,18 @@ func fuzzOne(t *testing.T, doc string) {
 		if st.Next.IsZero() == false && !st.Next.After(now) {
 			t.Fatalf("next %v not after now %v", st.Next, now)
 		}
-		sorted := slices.Clone(events)
-		slices.SortStableFunc(sorted, func(a, b sla.Event) int { return a.Time.Compare(b.Time) })
+		// The run takes the log in time order; its anomalies name events
+		// by their place in that order, Evaluate's by their place in the
+		// log given: order[k] is the log index of the k-th event in time.
+		order := make([]int, len(events))
+		for k := range order {
+			order[k] = k
+		}
+		slices.SortStableFunc(order, func(a, b int) int { return events[a].Time.Compare(events[b].Time) })
+		sorted := make([]sla.Event, len(events))
+		for k, i := range order {
+			sorted[k] = events[i]
+		}
 		run, err := fuzzPolicies.Start(inq)
 		if err != nil {
 			t.Fatal(err)
@@ -391,6 +401,17 @@ func fuzzOne(t *testing.T, doc string) {
 		got, err := run.Status(now)
 		if err != nil {
 			t.Fatal(err)
+		}
+		for k := range got.Anomalies {
+			got.Anomalies[k].Index = order[got.Anomalies[k].Index]
+		}
+		for k := range got.Violations {
+			got.Violations[k].Index = order[got.Violations[k].Index]
+		}
+		for j := range got.Obligations {
+			for k := range got.Obligations[j].Violations {
+				got.Obligations[j].Violations[k].Index = order[got.Obligations[j].Violations[k].Index]
+			}
 		}
 		if a, b := fmt.Sprintf("%+v", fixture.InUTC(st)), fmt.Sprintf("%+v", fixture.InUTC(got)); a != b {
 			t.Fatalf("incremental status differs from Evaluate's\n%s\n%s", b, a)

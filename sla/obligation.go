@@ -34,6 +34,41 @@ type seg struct {
 	met  bool // stood still because it was met
 }
 
+// A segs is a clock's history, in time order: the first two segments
+// inline (most obligations have no more: tracked, then met), the rest in
+// more.
+type segs struct {
+	in   [2]seg
+	n    uint8 // in[:n] are used
+	more []seg
+}
+
+func (h *segs) len() int { return int(h.n) + len(h.more) }
+
+func (h *segs) get(i int) seg {
+	if i < int(h.n) {
+		return h.in[i]
+	}
+	return h.more[i-int(h.n)]
+}
+
+func (h *segs) set(i int, g seg) {
+	if i < int(h.n) {
+		h.in[i] = g
+	} else {
+		h.more[i-int(h.n)] = g
+	}
+}
+
+func (h *segs) push(g seg) {
+	if int(h.n) < len(h.in) && h.more == nil {
+		h.in[h.n] = g
+		h.n++
+		return
+	}
+	h.more = append(h.more, g)
+}
+
 // An oblig is an obligation in the evaluator's working set: one that can
 // still change. Obligations are created for every metric some policy of
 // the set targets, whether or not the policy in force does (tgt nil), so
@@ -67,6 +102,7 @@ type oblig struct {
 	cancelled  bool
 	halted     bool // breached, then no longer owed
 	lapsed     bool // cancelled or halted by the loss of its target, and still needed: a target tracks it again
+	settled    bool // nothing can change it any more: it leaves the working set (see evaluator.settle)
 	overridden bool // its due time was moved by an Override: kept across a Reclassify
 	doneAt     time.Time
 	breached   bool
@@ -83,7 +119,7 @@ type oblig struct {
 	escs      []Escalation     // levels that fired, in order
 	vios      []Violation      // replies on channels never offered while it was owed
 	revisions []Revision       // due times moved
-	hist      []seg            // the clock's history since it was tracked, in time order
+	hist      segs             // the clock's history since it was tracked
 }
 
 func (o *oblig) closed() bool { return o.done || o.cancelled || o.halted }
@@ -104,33 +140,38 @@ func (o *oblig) mark(t time.Time) {
 	if !o.tracked {
 		return
 	}
-	g := seg{at: t, e: o.elapsedAt(t), cal: o.cal, runs: o.running, met: o.done}
-	if n := len(o.hist); n > 0 && !o.hist[n-1].at.Before(t) {
-		o.hist[n-1] = g
+	e := o.e0 // the clock was just set at t, as a rule
+	if o.running && o.segStart.Before(t) {
+		e = o.elapsedAt(t)
+	}
+	g := seg{at: t, e: e, cal: o.cal, runs: o.running, met: o.done}
+	if n := o.hist.len(); n > 0 && !o.hist.get(n-1).at.Before(t) {
+		o.hist.set(n-1, g)
 		return
 	}
-	o.hist = append(o.hist, g)
+	o.hist.push(g)
 }
 
 // reached returns the first instant at which o's clock had used b of
 // business time, by its history; ok is false if it has not (yet).
 func (o *oblig) reached(b time.Duration) (t time.Time, ok bool) {
-	h := o.hist
-	end := func(i int) time.Duration { // business time used at the end of h[i]
-		if i+1 < len(h) {
-			return h[i+1].e
+	h := &o.hist
+	n := h.len()
+	end := func(i int) time.Duration { // business time used at the end of segment i
+		if i+1 < n {
+			return h.get(i + 1).e
 		}
-		if h[i].runs {
+		if h.get(i).runs {
 			return math.MaxInt64
 		}
-		return h[i].e
+		return h.get(i).e
 	}
 	// The first segment at whose end b was reached.
-	i := sort.Search(len(h), func(i int) bool { return end(i) >= b })
-	if i == len(h) {
+	i := sort.Search(n, func(i int) bool { return end(i) >= b })
+	if i == n {
 		return time.Time{}, false
 	}
-	g := h[i]
+	g := h.get(i)
 	if i == 0 && b < g.e {
 		// A budget short of what the clock had when tracked (an
 		// Override to a time before the start): as if it had run
@@ -141,11 +182,11 @@ func (o *oblig) reached(b time.Duration) (t time.Time, ok bool) {
 		return g.at, true
 	}
 	t = g.cal.Add(g.at, b-g.e)
-	if i+1 < len(h) && h[i+1].met && !t.Before(h[i+1].at) {
+	if i+1 < n && h.get(i+1).met && !t.Before(h.get(i+1).at) {
 		// Met with no time left: it was not due while met, but at
 		// the Reopen that followed, if any.
-		if i+2 < len(h) {
-			return h[i+2].at, true
+		if i+2 < n {
+			return h.get(i + 2).at, true
 		}
 		return time.Time{}, false
 	}
@@ -160,20 +201,21 @@ func (o *oblig) budgetTo(r, floor time.Time) time.Duration {
 	if !floor.Before(r) {
 		return o.e0 + o.cal.Between(r, floor)
 	}
-	h := o.hist
-	i := sort.Search(len(h), func(i int) bool { return h[i].at.After(floor) }) - 1
+	h := &o.hist
+	n := h.len()
+	i := sort.Search(n, func(i int) bool { return h.get(i).at.After(floor) }) - 1
 	if i < 0 {
 		// Before it was tracked (an Override to a time before its
 		// start): as if it had run before, in its calendar.
-		if len(h) == 0 {
+		if n == 0 {
 			return o.e0 + o.cal.Between(r, floor)
 		}
-		return h[0].e + o.cal.Between(h[0].at, floor)
+		return h.get(0).e + o.cal.Between(h.get(0).at, floor)
 	}
-	if g := h[i]; g.runs {
+	if g := h.get(i); g.runs {
 		return g.e + g.cal.Between(g.at, floor)
 	}
-	return h[i].e
+	return h.get(i).e
 }
 
 // target returns the target the policy in force sets for o.
@@ -228,7 +270,7 @@ func (ev *evaluator) retarget(i int, r time.Time) {
 			o.stoppedAt = r
 		}
 	default:
-		o.hist = nil
+		o.hist = segs{}
 		o.e0, o.paused = ev.usedBetween(o, cal, o.start, r, 0)
 		o.stoppedAt = r
 	}
@@ -311,7 +353,7 @@ func (ev *evaluator) usedBetween(o *oblig, cal *calendar.Calendar, from, r time.
 	cur := from
 	run := func(to time.Time) {
 		if cur.Before(to) {
-			o.hist = append(o.hist, seg{at: cur, e: e + used, cal: cal, runs: true})
+			o.hist.push(seg{at: cur, e: e + used, cal: cal, runs: true})
 			used += cal.Between(cur, to)
 		}
 	}
@@ -328,7 +370,7 @@ func (ev *evaluator) usedBetween(o *oblig, cal *calendar.Calendar, from, r time.
 		}
 		if a.Before(b) {
 			run(a)
-			o.hist = append(o.hist, seg{at: a, e: e + used, cal: cal})
+			o.hist.push(seg{at: a, e: e + used, cal: cal})
 			paused += cal.Between(a, b)
 			cur = b
 		}

@@ -70,6 +70,7 @@ func (r *Run) Apply(events ...Event) error {
 	for k := range events {
 		ev.step(ev.n, &events[k])
 	}
+	ev.retireSettled() // a run kept between events holds only what can change
 	return nil
 }
 
@@ -181,65 +182,109 @@ func (ev *evaluator) fork() *evaluator {
 		o.escs = clip(o.escs)
 		o.vios = clip(o.vios)
 		o.revisions = clip(o.revisions)
-		o.hist = clip(o.hist)
+		o.hist.more = clip(o.hist.more)
 	}
 	c.free = slices.Clone(ev.free)
 	c.live = slices.Clone(ev.live)
+	c.spare = nil
 	c.offered = slices.Clone(ev.offered)
 	c.labels = slices.Clone(ev.labels)
 	c.stops = slices.Clone(ev.stops)
+	for _, e := range []*evaluator{ev, &c} {
+		e.archive.clip()
+		e.vios.clip()
+		e.anomalies.clip()
+		e.escLog.clip()
+	}
 	return &c
 }
 
 func clip[T any](s []T) []T { return s[:len(s):len(s)] }
 
-// A plist is a persistent list: a push makes a new head over the old
-// list, so that a fork's pushes never touch the original's, and forking
-// costs nothing however long the list. It holds what only grows: the
-// archive, the violations, the anomalies, the levels fired.
+// A plist is a persistent list of what only grows — the archive, the
+// violations, the anomalies, the levels fired —, cheap to fork however
+// long: the newest elements are in a short slice, top, and the older ones
+// in full chunks that never change. A fork clips top in both copies
+// (see fork), so that either's next push copies at most a chunk.
 type plist[T any] struct {
-	top *pnode[T]
-	n   int
+	top  []T       // the newest elements, oldest first
+	rest *pnode[T] // older chunks, newest first
+	n    int
 }
 
 type pnode[T any] struct {
-	v    T
-	next *pnode[T] // older
+	items []T // a full chunk, oldest first
+	next  *pnode[T]
 }
+
+// chunk is how many elements top holds before it becomes a chunk.
+const chunk = 16
 
 // push adds v as the newest element.
 func (l *plist[T]) push(v T) {
-	l.top = &pnode[T]{v, l.top}
+	if len(l.top) == chunk {
+		l.rest, l.top = &pnode[T]{l.top, l.rest}, nil
+	}
+	if l.top == nil {
+		l.top = make([]T, 0, 4)
+	}
+	l.top = append(l.top, v)
 	l.n++
 }
 
-// insert adds v after the newest element for which after is false,
-// copying the few newer nodes it goes under so that forks are untouched.
+// clip makes the next push copy top, which a fork shares.
+func (l *plist[T]) clip() { l.top = clip(l.top) }
+
+// insert adds v after the newest element for which after is false (the
+// elements after which v goes are few: those of top, usually).
 func (l *plist[T]) insert(v T, after func(T) bool) {
-	var newer []T
-	p := l.top
-	for p != nil && after(p.v) {
-		newer = append(newer, p.v)
-		p = p.next
+	k := len(l.top)
+	for k > 0 && after(l.top[k-1]) {
+		k--
 	}
-	n := &pnode[T]{v, p}
-	for i := len(newer) - 1; i >= 0; i-- {
-		n = &pnode[T]{newer[i], n}
+	if k > 0 || l.rest == nil {
+		l.top = slices.Insert(l.top, k, v) // in place unless shared: a fork clips top
+		l.n++
+		if len(l.top) > chunk {
+			l.rest, l.top = &pnode[T]{l.top[:chunk:chunk], l.rest}, slices.Clone(l.top[chunk:])
+		}
+		return
 	}
-	l.top = n
-	l.n++
+	// v goes under all of top: rebuild from the elements, rarely.
+	all := l.all()
+	k = len(all)
+	for k > 0 && after(all[k-1]) {
+		k--
+	}
+	all = slices.Insert(all, k, v)
+	*l = plist[T]{}
+	for _, x := range all {
+		l.push(x)
+	}
+}
+
+// each calls f with every element, newest first, until f returns false.
+func (l *plist[T]) each(f func(T) bool) {
+	for i := len(l.top) - 1; i >= 0; i-- {
+		if !f(l.top[i]) {
+			return
+		}
+	}
+	for p := l.rest; p != nil; p = p.next {
+		for i := len(p.items) - 1; i >= 0; i-- {
+			if !f(p.items[i]) {
+				return
+			}
+		}
+	}
 }
 
 // all returns the elements, oldest first, in a new slice (nil if none).
-func (l plist[T]) all() []T {
-	if l.n == 0 {
-		return nil
-	}
-	return l.appendTo(make([]T, 0, l.n))
-}
+func (l plist[T]) all() []T { return l.since(0) }
 
 // since returns the elements from the from-th on (counting from the
-// oldest, 0), oldest first, walking only those: nil if none.
+// oldest, 0), oldest first, walking only those and the chunk they start
+// in: nil if none.
 func (l plist[T]) since(from int) []T {
 	from = max(from, 0)
 	if from >= l.n {
@@ -247,22 +292,10 @@ func (l plist[T]) since(from int) []T {
 	}
 	out := make([]T, l.n-from)
 	i := len(out) - 1
-	for p := l.top; i >= 0; p = p.next {
-		out[i] = p.v
+	l.each(func(v T) bool {
+		out[i] = v
 		i--
-	}
+		return i >= 0
+	})
 	return out
-}
-
-// appendTo appends the elements to dst, oldest first.
-func (l plist[T]) appendTo(dst []T) []T {
-	dst = slices.Grow(dst, l.n)
-	base := len(dst)
-	dst = dst[:base+l.n]
-	i := len(dst) - 1
-	for p := l.top; p != nil; p = p.next {
-		dst[i] = p.v
-		i--
-	}
-	return dst
 }

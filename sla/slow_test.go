@@ -56,11 +56,14 @@ package sla_test
 //     an Override its floor is the Override's Due and its budget the business
 //     time used plus that up to Due, and so it stays across a change of target
 //     (reading: still due at Due, the budget counted to it in the new
-//     calendar) until a renegotiation or rescheduling sets a new time. A floor
-//     already past gives the business time the clock had used at it, as
-//     counted (reading: so that Remaining is minus the business time its clock
-//     ran since; a clock that stood still since is not overdue), and before
-//     the start, minus the business time from it to the start.
+//     calendar) until a renegotiation or rescheduling sets a new time. A
+//     Reopen under the policy the resolution was met under changes no target:
+//     the budget stands, and the time its clock stood still while resolved
+//     pushes its due time back [Override: "time it stands still pushes it
+//     back"]. A floor already past gives the business time the clock had used
+//     at it, as counted (reading: so that Remaining is minus the business time
+//     its clock ran since; a clock that stood still since is not overdue), and
+//     before the start, minus the business time from it to the start.
 //     Thresholds at or past the budget are not reached before the floor
 //     [Trigger: "at the due time itself"].
 //   - Due [Obligation.Due]: for a running obligation, when it will be due if
@@ -207,6 +210,7 @@ type refOb struct {
 	revisions   []sla.Revision
 
 	tgt      *sla.Target // the target in force, nil for none
+	tgtPol   int         // the policy whose target tgt is
 	cal      *calendar.Calendar
 	calName  string
 	tracked  bool // has had a target
@@ -632,6 +636,13 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 	if o.closed() || (tgt == nil && o.tgt == nil) {
 		return
 	}
+	if o.tgt != nil && o.tgtPol == s.pol {
+		// The same target as before (a resolution reopened under the
+		// policy it was met under): nothing changes, and an
+		// Override's budget stands, pushed back by the time the clock
+		// stood still.
+		return
+	}
 	if tgt == nil {
 		s.close(o, t)
 		if o.key.Team == "" {
@@ -650,7 +661,7 @@ func (s *refState) retarget(o *refOb, t time.Time) {
 	if o.tracked && name != o.calName {
 		o.calChanged = true
 	}
-	o.tgt, o.cal, o.calName, o.tracked = tgt, cal, name, true
+	o.tgt, o.tgtPol, o.cal, o.calName, o.tracked = tgt, s.pol, cal, name, true
 	s.rebudget(o, t)
 }
 

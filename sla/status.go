@@ -359,17 +359,32 @@ func (ev *evaluator) status(now, next time.Time) Status {
 	if tracked == 0 {
 		return st
 	}
-	all := make([]archived, 0, tracked)
-	all = ev.archive.appendTo(all)
+	// In order of start: seq numbers every obligation started, tracked
+	// or not, so the place of each is the count of tracked ones before.
+	place := make([]int32, ev.seq)
+	ev.archive.each(func(a archived) bool {
+		place[a.seq] = 1
+		return true
+	})
 	for _, i := range ev.live {
 		if o := &ev.obs[i]; o.tracked {
-			all = append(all, archived{o.seq, ev.final(o, now)})
+			place[o.seq] = 1
 		}
 	}
-	slices.SortFunc(all, func(a, b archived) int { return a.seq - b.seq })
-	st.Obligations = make([]Obligation, len(all))
-	for i := range all {
-		st.Obligations[i] = all[i].ob
+	var n int32
+	for s, in := range place {
+		place[s] = n
+		n += in
+	}
+	st.Obligations = make([]Obligation, tracked)
+	ev.archive.each(func(a archived) bool {
+		st.Obligations[place[a.seq]] = a.ob
+		return true
+	})
+	for _, i := range ev.live {
+		if o := &ev.obs[i]; o.tracked {
+			st.Obligations[place[o.seq]] = ev.final(o, now)
+		}
 	}
 	return st
 }

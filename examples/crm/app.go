@@ -45,6 +45,12 @@ type config struct {
 	cacheSize int
 	// timeouts of the HTTP server.
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout time.Duration
+	// boardMax is the most inquiries of a tenant the board and the
+	// reports read (each page evaluates them all at now).
+	boardMax int
+	// secureCookie marks the board's session cookie Secure even when
+	// the request did not come over TLS (behind a TLS proxy).
+	secureCookie bool
 }
 
 func (c config) defaults() config {
@@ -64,6 +70,9 @@ func (c config) defaults() config {
 	set(&c.ceiling, time.Minute)
 	if c.cacheSize == 0 {
 		c.cacheSize = 10000
+	}
+	if c.boardMax == 0 {
+		c.boardMax = 20000
 	}
 	set(&c.readHeaderTimeout, 5*time.Second)
 	set(&c.readTimeout, 30*time.Second)
@@ -89,7 +98,9 @@ type app struct {
 	stopWrite chan struct{}
 	writerWG  sync.WaitGroup
 
-	tokens sync.Map // SHA-256 of a token: cachedTenant
+	tokens   sync.Map // SHA-256 of a token: cachedTenant
+	sessions sync.Map // SHA-256 of a session ID: cachedSession
+	hub      *hub     // the board's update streams
 
 	deliveredMu sync.Mutex
 	delivered   []deliveryKey // marked delivered, not yet written
@@ -102,6 +113,7 @@ type app struct {
 func newApp(db backend, cfg config, ps *sla.PolicySet, clk clock.Clock, loc *time.Location, logger *log.Logger, sweep bool) (*app, error) {
 	a := &app{db: db, ev: &evaluator{ps: ps}, clk: clk, loc: loc, log: logger, cfg: cfg.defaults()}
 	a.cache = newLogCache(a.cfg.cacheSize)
+	a.hub = newHub(db.watchChanges)
 	if db.groupCommit() {
 		a.writes, a.stopWrite = make(chan *writeOp), make(chan struct{})
 		a.writerWG.Add(1)
@@ -132,6 +144,7 @@ func (a *app) notify(al monitor.Alert) {
 // does not wait for a running sweep: whatever a crash would lose, close
 // loses too, and the next start picks up from the database.
 func (a *app) close() error {
+	a.hub.close()
 	if a.mon != nil {
 		a.mon.Stop()
 	}
@@ -294,6 +307,15 @@ func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert,
 	added, err := tx.save(ctx, evs)
 	if err != nil {
 		return nil, false, err
+	}
+	changed := map[string]bool{}
+	for _, r := range rows {
+		if !changed[r.tenant] {
+			changed[r.tenant] = true
+			if err := tx.changed(ctx, r.tenant); err != nil {
+				return nil, false, err
+			}
+		}
 	}
 	again, err := tx.claimUndelivered(ctx, ns, lease, a.cfg.batch)
 	if err != nil {
@@ -542,6 +564,9 @@ func (a *app) create(ctx context.Context, tenant string, body []byte) (result, e
 		if err := a.notifyDue(ctx, tx, now, e); err != nil {
 			return result{}, err
 		}
+		if err := tx.changed(ctx, tenant); err != nil {
+			return result{}, err
+		}
 		return result{code: http.StatusCreated, body: answer, after: func() { a.cache.put(tenant, in.ID, 0, input) }}, nil
 	})
 }
@@ -629,6 +654,9 @@ func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []by
 		if err := a.notifyDue(ctx, tx, now, ev); err != nil {
 			return result{}, err
 		}
+		if err := tx.changed(ctx, tenant); err != nil {
+			return result{}, err
+		}
 		return result{code: http.StatusOK, body: answer, after: func() { a.cache.put(tenant, id, count, input) }}, nil
 	})
 }
@@ -636,6 +664,17 @@ func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []by
 // status evaluates an inquiry at the clock's time. A read does not
 // write: the stored next_check changes only with events and sweeps.
 func (a *app) status(ctx context.Context, tenant, id string) (statusJSON, error) {
+	in, err := a.input(ctx, tenant, id)
+	if err != nil {
+		return statusJSON{}, err
+	}
+	a.evaluations.Add(1)
+	return a.ev.status(in, a.clk.Now())
+}
+
+// input returns an inquiry's decoded log, from the cache when it holds
+// the stored event count.
+func (a *app) input(ctx context.Context, tenant, id string) (*logInput, error) {
 	var cached *logInput
 	row, docs, err := a.db.readLog(ctx, tenant, id, func(count int) bool {
 		var ok bool
@@ -643,15 +682,54 @@ func (a *app) status(ctx context.Context, tenant, id string) (statusJSON, error)
 		return !ok
 	})
 	if err != nil {
-		return statusJSON{}, err
+		return nil, err
 	}
-	input := cached
-	if input == nil {
-		if input, err = decodeLog(row.doc, docs); err != nil {
-			return statusJSON{}, err
+	if cached != nil {
+		return cached, nil
+	}
+	in, err := decodeLog(row.doc, docs)
+	if err != nil {
+		return nil, err
+	}
+	a.cache.put(tenant, id, row.eventCount, in)
+	return in, nil
+}
+
+// errTooMany means a tenant has more inquiries than the board reads.
+var errTooMany = errors.New("too many inquiries")
+
+// tenantStatuses evaluates every inquiry of a tenant at now, in ID
+// order: at most cfg.boardMax of them (errTooMany beyond).
+func (a *app) tenantStatuses(ctx context.Context, tenant string, now time.Time) ([]sla.Status, error) {
+	cached := map[string]*logInput{}
+	rows, docs, more, err := a.db.readTenant(ctx, tenant, a.cfg.boardMax, func(id string, count int) bool {
+		in, ok := a.cache.get(tenant, id, count)
+		if ok {
+			cached[id] = in
 		}
-		a.cache.put(tenant, id, row.eventCount, input)
+		return !ok
+	})
+	if err != nil {
+		return nil, err
 	}
-	a.evaluations.Add(1)
-	return a.ev.status(input, a.clk.Now())
+	if more {
+		return nil, fmt.Errorf("%w: the board reads at most %d inquiries of a tenant (-board-max)", errTooMany, a.cfg.boardMax)
+	}
+	out := make([]sla.Status, 0, len(rows))
+	for _, r := range rows {
+		in := cached[r.id]
+		if in == nil {
+			if in, err = decodeLog(r.doc, docs[r.id]); err != nil {
+				return nil, fmt.Errorf("%s/%s: %w", tenant, r.id, err)
+			}
+			a.cache.put(tenant, r.id, r.eventCount, in)
+		}
+		a.evaluations.Add(1)
+		st, err := a.ev.statusAt(in, now)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", tenant, r.id, err)
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }

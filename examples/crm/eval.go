@@ -2,8 +2,9 @@ package main
 
 // This file and json.go are the only ones that know the library's event
 // model and its evaluation API: everything else handles stored documents
-// ([]byte), counts and instants. When the library's model or its
-// evaluation API changes, these two files change.
+// ([]byte), counts and instants — but the board (board*.go), which reads
+// the statuses evaluated here, as package sla/report does. When the
+// library's model or its evaluation API changes, these two files change.
 
 import (
 	"encoding/json"
@@ -213,18 +214,37 @@ func latest(events []sla.Event) time.Time {
 // status evaluates the input at now for GET /inquiries/{id}: the whole
 // status, from the kept run when it can.
 func (ev *evaluator) status(in *logInput, now time.Time) (statusJSON, error) {
-	if in.run != nil && !now.Before(in.run.Time()) {
-		st, err := in.run.Status(now)
-		if err != nil {
-			return statusJSON{}, err
-		}
-		return newStatusJSON(st), nil
-	}
-	st, err := ev.ps.Evaluate(in.inquiry, in.events, now)
+	st, err := ev.statusAt(in, now)
 	if err != nil {
 		return statusJSON{}, err
 	}
 	return newStatusJSON(st), nil
+}
+
+// statusAt evaluates the input at now: the whole status, from the kept
+// run when it can (reading the run does not change it).
+func (ev *evaluator) statusAt(in *logInput, now time.Time) (sla.Status, error) {
+	if in.run != nil && !now.Before(in.run.Time()) {
+		return in.run.Status(now)
+	}
+	return ev.ps.Evaluate(in.inquiry, in.events, now)
+}
+
+// timeline evaluates the input at now for the inquiry's page: the status
+// and the events at or before now in time order (as a run applies them),
+// the status's anomalies indexing that list.
+func (ev *evaluator) timeline(in *logInput, now time.Time) (sla.Status, []sla.Event, error) {
+	sorted := slices.Clone(in.events)
+	slices.SortStableFunc(sorted, func(a, b sla.Event) int { return a.Time.Compare(b.Time) })
+	st, err := ev.ps.Evaluate(in.inquiry, sorted, now)
+	if err != nil {
+		return sla.Status{}, nil, err
+	}
+	n := 0
+	for n < len(sorted) && !sorted[n].Time.After(now) {
+		n++
+	}
+	return st, sorted[:n], nil
 }
 
 // clampNext keeps a Next the library computed inside the instants the

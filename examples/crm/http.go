@@ -171,7 +171,11 @@ func (a *app) lookupToken(ctx context.Context, hash string) (string, bool, error
 //	GET  /inquiries/{id}          its whole status now
 //	POST /inquiries/{id}/events   append an event (eventJSON), Idempotency-Key required
 //	GET  /escalations             the escalations recorded, a page at a time
+//	GET  /report, /report.csv     the board's reports (reports.go), also for a board session
+//	POST /surveys                 record a call of a call list
 //	GET, POST /admin/clock        with a manual clock only, admin tokens only
+//
+// and the board's pages (board.go), behind a session cookie.
 func (a *app) handler(manual *clock.Manual) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /inquiries", func(w http.ResponseWriter, r *http.Request) {
@@ -204,10 +208,33 @@ func (a *app) handler(manual *clock.Manual) http.Handler {
 		a.answer(w, res, err)
 	})
 	mux.HandleFunc("GET /escalations", a.listEscalations)
+	mux.HandleFunc("GET /report", a.serveReport)
+	mux.HandleFunc("GET /report.csv", a.serveReportCSV)
+	mux.HandleFunc("POST /surveys", a.serveSurvey)
 	if manual != nil {
 		mux.Handle("/admin/clock", adminOnly(clockHandler(manual)))
 	}
-	return a.authenticate(jsonErrors(mux))
+	api := a.authenticate(jsonErrors(mux))
+	// The board (board.go) at / beside the API, behind a session cookie;
+	// the reports also for a browser's session, so that the board links
+	// to them.
+	top := http.NewServeMux()
+	top.Handle("/", api)
+	board := a.boardHandler()
+	for _, pattern := range boardRoutes {
+		top.Handle(pattern, board)
+	}
+	reports := secureHeaders(a.withSession(mux))
+	for _, pattern := range []string{"GET /report", "GET /report.csv"} {
+		top.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, err := r.Cookie(sessionCookie); err == nil && r.Header.Get("Authorization") == "" {
+				reports.ServeHTTP(w, r)
+				return
+			}
+			api.ServeHTTP(w, r)
+		}))
+	}
+	return top
 }
 
 // adminOnly answers 403 to other tenants than adminTenant.

@@ -16,6 +16,10 @@ import (
 // something is due (Unix ns, as text); workers listen on it.
 const pgChannel = "replyby_due"
 
+// pgChangeChannel is the channel on which writers and sweepers name the
+// tenant whose inquiries changed; the boards' update streams listen on it.
+const pgChangeChannel = "replyby_changed"
+
 // pgMigrationLock is the advisory lock key that serializes the migrations
 // of processes starting together.
 const pgMigrationLock = 7250412
@@ -131,17 +135,36 @@ func (d *pgDB) earliest(ctx context.Context) (int64, bool, error) {
 // (with wake(0), since notifications may have been missed) when it is
 // cut.
 func (d *pgDB) watch(wake func(int64)) func() {
+	return d.listenLoop(pgChannel, func() { wake(0) }, func(payload string) {
+		ns, err := strconv.ParseInt(payload, 10, 64)
+		if err != nil {
+			ns = 0
+		}
+		wake(ns)
+	})
+}
+
+// watchChanges listens on pgChangeChannel, as watch does on pgChannel;
+// after a reconnection it calls changed("").
+func (d *pgDB) watchChanges(changed func(string)) func() {
+	return d.listenLoop(pgChangeChannel, func() { changed("") }, changed)
+}
+
+// listenLoop listens on channel on a connection of its own until stopped,
+// calling connected after each (re)connection and got with each payload;
+// when the connection is cut it reconnects with a backoff.
+func (d *pgDB) listenLoop(channel string, connected func(), got func(payload string)) func() {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		backoff := 100 * time.Millisecond
 		for {
-			err := d.listen(ctx, wake, &backoff)
+			err := d.listen(ctx, channel, connected, got, &backoff)
 			if ctx.Err() != nil {
 				return
 			}
-			d.log.Printf("listen: %v; again in %v", err, backoff)
+			d.log.Printf("listen %s: %v; again in %v", channel, err, backoff)
 			select {
 			case <-time.After(backoff):
 			case <-ctx.Done():
@@ -156,27 +179,23 @@ func (d *pgDB) watch(wake func(int64)) func() {
 	}
 }
 
-func (d *pgDB) listen(ctx context.Context, wake func(int64), backoff *time.Duration) error {
+func (d *pgDB) listen(ctx context.Context, channel string, connected func(), got func(string), backoff *time.Duration) error {
 	conn, err := pgx.Connect(ctx, d.url)
 	if err != nil {
 		return err
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+pgChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+channel); err != nil {
 		return err
 	}
 	*backoff = 100 * time.Millisecond
-	wake(0)
+	connected()
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		ns, err := strconv.ParseInt(n.Payload, 10, 64)
-		if err != nil {
-			ns = 0
-		}
-		wake(ns)
+		got(n.Payload)
 	}
 }
 
@@ -205,6 +224,137 @@ func (d *pgDB) readLog(ctx context.Context, tenant, id string, need func(int) bo
 		return b, err
 	})
 	return row, events, err
+}
+
+func (d *pgDB) readTenant(ctx context.Context, tenant string, limit int, need func(string, int) bool) ([]inquiryRow, map[string][][]byte, bool, error) {
+	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `SELECT id, inquiry, event_count, sealed_at FROM inquiries WHERE tenant = $1 ORDER BY id LIMIT $2`, tenant, limit+1)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (inquiryRow, error) {
+		row := inquiryRow{tenant: tenant}
+		err := r.Scan(&row.id, &row.doc, &row.eventCount, &row.sealedAt)
+		return row, err
+	})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	events := map[string][][]byte{}
+	var missing []string
+	for _, r := range out {
+		if need(r.id, r.eventCount) {
+			events[r.id] = nil
+			if r.eventCount > 0 {
+				missing = append(missing, r.id)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return out, events, more, nil
+	}
+	evs, err := tx.Query(ctx, `SELECT e.inquiry_id, e.event FROM events e JOIN unnest($2::text[]) AS k(id) ON e.inquiry_id = k.id
+		WHERE e.tenant = $1 ORDER BY e.inquiry_id, e.seq`, tenant, missing)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer evs.Close()
+	for evs.Next() {
+		var id, doc string
+		if err := evs.Scan(&id, &doc); err != nil {
+			return nil, nil, false, err
+		}
+		events[id] = append(events[id], []byte(doc))
+	}
+	return out, events, more, evs.Err()
+}
+
+func (d *pgDB) insertSession(ctx context.Context, s sessionRow, now int64) error {
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= $1`, now); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO sessions (hash, tenant, token_hash, expires_at) VALUES ($1, $2, $3, $4)`,
+		s.hash, s.tenant, s.tokenHash, s.expiresAt); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func (d *pgDB) session(ctx context.Context, hash []byte, now int64) (sessionRow, bool, error) {
+	s := sessionRow{hash: hash}
+	err := d.pool.QueryRow(ctx, `SELECT s.tenant, s.token_hash, s.expires_at FROM sessions s
+		JOIN tokens t ON t.hash = s.token_hash AND t.tenant = s.tenant WHERE s.hash = $1 AND s.expires_at > $2`, hash, now).
+		Scan(&s.tenant, &s.tokenHash, &s.expiresAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return s, false, nil
+	}
+	return s, err == nil, err
+}
+
+func (d *pgDB) deleteSession(ctx context.Context, hash []byte) error {
+	_, err := d.pool.Exec(ctx, `DELETE FROM sessions WHERE hash = $1`, hash)
+	return err
+}
+
+func (d *pgDB) callList(ctx context.Context, tenant, week string) ([]byte, bool, error) {
+	var doc string
+	err := d.pool.QueryRow(ctx, `SELECT sample FROM call_lists WHERE tenant = $1 AND week = $2`, tenant, week).Scan(&doc)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	return []byte(doc), err == nil, err
+}
+
+func (d *pgDB) keepCallList(ctx context.Context, tenant, week string, sample []byte, at int64) ([]byte, error) {
+	if _, err := d.pool.Exec(ctx, `INSERT INTO call_lists (tenant, week, sample, drawn_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+		tenant, week, string(sample), at); err != nil {
+		return nil, err
+	}
+	var kept string
+	err := d.pool.QueryRow(ctx, `SELECT sample FROM call_lists WHERE tenant = $1 AND week = $2`, tenant, week).Scan(&kept)
+	return []byte(kept), err
+}
+
+func (d *pgDB) insertSurvey(ctx context.Context, tenant string, s surveyRow) error {
+	tx, err := d.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `INSERT INTO surveys (tenant, week, inquiry_id, at, reached, answer, rating, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		tenant, s.week, s.inquiryID, s.at, s.reached, s.answer, s.rating, s.note); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_notify($1, $2)`, pgChangeChannel, tenant); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func (d *pgDB) surveys(ctx context.Context, tenant, week string) ([]surveyRow, error) {
+	rows, err := d.pool.Query(ctx, `SELECT inquiry_id, at, reached, answer, rating, note FROM surveys
+		WHERE tenant = $1 AND week = $2 ORDER BY id`, tenant, week)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (surveyRow, error) {
+		s := surveyRow{week: week}
+		err := r.Scan(&s.inquiryID, &s.at, &s.reached, &s.answer, &s.rating, &s.note)
+		return s, err
+	})
 }
 
 func (d *pgDB) listEscalations(ctx context.Context, tenant string, after cursor, limit int) ([]escalationRow, error) {
@@ -425,6 +575,13 @@ func (t *pgTx) markDelivered(ctx context.Context, keys []deliveryKey, at int64) 
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(tenant, inquiry_id, obligation, level)
 		WHERE e.tenant = k.tenant AND e.inquiry_id = k.inquiry_id AND e.obligation = k.obligation AND e.level = k.level
 		AND e.delivered_at IS NULL`, tenants, ids, obligations, levels, at)
+	return err
+}
+
+// changed notifies each tenant once per transaction (PostgreSQL folds
+// identical notifications of a transaction into one).
+func (t *pgTx) changed(ctx context.Context, tenant string) error {
+	_, err := t.tx.Exec(ctx, `SELECT pg_notify($1, $2)`, pgChangeChannel, tenant)
 	return err
 }
 

@@ -20,9 +20,10 @@ type sqliteDB struct {
 	w, r  *sql.DB
 	stmts map[string]*sql.Stmt
 
-	mu     sync.Mutex
-	wakers map[int]func(int64)
-	nextID int
+	mu       sync.Mutex
+	wakers   map[int]func(int64)
+	changers map[int]func(string)
+	nextID   int
 }
 
 // The writer's statements, prepared once.
@@ -66,7 +67,7 @@ func openSQLite(path string) (*sqliteDB, error) {
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	d := &sqliteDB{w: w, stmts: map[string]*sql.Stmt{}, wakers: map[int]func(int64){}}
+	d := &sqliteDB{w: w, stmts: map[string]*sql.Stmt{}, wakers: map[int]func(int64){}, changers: map[int]func(string){}}
 	if err := d.migrate(); err != nil {
 		w.Close()
 		return nil, err
@@ -155,6 +156,38 @@ func (d *sqliteDB) watch(wake func(int64)) func() {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		delete(d.wakers, id)
+	}
+}
+
+// watchChanges: as watch, every writer is this process.
+func (d *sqliteDB) watchChanges(changed func(string)) func() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	id := d.nextID
+	d.nextID++
+	d.changers[id] = changed
+	return func() {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		delete(d.changers, id)
+	}
+}
+
+// tellChanged calls the change watchers with each tenant.
+func (d *sqliteDB) tellChanged(tenants map[string]bool) {
+	if len(tenants) == 0 {
+		return
+	}
+	d.mu.Lock()
+	changers := make([]func(string), 0, len(d.changers))
+	for _, c := range d.changers {
+		changers = append(changers, c)
+	}
+	d.mu.Unlock()
+	for tenant := range tenants {
+		for _, c := range changers {
+			c(tenant)
+		}
 	}
 }
 
@@ -260,12 +293,160 @@ func (d *sqliteDB) setTokens(ctx context.Context, tokens map[string]string) erro
 	return tx.Commit()
 }
 
+func (d *sqliteDB) readTenant(ctx context.Context, tenant string, limit int, need func(string, int) bool) ([]inquiryRow, map[string][][]byte, bool, error) {
+	tx, err := d.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id, inquiry, event_count, sealed_at FROM inquiries WHERE tenant = ? ORDER BY id LIMIT ?`, tenant, limit+1)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	var out []inquiryRow
+	var missing []string
+	for rows.Next() {
+		r := inquiryRow{tenant: tenant}
+		if err := rows.Scan(&r.id, &r.doc, &r.eventCount, &r.sealedAt); err != nil {
+			rows.Close()
+			return nil, nil, false, err
+		}
+		out = append(out, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, false, err
+	}
+	more := len(out) > limit
+	if more {
+		out = out[:limit]
+	}
+	events := map[string][][]byte{}
+	for _, r := range out {
+		if need(r.id, r.eventCount) {
+			events[r.id] = nil
+			if r.eventCount > 0 {
+				missing = append(missing, r.id)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return out, events, more, nil
+	}
+	ids, _ := json.Marshal(missing)
+	evs, err := tx.QueryContext(ctx, `SELECT e.inquiry_id, e.event FROM json_each(?) AS k CROSS JOIN events AS e
+		WHERE e.tenant = ? AND e.inquiry_id = k.value ORDER BY k.key, e.seq`, string(ids), tenant)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	defer evs.Close()
+	for evs.Next() {
+		var id string
+		var doc []byte
+		if err := evs.Scan(&id, &doc); err != nil {
+			return nil, nil, false, err
+		}
+		events[id] = append(events[id], doc)
+	}
+	return out, events, more, evs.Err()
+}
+
+func (d *sqliteDB) insertSession(ctx context.Context, s sessionRow, now int64) error {
+	tx, err := d.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, now); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (hash, tenant, token_hash, expires_at) VALUES (?, ?, ?, ?)`,
+		s.hash, s.tenant, s.tokenHash, s.expiresAt); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (d *sqliteDB) session(ctx context.Context, hash []byte, now int64) (sessionRow, bool, error) {
+	s := sessionRow{hash: hash}
+	err := d.r.QueryRowContext(ctx, `SELECT s.tenant, s.token_hash, s.expires_at FROM sessions s
+		JOIN tokens t ON t.hash = s.token_hash AND t.tenant = s.tenant WHERE s.hash = ? AND s.expires_at > ?`, hash, now).
+		Scan(&s.tenant, &s.tokenHash, &s.expiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, false, nil
+	}
+	return s, err == nil, err
+}
+
+func (d *sqliteDB) deleteSession(ctx context.Context, hash []byte) error {
+	_, err := d.w.ExecContext(ctx, `DELETE FROM sessions WHERE hash = ?`, hash)
+	return err
+}
+
+func (d *sqliteDB) callList(ctx context.Context, tenant, week string) ([]byte, bool, error) {
+	var doc []byte
+	err := d.r.QueryRowContext(ctx, `SELECT sample FROM call_lists WHERE tenant = ? AND week = ?`, tenant, week).Scan(&doc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	return doc, err == nil, err
+}
+
+func (d *sqliteDB) keepCallList(ctx context.Context, tenant, week string, sample []byte, at int64) ([]byte, error) {
+	tx, err := d.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO call_lists (tenant, week, sample, drawn_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		tenant, week, string(sample), at); err != nil {
+		return nil, err
+	}
+	var kept []byte
+	if err := tx.QueryRowContext(ctx, `SELECT sample FROM call_lists WHERE tenant = ? AND week = ?`, tenant, week).Scan(&kept); err != nil {
+		return nil, err
+	}
+	return kept, tx.Commit()
+}
+
+func (d *sqliteDB) insertSurvey(ctx context.Context, tenant string, s surveyRow) error {
+	reached := 0
+	if s.reached {
+		reached = 1
+	}
+	if _, err := d.w.ExecContext(ctx, `INSERT INTO surveys (tenant, week, inquiry_id, at, reached, answer, rating, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		tenant, s.week, s.inquiryID, s.at, reached, s.answer, s.rating, s.note); err != nil {
+		return err
+	}
+	d.tellChanged(map[string]bool{tenant: true})
+	return nil
+}
+
+func (d *sqliteDB) surveys(ctx context.Context, tenant, week string) ([]surveyRow, error) {
+	rows, err := d.r.QueryContext(ctx, `SELECT inquiry_id, at, reached, answer, rating, note FROM surveys
+		WHERE tenant = ? AND week = ? ORDER BY id`, tenant, week)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []surveyRow
+	for rows.Next() {
+		s := surveyRow{week: week}
+		if err := rows.Scan(&s.inquiryID, &s.at, &s.reached, &s.answer, &s.rating, &s.note); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
 // A sqliteTx is a write transaction on the writer connection.
 type sqliteTx struct {
-	d      *sqliteDB
-	tx     *sql.Tx
-	stmts  map[string]*sql.Stmt
-	wakeAt int64
+	d       *sqliteDB
+	tx      *sql.Tx
+	stmts   map[string]*sql.Stmt
+	wakeAt  int64
+	changes map[string]bool // tenants changed
 }
 
 // stmt returns the transaction's form of a prepared statement.
@@ -443,10 +624,19 @@ func (t *sqliteTx) notify(_ context.Context, at int64) error {
 	return nil
 }
 
+func (t *sqliteTx) changed(_ context.Context, tenant string) error {
+	if t.changes == nil {
+		t.changes = map[string]bool{}
+	}
+	t.changes[tenant] = true
+	return nil
+}
+
 func (t *sqliteTx) commit() error {
 	if err := t.tx.Commit(); err != nil {
 		return err
 	}
+	t.d.tellChanged(t.changes)
 	if t.wakeAt != 0 {
 		t.d.mu.Lock()
 		wakers := make([]func(int64), 0, len(t.d.wakers))

@@ -148,6 +148,9 @@ type txn interface {
 	// notify tells the workers, when the transaction commits, that
 	// something is due at at (Unix ns).
 	notify(ctx context.Context, at int64) error
+	// changed tells the boards of every process, when the transaction
+	// commits, that what the tenant's inquiries say has changed.
+	changed(ctx context.Context, tenant string) error
 	commit() error
 	rollback()
 }
@@ -177,5 +180,54 @@ type backend interface {
 	// committed transaction (zero when it may have missed some), until
 	// stop is called.
 	watch(wake func(at int64)) (stop func())
+	// watchChanges calls changed with the tenant of each change of any
+	// process's committed transaction ("" when it may have missed some:
+	// any tenant may have changed), until stop is called.
+	watchChanges(changed func(tenant string)) (stop func())
+
+	// readTenant reads, in one snapshot, up to limit inquiries of a
+	// tenant, by ID, and the events of those for which need says so
+	// for their event count; more reports whether the tenant has more.
+	readTenant(ctx context.Context, tenant string, limit int, need func(id string, count int) bool) (rows []inquiryRow, events map[string][][]byte, more bool, err error)
+
+	// insertSession stores a browser session, and deletes those expired
+	// by now (Unix ns of the system clock).
+	insertSession(ctx context.Context, s sessionRow, now int64) error
+	// session returns the session whose ID has the SHA-256 hash, if it
+	// has not expired by now and the token it was opened with is still
+	// the tenant's.
+	session(ctx context.Context, hash []byte, now int64) (sessionRow, bool, error)
+	// deleteSession ends a session.
+	deleteSession(ctx context.Context, hash []byte) error
+
+	// callList returns the call list kept for a tenant's week, if any.
+	callList(ctx context.Context, tenant, week string) (sample []byte, ok bool, err error)
+	// keepCallList keeps sample as the tenant's call list of week unless
+	// one is kept already, and returns the one kept.
+	keepCallList(ctx context.Context, tenant, week string, sample []byte, at int64) ([]byte, error)
+	// insertSurvey records a call of a week's call list, and tells the
+	// boards (as changed does).
+	insertSurvey(ctx context.Context, tenant string, s surveyRow) error
+	// surveys returns the calls recorded for a tenant's week, in the
+	// order recorded.
+	surveys(ctx context.Context, tenant, week string) ([]surveyRow, error)
 	close() error
+}
+
+// A sessionRow is a browser session of the board.
+type sessionRow struct {
+	hash      []byte // SHA-256 of the session ID the cookie holds
+	tenant    string
+	tokenHash []byte // SHA-256 of the token it was opened with
+	expiresAt int64  // Unix ns of the system clock
+}
+
+// A surveyRow is a call of a week's call list and what it found.
+type surveyRow struct {
+	week, inquiryID string
+	at              int64
+	reached         bool
+	answer          string
+	rating          int
+	note            string
 }

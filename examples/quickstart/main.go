@@ -10,13 +10,18 @@
 // in a ledger (package sla/ledger), and a monitor (package sla/monitor)
 // sweeps the ledger whenever an inquiry's Next instant comes and delivers
 // each escalation once. At the end it prints every obligation, the
-// escalations in the order they were delivered, and the report (package
-// sla/report) with the cracks.
+// escalations in the order they were delivered, the report (package
+// sla/report) with the cracks — an inquiry nobody owns or answered, a
+// follow-up unanswered, a promise broken, an appointment missed — and
+// this week's call list, the audit sample of resolved inquiries to call
+// and ask how it went.
 //
 // Usage:
 //
 //	go run ./examples/quickstart
 //	go run ./examples/quickstart -now 2026-11-23T13:30:00-05:00
+//	go run ./examples/quickstart -now 2026-11-23T13:30   # the desk's wall clock
+//	go run ./examples/quickstart -now 2026-11-24         # midnight there
 //	go run ./examples/quickstart -config my-policies.json
 package main
 
@@ -48,7 +53,7 @@ var embeddedPolicies []byte
 const defaultNow = "2026-11-27T12:00:00-05:00"
 
 func main() {
-	now := flag.String("now", defaultNow, "RFC 3339 instant to evaluate at")
+	now := flag.String("now", defaultNow, "instant to evaluate at: RFC 3339, or `2006-01-02T15:04` or 2006-01-02 on the desk's wall clock (America/New_York)")
 	config := flag.String("config", "", "policy JSON `file` to use instead of the embedded one")
 	flag.Parse()
 	if err := run(os.Stdout, *now, *config); err != nil {
@@ -59,9 +64,9 @@ func main() {
 
 // run loads the policies, simulates the week up to now and prints the report.
 func run(w io.Writer, nowFlag, configPath string) error {
-	now, err := time.Parse(time.RFC3339, nowFlag)
+	now, err := parseNow(nowFlag)
 	if err != nil {
-		return fmt.Errorf("-now: %w", err)
+		return err
 	}
 	doc, source := embeddedPolicies, "embedded policies.json"
 	if configPath != "" {
@@ -90,7 +95,57 @@ func run(w io.Writer, nowFlag, configPath string) error {
 	fmt.Fprintln(w, "\nReport (report.New), with the cracks: no owner, never answered, a follow-up unanswered, a promise broken, an appointment missed:")
 	fmt.Fprintln(w)
 	rep := report.New(records, time.Time{}, time.Time{})
-	return rep.WriteText(w)
+	if err := rep.WriteText(w); err != nil {
+		return err
+	}
+	return printCallList(w, records, now)
+}
+
+// parseNow reads the -now flag: an RFC 3339 instant, a wall-clock time
+// "2006-01-02T15:04" on the desk's clock, or a date "2006-01-02", meaning
+// midnight there.
+func parseNow(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, nyc); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("-now %q: want an RFC 3339 instant (2026-11-27T12:00:00-05:00), "+
+		"a time on the desk's clock in %s (2026-11-27T12:00) or a date (2026-11-27, midnight there)", s, nyc)
+}
+
+// printCallList prints this week's call list: the audit sample of the
+// resolved inquiries, five prospects and five customers at most, drawn
+// with the ISO week of now as the seed, so that the list is the same all
+// week and new the next.
+func printCallList(w io.Writer, statuses []sla.Status, now time.Time) error {
+	year, week := now.In(nyc).ISOWeek()
+	sample, err := report.AuditSample(statuses, report.DefaultSampleSize, uint64(year*100+week))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nThis week's call list (report.AuditSample, seed %d%02d): resolved inquiries to call and ask how it went.\n", year, week)
+	byID := map[string]sla.Status{}
+	for _, st := range statuses {
+		byID[st.InquiryID] = st
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	ids := append(slices.Clone(sample.Prospects), sample.Customers...)
+	for _, id := range ids {
+		st := byID[id]
+		owner := st.Owner
+		if owner == "" {
+			owner = "(no owner)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\treceived %s\n", id, st.Class.Party, st.Channel, owner, st.Received.In(nyc).Format(stamp))
+	}
+	if len(ids) == 0 {
+		fmt.Fprintln(tw, "  (nobody yet)")
+	}
+	return tw.Flush()
 }
 
 // nyc is the zone of the desk and of every time in the story.
@@ -169,7 +224,9 @@ func inquiries() []story {
 				{Time: at("2026-11-23 10:00"), Type: sla.Reply, Channel: sla.Phone, Actor: "sales"},
 			},
 		},
-		{ // An order question on chat, handled by the book.
+		{ // An order question on chat, handled by the book; solved, with a call
+			// on Tuesday at 10:00 to walk the customer through the order, which
+			// Dave forgets: a missed appointment, though the inquiry is solved.
 			inq: sla.Inquiry{ID: "order-4001", Channel: sla.Chat, Received: at("2026-11-23 10:00"),
 				Class: sla.Class{Party: sla.Customer, Kind: sla.Order}},
 			events: []sla.Event{
@@ -178,6 +235,8 @@ func inquiries() []story {
 				{Time: at("2026-11-23 10:06"), Type: sla.StatusChange, Status: "pending", Actor: "dave"},
 				{Time: at("2026-11-23 10:40"), Type: sla.CustomerMessage, Channel: sla.Chat},
 				{Time: at("2026-11-23 11:00"), Type: sla.Reply, Channel: sla.Chat, Actor: "dave"},
+				{Time: at("2026-11-23 11:00"), Type: sla.Appointment, Ref: "walkthrough", Channel: sla.Phone,
+					Due: at("2026-11-24 10:00"), Actor: "dave"},
 				{Time: at("2026-11-23 11:00"), Type: sla.StatusChange, Status: "solved", Actor: "dave"},
 			},
 		},

@@ -25,7 +25,8 @@ type Contact struct {
 	// Touches counts the replies by a person (whether or not they met a
 	// target), Nudges the customer messages that chased a reply already
 	// owed, CustomerMessages all the customer's messages after the
-	// inquiry itself (CustomerMessage events), AutoReplies the automatic acknowledgements.
+	// inquiry itself (CustomerMessage events), AutoReplies the automatic
+	// acknowledgements.
 	Touches          int `json:"touches"`
 	Nudges           int `json:"nudges"`
 	CustomerMessages int `json:"customer_messages"`

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/replyby/replyby/sla"
 	"github.com/replyby/replyby/sla/internal/fixture"
@@ -163,7 +164,8 @@ func TestReport(t *testing.T) {
 	assert.Contains(t, js.String(), `"cracks": []`)
 	assert.Contains(t, js.String(), `"rates": []`)
 	assert.NotContains(t, js.String(), "null")
-	require.Error(t, empty.WriteText(nil))
+	require.ErrorIs(t, empty.WriteText(nil), report.ErrNilWriter)
+	require.ErrorIs(t, empty.WriteJSON(nil), report.ErrNilWriter)
 }
 
 // A reply on a channel the customer never offered meets nothing, so the
@@ -179,6 +181,9 @@ func TestReportCrackWrongChannelIsNeverAnswered(t *testing.T) {
 	assert.Equal(t, report.NeverAnswered, rep.Cracks[0].Reason)
 	// Due Monday 13:00, an hour from now.
 	assert.Equal(t, -time.Hour, rep.Cracks[0].Overdue)
+	var text bytes.Buffer
+	require.NoError(t, rep.WriteText(&text))
+	assert.Contains(t, text.String(), "form    web_form  ann    never_answered  first_reply  2026-03-09 13:00  due in 1h0m0s\n")
 
 	// Answered by e-mail as asked: no longer a crack.
 	require.NoError(t, l.Append("form", sla.Event{Time: mon("10:00"), Type: sla.Reply, Channel: sla.Email}))
@@ -204,4 +209,44 @@ func TestReportCrackAnsweredAfterReopen(t *testing.T) {
 	require.NoError(t, l.Append("p", sla.Event{Time: mon("10:30"), Type: sla.Reply, Channel: sla.Email}))
 	rep = report.New(l.Statuses(mon("11:00")), time.Time{}, time.Time{})
 	assert.Empty(t, rep.Cracks, "answered on an offered channel after the reopen")
+}
+
+// Whatever the statuses, the report writes as text and as JSON that reads
+// back, and its cracks and lists read back from their JSON.
+func TestPropertyReportWrites(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		sts := genStatusList(t)
+		rep := report.New(sts, time.Time{}, time.Time{})
+		var text, js bytes.Buffer
+		require.NoError(t, rep.WriteText(&text))
+		require.NoError(t, rep.WriteJSON(&js))
+		require.NotContains(t, js.String(), "null")
+		var doc struct {
+			Cracks []report.Crack `json:"cracks"`
+			Cells  []report.Cell  `json:"cells"`
+		}
+		require.NoError(t, json.Unmarshal(js.Bytes(), &doc))
+		require.Len(t, doc.Cracks, len(rep.Cracks))
+		require.Len(t, doc.Cells, len(rep.Cells))
+		for i, c := range doc.Cracks {
+			want := rep.Cracks[i]
+			require.True(t, c.Due.Equal(want.Due) && c.Received.Equal(want.Received))
+			c.Due, c.Received = want.Due, want.Received
+			require.Equal(t, want, c)
+		}
+		for i, c := range doc.Cells {
+			require.Equal(t, rep.Cells[i], c)
+		}
+		dues := append(report.Breached(sts), report.DueSoon(sts, time.Hour)...)
+		b, err := json.Marshal(dues)
+		require.NoError(t, err)
+		var back []report.Due
+		require.NoError(t, json.Unmarshal(b, &back))
+		require.Len(t, back, len(dues))
+		for i := range back {
+			require.True(t, back[i].Due.Equal(dues[i].Due))
+			back[i].Due = dues[i].Due
+		}
+		require.Equal(t, dues, back)
+	})
 }

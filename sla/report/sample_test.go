@@ -95,6 +95,7 @@ func TestAuditSampleUniform(t *testing.T) {
 func TestAuditSampleDuplicate(t *testing.T) {
 	_, err := report.AuditSample([]sla.Status{{InquiryID: "a"}, {InquiryID: "b"}, {InquiryID: "a"}}, 0, 1)
 	require.ErrorIs(t, err, report.ErrDuplicateInquiry)
+	assert.EqualError(t, err, `report: statuses[2].inquiry_id: "a": duplicate inquiry`)
 	s, err := report.AuditSample(nil, 0, 1)
 	require.NoError(t, err)
 	assert.Empty(t, s.Prospects)

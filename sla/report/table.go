@@ -17,7 +17,10 @@ import (
 // instants in RFC 3339 ("" for none), shares and means with 4 decimals
 // ("0.5000"), counts in decimal, booleans as "true" and "false".
 type Table struct {
-	Name   string     `json:"name"`
+	// Name names the table ("cracks", "workload"), as a file name might.
+	Name string `json:"name"`
+	// Header names the columns, as the JSON names of the fields they
+	// hold; each row has one value per column.
 	Header []string   `json:"header"`
 	Rows   [][]string `json:"rows"`
 }

@@ -16,8 +16,9 @@ const textStamp = "2006-01-02 15:04"
 // counts, the business-time percentiles, the on-time rates, and the
 // cracks, one per line: the inquiry, its channel and owner, the reason,
 // the obligation at fault (with its ref, if it has one of its own), its
-// due time and how overdue it is (for a crack without an obligation, the
-// time since the inquiry arrived). Instants print in their own location,
+// due time and how overdue it is ("due in 30m0s" for a first reply not
+// yet due; for a crack without an obligation, the time since the inquiry
+// arrived). Instants print in their own location,
 // as "2006-01-02 15:04".
 func (r *Report) WriteText(w io.Writer) error {
 	if w == nil {
@@ -93,11 +94,15 @@ func crackDue(c Crack) string {
 	return c.Due.Format(textStamp)
 }
 
-// crackOverdue returns how overdue a crack is as text: "since received"
-// for those without a due time.
+// crackOverdue returns how overdue a crack is as text: "2h0m0s", or
+// "due in 30m0s" for a first reply still running, or "3h0m0s since
+// received" for a crack without a due time.
 func crackOverdue(c Crack) string {
-	if c.Due.IsZero() {
+	switch {
+	case c.Due.IsZero():
 		return c.Overdue.String() + " since received"
+	case c.Overdue < 0:
+		return "due in " + (-c.Overdue).String()
 	}
 	return c.Overdue.String()
 }

@@ -1,0 +1,13 @@
+-- The board's browser sessions (board.go): a browser logs in once with an
+-- API token and then holds only a random session ID in an HttpOnly,
+-- SameSite=Strict cookie; the database keeps the SHA-256 of that ID.
+--   token_hash  the token logged in with: a session lives only as long as
+--               its token is in tokens (replacing the tokens file ends it)
+--   expires_at  Unix nanoseconds of the system clock
+CREATE TABLE sessions (
+	hash       BYTEA PRIMARY KEY,
+	tenant     TEXT NOT NULL,
+	token_hash BYTEA NOT NULL,
+	expires_at BIGINT NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions (expires_at);

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// The board refreshes when what a tenant's inquiries say changes: a write
+// (an inquiry created, an event appended, a call recorded) or a sweep
+// that evaluated the tenant's due inquiries — those whose status changed
+// because a due time or an escalation level passed. Every such
+// transaction tells the database's change channel (backend.watchChanges:
+// in-process on SQLite, LISTEN/NOTIFY on PostgreSQL, so that an API
+// process hears its workers' sweeps), and a hub fans each change out to
+// the tenant's open update streams (GET /updates, Server-Sent Events).
+// The page's script reloads on an event.
+
+// Limits of the update streams.
+const (
+	// maxStreams bounds the update streams a process holds open.
+	maxStreams = 1000
+	// streamLife is how long a stream stays open before the server ends
+	// it; the browser's EventSource reconnects (after streamRetry).
+	streamLife = 10 * time.Minute
+	// streamBeat is how often an idle stream gets a comment line, so
+	// that a dead client is noticed and proxies keep it.
+	streamBeat = 25 * time.Second
+	// streamRetry is the reconnection delay the browser is told.
+	streamRetry = 2 * time.Second
+)
+
+// A hub fans changes out to the update streams of each tenant.
+type hub struct {
+	watch func(changed func(tenant string)) (stop func())
+
+	mu      sync.Mutex
+	started bool
+	stop    func()
+	closed  bool
+	subs    map[string]map[chan struct{}]bool // tenant: its streams' signals
+	n       int
+	done    chan struct{} // closed by close
+}
+
+func newHub(watch func(changed func(tenant string)) (stop func())) *hub {
+	return &hub{watch: watch, subs: map[string]map[chan struct{}]bool{}, done: make(chan struct{})}
+}
+
+// subscribe returns a signal that receives (coalesced) when the tenant
+// changes, and its cancel; false when the process holds maxStreams or is
+// closing. The first subscription starts watching the database.
+func (h *hub) subscribe(tenant string) (<-chan struct{}, func(), bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed || h.n >= maxStreams {
+		return nil, nil, false
+	}
+	if !h.started {
+		h.started = true
+		h.stop = h.watch(h.publish)
+	}
+	c := make(chan struct{}, 1)
+	if h.subs[tenant] == nil {
+		h.subs[tenant] = map[chan struct{}]bool{}
+	}
+	h.subs[tenant][c] = true
+	h.n++
+	return c, func() {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.subs[tenant][c] {
+			delete(h.subs[tenant], c)
+			h.n--
+			if len(h.subs[tenant]) == 0 {
+				delete(h.subs, tenant)
+			}
+		}
+	}, true
+}
+
+// publish signals the tenant's streams, or every stream for "" (the
+// database may have missed changes).
+func (h *hub) publish(tenant string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	signal := func(subs map[chan struct{}]bool) {
+		for c := range subs {
+			select {
+			case c <- struct{}{}:
+			default: // one pending signal is enough
+			}
+		}
+	}
+	if tenant == "" {
+		for _, subs := range h.subs {
+			signal(subs)
+		}
+		return
+	}
+	signal(h.subs[tenant])
+}
+
+// close ends every stream and stops watching.
+func (h *hub) close() {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
+	h.closed = true
+	close(h.done)
+	stop := h.stop
+	h.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+}
+
+// serveUpdates serves GET /updates, the session tenant's update stream:
+// an event "changed" each time the tenant's inquiries change (changes
+// that come together make one event), a comment every streamBeat, and
+// the end after streamLife, when the browser reconnects.
+func (a *app) serveUpdates(w http.ResponseWriter, r *http.Request) {
+	signal, cancel, ok := a.hub.subscribe(tenantOf(r))
+	if !ok {
+		w.Header().Set("Retry-After", "30")
+		http.Error(w, "too many update streams", http.StatusServiceUnavailable)
+		return
+	}
+	defer cancel()
+	rc := http.NewResponseController(w)
+	// The server's write timeout would cut the stream: this one bounds
+	// it instead.
+	rc.SetWriteDeadline(time.Now().Add(streamLife + streamBeat))
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	fmt.Fprintf(w, "retry: %d\n\n", streamRetry.Milliseconds())
+	if rc.Flush() != nil {
+		return
+	}
+	beat := time.NewTicker(streamBeat)
+	defer beat.Stop()
+	end := time.NewTimer(streamLife)
+	defer end.Stop()
+	for {
+		var err error
+		select {
+		case <-signal:
+			_, err = fmt.Fprintf(w, "event: changed\ndata: %s\n\n", a.clk.Now().Format(time.RFC3339))
+		case <-beat.C:
+			_, err = fmt.Fprintf(w, ": beat\n\n")
+		case <-end.C:
+			return
+		case <-r.Context().Done():
+			return
+		case <-a.hub.done:
+			return
+		}
+		if err == nil {
+			err = rc.Flush()
+		}
+		if err != nil {
+			return
+		}
+	}
+}
