@@ -2,8 +2,12 @@ package report
 
 import (
 	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
 	"iter"
 	"slices"
+	"text/tabwriter"
 	"time"
 
 	"github.com/replyby/replyby/sla"
@@ -124,8 +128,8 @@ type NotifyCount struct {
 // A and state B under set B ("" where the set has no such obligation).
 type Transition struct {
 	Metric sla.Metric `json:"metric"`
-	A      sla.State  `json:"a"`
-	B      sla.State  `json:"b"`
+	A      sla.State  `json:"a,omitempty"`
+	B      sla.State  `json:"b,omitempty"`
 	N      int        `json:"n"`
 }
 
@@ -456,4 +460,269 @@ func sortedValues[K comparable, V any](m map[K]*V, order func(x, y V) int) []V {
 	}
 	slices.SortFunc(out, order)
 	return out
+}
+
+// MarshalJSON writes the totals with their share.
+func (t Totals) MarshalJSON() ([]byte, error) {
+	type plain Totals
+	return json.Marshal(struct {
+		plain
+		Share float64 `json:"share"`
+	}{plain(t), t.Share()})
+}
+
+// MarshalJSON writes the figures with their share.
+func (f Figures) MarshalJSON() ([]byte, error) {
+	type plain Figures
+	return json.Marshal(struct {
+		plain
+		Share float64 `json:"share"`
+	}{plain(f), f.Share()})
+}
+
+// names returns the names of the sets for output: NameA and NameB, or
+// "A" and "B".
+func (c *Comparison) names() (string, string) {
+	return cmp.Or(c.NameA, "A"), cmp.Or(c.NameB, "B")
+}
+
+// WriteJSON writes the comparison to w as an indented JSON document: the
+// Comparison's fields, with each side's share (Totals.Share,
+// Figures.Share); every list is [] rather than null when empty.
+func (c *Comparison) WriteJSON(w io.Writer) error {
+	if w == nil {
+		return errAt("", "", "", ErrNilWriter)
+	}
+	doc := *c
+	doc.Policies, doc.Cells, doc.Levels = nonNil(c.Policies), nonNil(c.Cells), nonNil(c.Levels)
+	doc.Notify, doc.Transitions, doc.Changes = nonNil(c.Notify), nonNil(c.Transitions), nonNil(c.Changes)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// Tables returns the comparison as tables, each with a column per set
+// (named by the JSON names: "a", "b", or "a.decided" and "b.decided"
+// for a side's figures):
+//
+//   - "comparison", one figure a row with its value under A and B:
+//     name, from, to, inquiries, changed and policy_changed (the same in
+//     both columns: they are of the pair), then each side's Totals
+//     (decided, on_time, share, breached, escalations, notifications,
+//     violations);
+//   - "policies", "cells", "levels", "notify", "transitions" and
+//     "changes": one row per element of the field of that name.
+func (c *Comparison) Tables() []Table {
+	nameA, nameB := c.names()
+	summary := Table{Name: "comparison", Header: []string{"figure", "a", "b"}}
+	both := func(name, v string) { summary.Rows = append(summary.Rows, []string{name, v, v}) }
+	each := func(name, a, b string) { summary.Rows = append(summary.Rows, []string{name, a, b}) }
+	each("name", nameA, nameB)
+	both("from", instantText(c.From))
+	both("to", instantText(c.To))
+	both("inquiries", itoa(c.Inquiries))
+	both("changed", itoa(c.Changed))
+	both("policy_changed", itoa(c.PolicyChanged))
+	each("decided", itoa(c.A.Decided), itoa(c.B.Decided))
+	each("on_time", itoa(c.A.OnTime), itoa(c.B.OnTime))
+	each("share", shareText(c.A.Share()), shareText(c.B.Share()))
+	each("breached", itoa(c.A.Breached), itoa(c.B.Breached))
+	each("escalations", itoa(c.A.Escalations), itoa(c.B.Escalations))
+	each("notifications", itoa(c.A.Notifications), itoa(c.B.Notifications))
+	each("violations", itoa(c.A.Violations), itoa(c.B.Violations))
+
+	policies := Table{Name: "policies", Header: []string{"policy", "a", "b"}, Rows: [][]string{}}
+	for _, p := range c.Policies {
+		policies.Rows = append(policies.Rows, []string{p.Policy, itoa(p.A), itoa(p.B)})
+	}
+
+	header := []string{"metric", "by", "value"}
+	for _, side := range []string{"a.", "b."} {
+		for _, col := range []string{"decided", "on_time", "share", "elapsed.n", "elapsed.p50", "elapsed.p90", "elapsed.max"} {
+			header = append(header, side+col)
+		}
+	}
+	cells := Table{Name: "cells", Header: header, Rows: [][]string{}}
+	for _, p := range c.Cells {
+		row := []string{string(p.Metric), p.By, p.Value}
+		for _, f := range []Figures{p.A, p.B} {
+			row = append(row, itoa(f.Decided), itoa(f.OnTime), shareText(f.Share()),
+				itoa(f.Elapsed.N), f.Elapsed.P50.String(), f.Elapsed.P90.String(), f.Elapsed.Max.String())
+		}
+		cells.Rows = append(cells.Rows, row)
+	}
+
+	levels := Table{Name: "levels", Header: []string{"metric", "level", "a", "b"}, Rows: [][]string{}}
+	for _, l := range c.Levels {
+		levels.Rows = append(levels.Rows, []string{string(l.Metric), l.Level, itoa(l.A), itoa(l.B)})
+	}
+	notify := Table{Name: "notify", Header: []string{"target", "a", "b"}, Rows: [][]string{}}
+	for _, n := range c.Notify {
+		notify.Rows = append(notify.Rows, []string{n.Target, itoa(n.A), itoa(n.B)})
+	}
+	transitions := Table{Name: "transitions", Header: []string{"metric", "a", "b", "n"}, Rows: [][]string{}}
+	for _, t := range c.Transitions {
+		transitions.Rows = append(transitions.Rows, []string{string(t.Metric), string(t.A), string(t.B), itoa(t.N)})
+	}
+	changes := Table{Name: "changes", Header: []string{"inquiry_id", "channel", "party", "owner", "received", "obligation", "reason",
+		"a.policy", "a.state", "a.due", "a.done_at", "b.policy", "b.state", "b.due", "b.done_at"}, Rows: [][]string{}}
+	for _, ch := range c.Changes {
+		changes.Rows = append(changes.Rows, []string{ch.InquiryID, string(ch.Channel), string(ch.Party), ch.Owner, instantText(ch.Received),
+			keyText(ch.Obligation), string(ch.Reason),
+			ch.A.Policy, string(ch.A.State), instantText(ch.A.Due), instantText(ch.A.DoneAt),
+			ch.B.Policy, string(ch.B.State), instantText(ch.B.Due), instantText(ch.B.DoneAt)})
+	}
+	return []Table{summary, policies, cells, levels, notify, transitions, changes}
+}
+
+// WriteText writes the comparison to w as aligned plain-text tables, A's
+// column beside B's, each headed by the set's name: the totals; the
+// inquiries under each policy; each metric's on-time rate and
+// business-time percentiles over all its obligations and per channel,
+// party and owner (the cells by team and week are in the JSON and CSV
+// only), with the change of the rate in points; the escalation levels
+// fired and the notifications per target; the changes counted by pair
+// of states; and the list of changes, one obligation a line, with the
+// state and due time under each set and the reason. If the list holds
+// fewer changes than the transitions count (a caller may shorten it), a
+// last line says how many more there are. Instants print in their own
+// location, as "2006-01-02 15:04".
+func (c *Comparison) WriteText(w io.Writer) error {
+	if w == nil {
+		return errAt("", "", "", ErrNilWriter)
+	}
+	nameA, nameB := c.names()
+	bound := func(t time.Time) string {
+		if t.IsZero() {
+			return "…"
+		}
+		return t.Format(textStamp)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
+	p("inquiries received %s to %s\t%d\n", bound(c.From), bound(c.To), c.Inquiries)
+	p("with a change\t%d\n", c.Changed)
+	p("under another policy\t%d\n", c.PolicyChanged)
+	p("\n\t%s\t%s\n", nameA, nameB)
+	p("decided\t%d\t%d\n", c.A.Decided, c.B.Decided)
+	p("on time\t%d\t%d\n", c.A.OnTime, c.B.OnTime)
+	p("on-time rate\t%.1f%%\t%.1f%%\n", 100*c.A.Share(), 100*c.B.Share())
+	p("breached\t%d\t%d\n", c.A.Breached, c.B.Breached)
+	p("escalations\t%d\t%d\n", c.A.Escalations, c.B.Escalations)
+	p("notifications\t%d\t%d\n", c.A.Notifications, c.B.Notifications)
+	p("violations\t%d\t%d\n", c.A.Violations, c.B.Violations)
+	if len(c.Policies) > 0 {
+		p("\npolicy\t%s\t%s\n", nameA, nameB)
+		for _, x := range c.Policies {
+			p("%s\t%d\t%d\n", x.Policy, x.A, x.B)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	p("\non time\tby\tvalue\t%s\tp50\tp90\t%s\tp50\tp90\tchange\n", nameA, nameB)
+	rows := 0
+	for _, x := range c.Cells {
+		if x.By != ByAll && x.By != ByChannel && x.By != ByParty && x.By != ByOwner {
+			continue
+		}
+		rows++
+		v := x.Value
+		switch {
+		case x.By == ByAll:
+			v = "-"
+		case v == "":
+			v = "(none)"
+		}
+		p("%s\t%s\t%s\t%s\t%v\t%v\t%s\t%v\t%v\t%s\n", x.Metric, x.By, v,
+			rateText(x.A), x.A.Elapsed.P50, x.A.Elapsed.P90, rateText(x.B), x.B.Elapsed.P50, x.B.Elapsed.P90, pointsText(x.A, x.B))
+	}
+	if rows == 0 {
+		p("(none)\n")
+	}
+	p("\nescalation\tlevel\t%s\t%s\n", nameA, nameB)
+	for _, x := range c.Levels {
+		p("%s\t%s\t%d\t%d\n", x.Metric, x.Level, x.A, x.B)
+	}
+	if len(c.Levels) == 0 {
+		p("(none)\n")
+	}
+	p("\nnotified\t\t%s\t%s\n", nameA, nameB)
+	for _, x := range c.Notify {
+		p("%s\t\t%d\t%d\n", x.Target, x.A, x.B)
+	}
+	if len(c.Notify) == 0 {
+		p("(none)\n")
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+
+	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	total := 0
+	p("\nchanged\t%s\t%s\tobligations\n", nameA, nameB)
+	for _, x := range c.Transitions {
+		total += x.N
+		p("%s\t%s\t%s\t%d\n", x.Metric, stateText(x.A), stateText(x.B), x.N)
+	}
+	if len(c.Transitions) == 0 {
+		p("(none)\n")
+	}
+	if len(c.Changes) > 0 {
+		p("\ninquiry\tchannel\towner\tobligation\t%s\t%s\twhy\n", nameA, nameB)
+		for _, ch := range c.Changes {
+			p("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", ch.InquiryID, ch.Channel, orDash(ch.Owner), keyText(ch.Obligation),
+				standingText(ch.A), standingText(ch.B), ch.Reason)
+		}
+	}
+	if more := total - len(c.Changes); more > 0 {
+		p("… and %d more changes\n", more)
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
+}
+
+// rateText writes a side's on-time figures as "5/6 83.3%", "-" if
+// nothing was decided.
+func rateText(f Figures) string {
+	if f.Decided == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d/%d %.1f%%", f.OnTime, f.Decided, 100*f.Share())
+}
+
+// pointsText writes the change of the on-time rate from a to b in
+// percentage points, "+0.0" for none; "-" if a side decided nothing.
+func pointsText(a, b Figures) string {
+	if a.Decided == 0 || b.Decided == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%+.1f pts", 100*(b.Share()-a.Share()))
+}
+
+// stateText writes a state, "-" for an obligation a set does not track.
+func stateText(s sla.State) string {
+	if s == "" {
+		return "-"
+	}
+	return string(s)
+}
+
+// standingText writes where an obligation stands under one set: its
+// state and due time, "breached (due 2026-11-23 13:00)", or "-".
+func standingText(s Standing) string {
+	if s.State == "" {
+		return "-"
+	}
+	if s.Due.IsZero() {
+		return string(s.State)
+	}
+	return string(s.State) + " (due " + s.Due.Format(textStamp) + ")"
 }
