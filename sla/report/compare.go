@@ -583,7 +583,8 @@ func (c *Comparison) Tables() []Table {
 // inquiries under each policy; each metric's on-time rate and
 // business-time percentiles over all its obligations and per channel,
 // party and owner (the cells by team and week are in the JSON and CSV
-// only), with the change of the rate in points; the escalation levels
+// only), with the change of the rate in points ("-" where a side has
+// nothing decided, or a percentile nothing done); the escalation levels
 // fired and the notifications per target; the changes counted by pair
 // of states; and the list of changes, one obligation a line, with the
 // state and due time under each set and the reason. If the list holds
@@ -639,8 +640,9 @@ func (c *Comparison) WriteText(w io.Writer) error {
 		case v == "":
 			v = "(none)"
 		}
-		p("%s\t%s\t%s\t%s\t%v\t%v\t%s\t%v\t%v\t%s\n", x.Metric, x.By, v,
-			rateText(x.A), x.A.Elapsed.P50, x.A.Elapsed.P90, rateText(x.B), x.B.Elapsed.P50, x.B.Elapsed.P90, pointsText(x.A, x.B))
+		p("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", x.Metric, x.By, v,
+			rateText(x.A), pText(x.A.Elapsed, x.A.Elapsed.P50), pText(x.A.Elapsed, x.A.Elapsed.P90),
+			rateText(x.B), pText(x.B.Elapsed, x.B.Elapsed.P50), pText(x.B.Elapsed, x.B.Elapsed.P90), pointsText(x.A, x.B))
 	}
 	if rows == 0 {
 		p("(none)\n")
@@ -696,6 +698,14 @@ func rateText(f Figures) string {
 		return "-"
 	}
 	return fmt.Sprintf("%d/%d %.1f%%", f.OnTime, f.Decided, 100*f.Share())
+}
+
+// pText writes a percentile d of p, "-" if p holds no value.
+func pText(p Percentiles, d time.Duration) string {
+	if p.N == 0 {
+		return "-"
+	}
+	return d.String()
 }
 
 // pointsText writes the change of the on-time rate from a to b in
