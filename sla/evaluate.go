@@ -127,19 +127,18 @@ type evaluator struct {
 	zone      string               // the customer's time zone, "" if unknown
 	zonedCals []*calendar.Calendar // the set's zoned templates placed in zone, in the order of ps.zoned
 
-	obs      []oblig // the working set's slots; free ones are reused
-	free     []int
-	live     []int // slots in use, in order of start
-	settledN int   // obligations of live settled (see settle)
-	spare    []int // a copy of live, reused (see liveNow)
-	owing    bool  // a reply is owed
-	owed     int   // slot of the reply obligation owed, or -1
-	upd      int   // slot of the open update obligation, or -1
-	res      int   // slot of the resolution obligation of the current cycle, or -1
-	cycle    int   // resolution cycles so far
-	nums     [numMetrics]int
-	seq      int // obligations started so far
-	stops    []stop
+	obs   []oblig // the working set's slots; free ones are reused
+	free  []int
+	live  []int // slots in use, in order of start
+	spare []int // a copy of live, reused (see liveNow)
+	owing bool  // a reply is owed
+	owed  int   // slot of the reply obligation owed, or -1
+	upd   int   // slot of the open update obligation, or -1
+	res   int   // slot of the resolution obligation of the current cycle, or -1
+	cycle int   // resolution cycles so far
+	nums  [numMetrics]int
+	seq   int // obligations started so far
+	stops []stop
 
 	archive     plist[archived] // final obligations, left the working set
 	vios        plist[Violation]
@@ -276,45 +275,15 @@ func (ev *evaluator) open(k Key, t time.Time) int {
 	return i
 }
 
-// settle marks obligation i settled if nothing can change it any more: it
-// is closed, has not lapsed, and is not a resolution (which a Reopen may
-// open again). Settled obligations stay in the working set, ignored as
-// closed ones are, until there are maxSettled of them (or a Run's Apply
-// ends): then they leave it, archived (one that never had a target is
-// dropped). A short log is so evaluated without archiving anything.
+// settle archives obligation i if nothing can change it any more: it is
+// closed, has not lapsed, and is not a resolution (which a Reopen may
+// open again). One that never had a target is dropped.
 func (ev *evaluator) settle(i int) {
 	o := &ev.obs[i]
-	if o.settled || !o.closed() || o.lapsed || o.key.Metric == Resolution && i == ev.res || o.key.Team != "" && !o.cancelled {
+	if !o.closed() || o.lapsed || o.key.Metric == Resolution && i == ev.res || o.key.Team != "" && !o.cancelled {
 		return
 	}
-	o.settled = true
-	switch i {
-	case ev.owed:
-		ev.owed = -1
-	case ev.upd:
-		ev.upd = -1
-	case ev.res:
-		ev.res = -1
-	}
-	if ev.settledN++; ev.settledN >= maxSettled {
-		ev.retireSettled()
-	}
-}
-
-// maxSettled is how many settled obligations the working set holds.
-const maxSettled = 8
-
-// retireSettled takes the settled obligations out of the working set.
-func (ev *evaluator) retireSettled() {
-	if ev.settledN == 0 {
-		return
-	}
-	for _, i := range ev.liveNow() {
-		if ev.obs[i].settled {
-			ev.retire(i)
-		}
-	}
-	ev.settledN = 0
+	ev.retire(i)
 }
 
 // retire takes obligation i out of the working set, archiving its final
@@ -837,7 +806,7 @@ func (ev *evaluator) trimStops() {
 			// target tracks it again; so does the resolution that
 			// lapsed before a Resolve, when a Reopen needs it.
 			from = o.stoppedAt
-		case !o.tracked && !o.settled:
+		case !o.tracked:
 			from = o.start
 		default:
 			continue

@@ -102,7 +102,6 @@ type oblig struct {
 	cancelled  bool
 	halted     bool // breached, then no longer owed
 	lapsed     bool // cancelled or halted by the loss of its target, and still needed: a target tracks it again
-	settled    bool // nothing can change it any more: it leaves the working set (see evaluator.settle)
 	overridden bool // its due time was moved by an Override: kept across a Reclassify
 	doneAt     time.Time
 	breached   bool
