@@ -134,7 +134,6 @@ func quickstartWeek() []story {
 	}
 }
 
-
 // nyc is the zone of the desk and of every time in the story.
 var nyc = func() *time.Location {
 	loc, err := time.LoadLocation("America/New_York")
