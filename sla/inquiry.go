@@ -101,6 +101,12 @@ type Inquiry struct {
 // unknown).
 func (p Party) valid() bool { return p == "" || p == Prospect || p == Customer }
 
+// Check reports whether inq is well-formed, as ParseInquiry checks it
+// (an arrival time, a channel, a known party), for a host that builds
+// inquiries itself or reads them in another form. Errors are *Error naming
+// the field as Evaluate does ("inquiry.channel") and wrap ErrBadInquiry.
+func (inq *Inquiry) Check() error { return inq.check() }
+
 // check reports whether inq is well-formed.
 func (inq *Inquiry) check() error {
 	switch {

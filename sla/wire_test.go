@@ -102,3 +102,21 @@ func TestParseInquiry(t *testing.T) {
 		assert.EqualError(t, err, want, doc)
 	}
 }
+
+func TestInquiryCheck(t *testing.T) {
+	nine := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+	ok := sla.Inquiry{Channel: sla.Email, Received: nine}
+	require.NoError(t, ok.Check())
+	for _, c := range []struct {
+		inq  sla.Inquiry
+		want string
+	}{
+		{sla.Inquiry{Channel: sla.Email}, `sla: inquiry.received: missing`},
+		{sla.Inquiry{Received: nine}, `sla: inquiry.channel: missing`},
+		{sla.Inquiry{Channel: sla.Email, Received: nine, Class: sla.Class{Party: "vip"}}, `sla: inquiry.party: "vip": want prospect or customer`},
+	} {
+		err := c.inq.Check()
+		assert.ErrorIs(t, err, sla.ErrBadInquiry)
+		assert.EqualError(t, err, c.want)
+	}
+}

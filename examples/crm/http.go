@@ -171,6 +171,7 @@ func (a *app) lookupToken(ctx context.Context, hash string) (string, bool, error
 //	GET  /inquiries/{id}          its whole status now
 //	POST /inquiries/{id}/events   append an event (eventJSON), Idempotency-Key required
 //	GET  /escalations             the escalations recorded, a page at a time
+//	GET  /export                  inquiries with their logs as history JSON Lines, streamed, a page at a time (export.go)
 //	GET  /report, /report.csv     the board's reports (reports.go), also for a board session
 //	POST /surveys                 record a call of a call list
 //	GET, POST /admin/clock        with a manual clock only, admin tokens only
@@ -208,6 +209,7 @@ func (a *app) handler(manual *clock.Manual) http.Handler {
 		a.answer(w, res, err)
 	})
 	mux.HandleFunc("GET /escalations", a.listEscalations)
+	mux.HandleFunc("GET /export", a.serveExport)
 	mux.HandleFunc("GET /report", a.serveReport)
 	mux.HandleFunc("GET /report.csv", a.serveReportCSV)
 	mux.HandleFunc("POST /surveys", a.serveSurvey)

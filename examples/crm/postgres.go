@@ -226,6 +226,50 @@ func (d *pgDB) readLog(ctx context.Context, tenant, id string, need func(int) bo
 	return row, events, err
 }
 
+func (d *pgDB) exportChunk(ctx context.Context, tenant, after string, limit int) ([]inquiryRow, map[string][][]byte, error) {
+	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback(ctx)
+	rows, err := tx.Query(ctx, `SELECT id, inquiry, event_count, sealed_at FROM inquiries WHERE tenant = $1 AND id > $2 ORDER BY id LIMIT $3`, tenant, after, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (inquiryRow, error) {
+		row := inquiryRow{tenant: tenant}
+		err := r.Scan(&row.id, &row.doc, &row.eventCount, &row.sealedAt)
+		return row, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var ids []string
+	for _, r := range out {
+		if r.eventCount > 0 {
+			ids = append(ids, r.id)
+		}
+	}
+	events := map[string][][]byte{}
+	if len(ids) == 0 {
+		return out, events, nil
+	}
+	evs, err := tx.Query(ctx, `SELECT e.inquiry_id, e.event FROM events e JOIN unnest($2::text[]) AS k(id) ON e.inquiry_id = k.id
+		WHERE e.tenant = $1 ORDER BY e.inquiry_id, e.seq`, tenant, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer evs.Close()
+	for evs.Next() {
+		var id, doc string
+		if err := evs.Scan(&id, &doc); err != nil {
+			return nil, nil, err
+		}
+		events[id] = append(events[id], []byte(doc))
+	}
+	return out, events, evs.Err()
+}
+
 func (d *pgDB) readTenant(ctx context.Context, tenant string, limit int, need func(string, int) bool) ([]inquiryRow, map[string][][]byte, bool, error) {
 	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {

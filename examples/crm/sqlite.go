@@ -293,6 +293,55 @@ func (d *sqliteDB) setTokens(ctx context.Context, tokens map[string]string) erro
 	return tx.Commit()
 }
 
+func (d *sqliteDB) exportChunk(ctx context.Context, tenant, after string, limit int) ([]inquiryRow, map[string][][]byte, error) {
+	tx, err := d.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT id, inquiry, event_count, sealed_at FROM inquiries WHERE tenant = ? AND id > ? ORDER BY id LIMIT ?`, tenant, after, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []inquiryRow
+	var ids []string
+	for rows.Next() {
+		r := inquiryRow{tenant: tenant}
+		if err := rows.Scan(&r.id, &r.doc, &r.eventCount, &r.sealedAt); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		out = append(out, r)
+		if r.eventCount > 0 {
+			ids = append(ids, r.id)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	events := map[string][][]byte{}
+	if len(ids) == 0 {
+		return out, events, nil
+	}
+	list, _ := json.Marshal(ids)
+	evs, err := tx.QueryContext(ctx, `SELECT e.inquiry_id, e.event FROM json_each(?) AS k CROSS JOIN events AS e
+		WHERE e.tenant = ? AND e.inquiry_id = k.value ORDER BY k.key, e.seq`, string(list), tenant)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer evs.Close()
+	for evs.Next() {
+		var id string
+		var doc []byte
+		if err := evs.Scan(&id, &doc); err != nil {
+			return nil, nil, err
+		}
+		events[id] = append(events[id], doc)
+	}
+	return out, events, evs.Err()
+}
+
 func (d *sqliteDB) readTenant(ctx context.Context, tenant string, limit int, need func(string, int) bool) ([]inquiryRow, map[string][][]byte, bool, error) {
 	tx, err := d.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {

@@ -190,6 +190,11 @@ type backend interface {
 	// for their event count; more reports whether the tenant has more.
 	readTenant(ctx context.Context, tenant string, limit int, need func(id string, count int) bool) (rows []inquiryRow, events map[string][][]byte, more bool, err error)
 
+	// exportChunk reads, in one snapshot, up to limit inquiries of a
+	// tenant whose IDs sort after after, by ID, and the events of each
+	// in log order.
+	exportChunk(ctx context.Context, tenant, after string, limit int) (rows []inquiryRow, events map[string][][]byte, err error)
+
 	// insertSession stores a browser session, and deletes those expired
 	// by now (Unix ns of the system clock).
 	insertSession(ctx context.Context, s sessionRow, now int64) error

@@ -116,11 +116,29 @@
 // reached; ResponseRate is Reached/Sampled; ratings (1 to 5) are
 // averaged over all inquiries reached, per channel and per party.
 //
+// # Comparing two policy sets ([Compare])
+//
+// [Compare] and a [Comparer] answer "what if we had had another
+// policy?": given each inquiry's status under a set A and under a set B
+// (the same inquiry and log, evaluated at the same instant, as read from
+// an export with package sla/history), a [Comparison] holds, over the
+// inquiries that arrived in the window, each set's totals and its
+// cells side by side (as the report's Cells, per metric and channel,
+// party, owner, team and week); the inquiries under each policy; the
+// escalation levels each set fires (per metric and level name) and
+// whom they notify (each target of a fired level once); and every
+// obligation whose state differs, matched by key (sla.Key), with the
+// first reason that holds ([ChangeReason]): a target only one set sets,
+// a clock paused under one only, due earlier or later, done at another
+// instant, or other rules. A Comparer keeps aggregates and the changes
+// only, never the statuses, so a month of history streams through it.
+//
 // # Output
 //
 // Every type marshals to JSON with snake_case names, durations as by
 // time.Duration.String ("1h30m0s"). [Report.Tables], [WorkloadTable],
-// [DueTable] and [SurveyReport.Tables] give each list as a [Table],
-// which [Table.WriteCSV] writes with encoding/csv; [Report.WriteText]
-// writes the report as aligned text.
+// [DueTable], [SurveyReport.Tables] and [Comparison.Tables] give each
+// list as a [Table], which [Table.WriteCSV] writes with encoding/csv;
+// [Report.WriteText] and [Comparison.WriteText] write them as aligned
+// text.
 package report

@@ -1,0 +1,4 @@
+package history
+
+// DecodeFast is decodeFast, for the tests of package history_test.
+var DecodeFast = decodeFast

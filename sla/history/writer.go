@@ -1,0 +1,54 @@
+package history
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+
+	"github.com/replyby/replyby/sla"
+)
+
+// A Writer writes records as JSON Lines, one record a line, in the form
+// the Reader reads. It buffers what it writes: call Flush at the end.
+//
+// A Writer is not safe for concurrent use.
+type Writer struct {
+	bw   *bufio.Writer
+	enc  *json.Encoder
+	line int
+}
+
+// NewWriter returns a Writer writing to w.
+func NewWriter(w io.Writer) *Writer {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &Writer{bw: bw, enc: enc}
+}
+
+// Write writes rec as one line. A record the Reader would refuse (see
+// Record.Check), or whose instants have no JSON form (years outside
+// 0–9999), is refused with an *Error naming the line it would have been
+// and the field, and nothing is written. Strings are written as
+// encoding/json writes them: bytes that are not valid UTF-8 become
+// U+FFFD. An error of the destination is returned as it is.
+func (w *Writer) Write(rec Record) error {
+	if e := rec.check(); e != nil {
+		e.Line = w.line + 1
+		return e
+	}
+	if rec.Events == nil {
+		rec.Events = []sla.Event{}
+	}
+	if err := w.enc.Encode(&rec); err != nil {
+		if _, ok := err.(*json.MarshalerError); ok {
+			return &Error{Line: w.line + 1, Reason: err.Error(), Err: ErrBadRecord}
+		}
+		return err
+	}
+	w.line++
+	return nil
+}
+
+// Flush writes what is buffered to the destination.
+func (w *Writer) Flush() error { return w.bw.Flush() }
