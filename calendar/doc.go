@@ -84,12 +84,14 @@
 // may not run overnight. A special opening needs hours. A rule is a fixed
 // date (month, day), an nth weekday of a month (month, weekday, nth 1…5 or
 // -1…-5 from the end), an nth weekday counted from a day (month, day,
-// weekday, nth: 1…5 on or after the day, -1…-5 on or before it) or an
-// Easter offset (easter, -180…180 days); it may add "observed"
-// (friday-before, monday-after, nearest-weekday, two-days-later,
-// saturday-before: see Observed), closed "hours", and the years it
-// applies in: "from", "until" (inclusive) and "except" (a list). A
-// one-off holiday is a fixed date with from and until its year.
+// weekday, nth: 1…5 on or after the day, -1…-5 on or before it), an
+// Easter offset (easter, -180…180 days), an equinox (month 3 or 9 and
+// "equinox": true, Japan's reckoning) or each day between two holidays
+// of the same rules ("between": true, Japan's citizens' holiday); it may
+// add "observed" (friday-before, monday-after, nearest-weekday,
+// two-days-later, saturday-before, next-non-holiday: see Observed),
+// closed "hours", and the years it applies in: "from", "until"
+// (inclusive) and "except" (a list). A one-off holiday is a fixed date with from and until its year.
 // "holidays" names embedded holiday sets (see HolidaySets). Member names
 // match exactly; unknown and repeated members are refused. Limits: 48
 // intervals a day, 10,000 closed and 10,000 open entries, 100 rules, 200

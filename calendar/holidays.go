@@ -60,9 +60,9 @@ func Holidays(names ...string) Option {
 	return func(b *builder) { b.d.Holidays = append(b.d.Holidays, names...) }
 }
 
-// holidayRules returns the rules of the named sets, or an error naming
-// the unknown or repeated set (field "holidays[i]").
-func holidayRules(names []string) ([]Rule, error) {
+// holidayRules returns the rules of the named sets, a list for each, or
+// an error naming the unknown or repeated set (field "holidays[i]").
+func holidayRules(names []string) ([][]Rule, error) {
 	if len(names) > maxHolidaySets {
 		return nil, fieldErr("holidays", "", "more than "+itoa(maxHolidaySets)+" holiday sets", ErrTooLarge)
 	}
@@ -70,7 +70,7 @@ func holidayRules(names []string) ([]Rule, error) {
 		return nil, nil
 	}
 	sets := holidaySets()
-	var rules []Rule
+	var rules [][]Rule
 	for i, name := range names {
 		field := "holidays[" + itoa(i) + "]"
 		if slices.Index(names, name) < i {
@@ -85,7 +85,7 @@ func holidayRules(names []string) ([]Rule, error) {
 			slices.Sort(known)
 			return nil, fieldErr(field, name, "unknown holiday set; known: "+strings.Join(known, ", "), ErrBadRule)
 		}
-		rules = append(rules, sets[k].Rules...)
+		rules = append(rules, sets[k].Rules)
 	}
 	return rules, nil
 }
