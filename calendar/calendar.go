@@ -184,12 +184,15 @@ func build(d *doc, loc *time.Location, rules []Rule) (*Calendar, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range setRules {
-		cr, err := compileRule("holidays", r)
-		if err != nil { // the embedded sets are tested: not reached
-			return nil, err
+	for k, set := range setRules {
+		for _, r := range set {
+			cr, err := compileRule("holidays", r)
+			if err != nil { // the embedded sets are tested: not reached
+				return nil, err
+			}
+			cr.list = k + 1
+			compiled = append(compiled, cr)
 		}
-		compiled = append(compiled, cr)
 	}
 	canon.Holidays = slices.Clone(d.Holidays)
 	eng, err := newBase(loc, &week, closed, open, compiled)

@@ -84,12 +84,14 @@
 // may not run overnight. A special opening needs hours. A rule is a fixed
 // date (month, day), an nth weekday of a month (month, weekday, nth 1…5 or
 // -1…-5 from the end), an nth weekday counted from a day (month, day,
-// weekday, nth: 1…5 on or after the day, -1…-5 on or before it) or an
-// Easter offset (easter, -180…180 days); it may add "observed"
-// (friday-before, monday-after, nearest-weekday, two-days-later,
-// saturday-before: see Observed), closed "hours", and the years it
-// applies in: "from", "until" (inclusive) and "except" (a list). A
-// one-off holiday is a fixed date with from and until its year.
+// weekday, nth: 1…5 on or after the day, -1…-5 on or before it), an
+// Easter offset (easter, -180…180 days), an equinox (month 3 or 9 and
+// "equinox": true, Japan's reckoning) or each day between two holidays
+// of the same rules ("between": true, Japan's citizens' holiday); it may
+// add "observed" (friday-before, monday-after, nearest-weekday,
+// two-days-later, saturday-before, next-non-holiday: see Observed),
+// closed "hours", and the years it applies in: "from", "until"
+// (inclusive) and "except" (a list). A one-off holiday is a fixed date with from and until its year.
 // "holidays" names embedded holiday sets (see HolidaySets). Member names
 // match exactly; unknown and repeated members are refused. Limits: 48
 // intervals a day, 10,000 closed and 10,000 open entries, 100 rules, 200
@@ -100,22 +102,26 @@
 //
 // # Holiday sets
 //
-// HolidaySets lists curated public holidays of ten countries and regions,
-// as yearly rules with their substitute days and one-off holidays:
-// "us-federal", "gb-eng" (England and Wales), "gb-sct" (Scotland), "ca"
-// (the Canada Labour Code's), "au-nsw", "de" (nationwide), "fr", "nl",
-// "ie" and "at". A calendar takes them by name: "holidays" in JSON, the
+// HolidaySets lists curated public holidays of eleven countries and
+// regions, as yearly rules with their substitute days and one-off
+// holidays: "us-federal", "gb-eng" (England and Wales), "gb-sct"
+// (Scotland), "ca" (the Canada Labour Code's), "au-nsw", "de"
+// (nationwide), "fr", "nl", "ie", "at" and "jp" (Japan's national
+// holidays, with their substitute days, citizens' holidays and equinox
+// days). A calendar takes them by name: "holidays" in JSON, the
 // Holidays option in Go, next to its own rules:
 //
 //	"holidays": ["us-federal"],
 //	"rules": [{"name": "Election Day", "month": 11, "day": 2, "weekday": "tue", "nth": 1, "from": 2024, "except": [2025]}]
 //
-// The JSON form keeps the names, not copies of the sets' rules. Each is checked for every year 2000–2099 against
-// an independent source; the differences, each explained, are listed in
-// calendar/internal/holidaycheck. Japan (substitute and "sandwiched"
-// holidays that depend on other holidays, equinoxes fixed each year by
-// the government) and India (holidays on lunar calendars) are not
-// expressible as yearly rules and are left out.
+// The JSON form keeps the names, not copies of the sets' rules. Each is
+// checked for every year 2000–2099 against an independent source; the
+// differences, each explained, are listed in
+// calendar/internal/holidaycheck. Japan's equinox days follow the formula
+// the Cabinet's dates follow: each year's are fixed in the official
+// gazette in February of the year before, so later years' are a
+// prediction. India (holidays on lunar calendars) is not expressible as
+// yearly rules and is left out.
 //
 // # Business days
 //

@@ -529,6 +529,12 @@ func (e *base) nextClose(t time.Time) time.Time {
 	return time.Unix(hi-1, 0).In(e.loc)
 }
 
+// listDay is a date in one list of rules (compiledRule.list).
+type listDay struct {
+	list int
+	day  date.Date
+}
+
 // newBase compiles a validated definition into an engine.
 func newBase(loc *time.Location, week *[7][]interval, closed, open []override, rules []compiledRule) (*base, error) {
 	e := &base{loc: loc}
@@ -592,11 +598,42 @@ func newBase(loc *time.Location, week *[7][]interval, closed, open []override, r
 	for _, c := range closed {
 		closeDay(c.day, c.hours)
 	}
+	// The holidays of each list of rules, for the rules whose dates
+	// depend on them; only calendars that have such rules collect them.
+	var holiday map[listDay]bool
+	if slices.ContainsFunc(rules, func(r compiledRule) bool { return r.contextual() }) {
+		holiday = map[listDay]bool{}
+		for y := windowFirst.Year() - 1; y <= windowLast.Year(); y++ {
+			for i := range rules {
+				if own, _, ok := rules[i].dates(y); ok {
+					holiday[listDay{rules[i].list, own}] = true
+				}
+			}
+		}
+	}
+	for i := range rules {
+		if rules[i].Kind != BetweenHolidaysRule {
+			continue
+		}
+		for k := range holiday {
+			d := k.day + 1
+			if k.list == rules[i].list && holiday[listDay{k.list, d + 1}] && !holiday[listDay{k.list, d}] && rules[i].inYear(d.Year()) {
+				if _, opened := openings[d]; !opened {
+					closeDay(d, rules[i].hours)
+				}
+			}
+		}
+	}
 	for y := windowFirst.Year() - 1; y <= windowLast.Year(); y++ {
 		for i := range rules {
 			own, obs, ok := rules[i].dates(y)
 			if !ok {
 				continue
+			}
+			if rules[i].Observed == NextNonHoliday {
+				for obs != own && holiday[listDay{rules[i].list, obs}] {
+					obs++
+				}
 			}
 			// A special opening of the date is the admin's word for
 			// that one day: it overrides a yearly rule.

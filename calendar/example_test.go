@@ -132,6 +132,7 @@ func ExampleHolidaySets() {
 	// gb-eng
 	// gb-sct
 	// ie
+	// jp
 	// nl
 	// us-federal
 }

@@ -20,6 +20,7 @@ func FuzzParse(f *testing.F) {
 		nineToFive,
 		`{"zone":"Australia/Lord_Howe","week":{"sun":["00:00-24:00"],"mon":["22:00-06:00"]}}`,
 		`{"name":"x","zone":"Europe/London","week":{"mon":["09:00-17:00"]},"closed":[{"date":"2026-12-24","hours":["13:00-24:00"]}],"open":[{"date":"2026-12-19","hours":["10:00-14:00"]}],"rules":[{"month":1,"day":1,"observed":"nearest-weekday"},{"month":11,"weekday":"thu","nth":4},{"easter":-2}]}`,
+		`{"zone":"Asia/Tokyo","week":{"mon":["09:00-18:00"],"sun":["10:00-12:00"]},"rules":[{"month":3,"equinox":true,"observed":"next-non-holiday"},{"month":3,"day":22},{"between":true,"from":2007}],"holidays":["jp"]}`,
 		`{"zone":"UTC","week":{"mon":["25:00-26:00"]}}`,
 		`{"zone":"UTC","week":{"mon":["09:00-09:00"]}}`,
 		`{"zone":"UTC","week":{}}`,
@@ -76,11 +77,13 @@ func FuzzDays(f *testing.F) {
 	f.Add(uint8(1), int64(1795000000), int64(7), -1)
 	f.Add(uint8(2), int64(-1<<40), int64(0), -10000)
 	f.Add(uint8(3), int64(4102444800), int64(500), 10000)
+	f.Add(uint8(4), int64(1556582400), int64(0), 3) // Tokyo, 30 April 2019: the ten-day Golden Week
 	cals := []*Calendar{
 		mustParse(f, `{"zone":"America/New_York","week":{"mon":["09:00-17:00"],"tue":["09:00-17:00"],"wed":["09:00-17:00"],"thu":["09:00-17:00"],"fri":["09:00-17:00"]},"holidays":["us-federal"]}`),
 		mustParse(f, `{"zone":"Europe/London","week":{"fri":["22:00-06:00"],"sun":["00:00-24:00"]},"holidays":["gb-eng"]}`),
 		mustParse(f, `{"zone":"America/St_Johns","week":{"sat":["00:00-00:30","23:30-24:00"],"sun":["00:00-00:00"]}}`),
 		mustParse(f, `{"zone":"Pacific/Apia","week":{"mon":["00:00-24:00"],"thu":["12:00-13:00"],"fri":["00:00-24:00"]}}`),
+		mustParse(f, `{"zone":"Asia/Tokyo","week":{"mon":["09:00-18:00"],"tue":["09:00-18:00"],"wed":["09:00-18:00"],"thu":["09:00-18:00"],"fri":["09:00-18:00"]},"holidays":["jp"]}`),
 		Always(),
 	}
 	f.Fuzz(func(t *testing.T, which uint8, unix, ns int64, n int) {

@@ -43,6 +43,7 @@ const maxHolidaySets = 20
 //	gb-eng      United Kingdom, England and Wales: bank holidays
 //	gb-sct      United Kingdom, Scotland: bank holidays
 //	ie          Ireland: public holidays
+//	jp          Japan: national holidays (Act on National Holidays)
 //	nl          Netherlands: public holidays (Algemene termijnenwet)
 //	us-federal  United States: federal holidays
 func HolidaySets() []HolidaySet {
@@ -60,9 +61,9 @@ func Holidays(names ...string) Option {
 	return func(b *builder) { b.d.Holidays = append(b.d.Holidays, names...) }
 }
 
-// holidayRules returns the rules of the named sets, or an error naming
-// the unknown or repeated set (field "holidays[i]").
-func holidayRules(names []string) ([]Rule, error) {
+// holidayRules returns the rules of the named sets, a list for each, or
+// an error naming the unknown or repeated set (field "holidays[i]").
+func holidayRules(names []string) ([][]Rule, error) {
 	if len(names) > maxHolidaySets {
 		return nil, fieldErr("holidays", "", "more than "+itoa(maxHolidaySets)+" holiday sets", ErrTooLarge)
 	}
@@ -70,7 +71,7 @@ func holidayRules(names []string) ([]Rule, error) {
 		return nil, nil
 	}
 	sets := holidaySets()
-	var rules []Rule
+	var rules [][]Rule
 	for i, name := range names {
 		field := "holidays[" + itoa(i) + "]"
 		if slices.Index(names, name) < i {
@@ -85,7 +86,7 @@ func holidayRules(names []string) ([]Rule, error) {
 			slices.Sort(known)
 			return nil, fieldErr(field, name, "unknown holiday set; known: "+strings.Join(known, ", "), ErrBadRule)
 		}
-		rules = append(rules, sets[k].Rules...)
+		rules = append(rules, sets[k].Rules)
 	}
 	return rules, nil
 }
@@ -275,7 +276,106 @@ func holidaySets() []HolidaySet {
 				FixedDate("Stefanitag", time.December, 26),
 			},
 		},
+		{
+			Name: "jp",
+			Title: "Japan: national holidays (Act on National Holidays, and the special acts of 2019 and of the 2020 Olympics); " +
+				"one on a Sunday moves to the next day that is no holiday, and a day between two holidays is one",
+			Rules: japan(),
+		},
 	}
+}
+
+// japan returns the national holidays of Japan as the Act on National
+// Holidays (国民の祝日に関する法律) has them in force each year: the
+// Happy Monday moves of 2000 and 2003, Showa Day and Greenery Day as of
+// 2007, Mountain Day from 2016, the change of Emperor in 2019, and the
+// moves for the Olympics in 2020 and 2021.
+//
+// Substitute holiday: a holiday on a Sunday moves to the Monday, from
+// 12 April 1973 on; from 2007 on to the next day that is no holiday
+// (NextNonHoliday). Before 2007 the Monday was never itself a national
+// holiday, so one rule does for both. Citizens' holiday: a day between
+// two national holidays is a holiday, from 2007 on (BetweenHolidays);
+// from 1986 to 2006 unless it was a Sunday or a substitute day, which
+// made it 4 May in the years it was not a Sunday.
+//
+// The equinox days follow the usual formula (see equinoxDay): the Cabinet
+// fixes each year's in the official gazette in February of the year
+// before, so the dates of later years are a prediction.
+func japan() []Rule {
+	// substituted gives a rule Japan's substitute day from the first year
+	// the law of 12 April 1973 moved it in: 1973 for the holidays after
+	// that day, 1974 for those before it.
+	substituted := func(r Rule) []Rule {
+		first := 1973
+		if r.Month < time.April {
+			first = 1974
+		}
+		sub := r
+		sub.Observed = NextNonHoliday
+		if r.From >= first {
+			return []Rule{sub}
+		}
+		if r.Until != 0 && r.Until < first {
+			return []Rule{r}
+		}
+		return []Rule{r.until(first - 1), sub.from(first)}
+	}
+	var out []Rule
+	for _, r := range []Rule{
+		FixedDate("New Year's Day", time.January, 1),
+		FixedDate("Coming of Age Day", time.January, 15).until(1999),
+		FixedDate("National Foundation Day", time.February, 11),
+		FixedDate("The Emperor's Birthday", time.February, 23).from(2020),
+		Equinox("Vernal Equinox Day", time.March),
+		FixedDate("The Emperor's Birthday", time.April, 29).until(1988),
+		FixedDate("Greenery Day", time.April, 29).years(1989, 2006),
+		FixedDate("Showa Day", time.April, 29).from(2007),
+		FixedDate("Constitution Memorial Day", time.May, 3),
+		FixedDate("Greenery Day", time.May, 4).from(2007),
+		FixedDate("Children's Day", time.May, 5),
+		FixedDate("Marine Day", time.July, 20).years(1996, 2002),
+		FixedDate("Mountain Day", time.August, 11).from(2016).except(2020, 2021),
+		FixedDate("Mountain Day", time.August, 10).years(2020, 2020),
+		FixedDate("Mountain Day", time.August, 8).years(2021, 2021),
+		FixedDate("Respect for the Aged Day", time.September, 15).until(2002),
+		Equinox("Autumnal Equinox Day", time.September),
+		FixedDate("Health and Sports Day", time.October, 10).until(1999),
+		FixedDate("Culture Day", time.November, 3),
+		FixedDate("Labour Thanksgiving Day", time.November, 23),
+		FixedDate("The Emperor's Birthday", time.December, 23).years(1989, 2018),
+	} {
+		out = append(out, substituted(r)...)
+	}
+	// Citizens' holiday on 4 May, 1986–2006, unless a Sunday.
+	may4 := FixedDate("Citizens' holiday", time.May, 4).years(1986, 2006)
+	for y := 1986; y <= 2006; y++ {
+		if time.Date(y, time.May, 4, 0, 0, 0, 0, time.UTC).Weekday() == time.Sunday {
+			may4.Except = append(may4.Except, y)
+		}
+	}
+	return append(out,
+		// The Happy Monday holidays, never on a Sunday.
+		nth("Coming of Age Day", time.January, time.Monday, 2).from(2000),
+		nth("Marine Day", time.July, time.Monday, 3).from(2003).except(2020, 2021),
+		once("Marine Day", 2020, time.July, 23),
+		once("Marine Day", 2021, time.July, 22),
+		nth("Respect for the Aged Day", time.September, time.Monday, 3).from(2003),
+		nth("Health and Sports Day", time.October, time.Monday, 2).years(2000, 2019),
+		nth("Sports Day", time.October, time.Monday, 2).from(2022),
+		once("Sports Day", 2020, time.July, 24),
+		once("Sports Day", 2021, time.July, 23),
+		may4,
+		BetweenHolidays("Citizens' holiday").from(2007),
+		// One-off holidays by special acts. Those of 2019 count as
+		// national holidays, which made 30 April and 2 May 2019 days
+		// between holidays.
+		once("Funeral of Emperor Showa", 1989, time.February, 24),
+		once("Enthronement Ceremony", 1990, time.November, 12),
+		once("Wedding of the Crown Prince", 1993, time.June, 9),
+		once("Enthronement Day", 2019, time.May, 1),
+		once("Enthronement Ceremony", 2019, time.October, 22),
+	)
 }
 
 // ukCommon returns the bank holidays England and Wales and Scotland

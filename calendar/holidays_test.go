@@ -74,6 +74,22 @@ func TestHolidaySetDates(t *testing.T) {
 		{"nl", 2025, []string{"2025-01-01", "2025-04-21", "2025-04-26", "2025-04-27", "2025-05-05", "2025-05-29", "2025-06-09", "2025-12-25", "2025-12-26"}},
 		// St Brigid's Day: 1 February 2030 is a Friday.
 		{"ie", 2030, []string{"2030-01-01", "2030-02-01", "2030-03-17", "2030-04-22", "2030-05-06", "2030-06-03", "2030-08-05", "2030-10-28", "2030-12-25", "2030-12-26"}},
+		// Japan 2019: the new Emperor's accession on 1 May made 30 April
+		// and 2 May days between holidays; Children's Day on a Sunday,
+		// substitute Monday; no Emperor's Birthday.
+		{"jp", 2019, []string{"2019-01-01", "2019-01-14", "2019-02-11", "2019-03-21", "2019-04-29", "2019-04-30", "2019-05-01", "2019-05-02", "2019-05-03", "2019-05-04", "2019-05-05", "2019-05-06", "2019-07-15", "2019-08-11", "2019-08-12", "2019-09-16", "2019-09-23", "2019-10-14", "2019-10-22", "2019-11-03", "2019-11-04", "2019-11-23"}},
+		// 2021: the Olympic moves; Mountain Day on a Sunday, substitute
+		// Monday 9 August.
+		{"jp", 2021, []string{"2021-01-01", "2021-01-11", "2021-02-11", "2021-02-23", "2021-03-20", "2021-04-29", "2021-05-03", "2021-05-04", "2021-05-05", "2021-07-22", "2021-07-23", "2021-08-08", "2021-08-09", "2021-09-20", "2021-09-23", "2021-11-03", "2021-11-23"}},
+		// 2026: Constitution Day on a Sunday, substitute past Greenery and
+		// Children's Day to 6 May; 22 September between two holidays.
+		{"jp", 2026, []string{"2026-01-01", "2026-01-12", "2026-02-11", "2026-02-23", "2026-03-20", "2026-04-29", "2026-05-03", "2026-05-04", "2026-05-05", "2026-05-06", "2026-07-20", "2026-08-11", "2026-09-21", "2026-09-22", "2026-09-23", "2026-10-12", "2026-11-03", "2026-11-23"}},
+		// 2003, before the 2007 changes: 4 May, a Sunday, was no citizens'
+		// holiday; Marine and Respect for the Aged Days on Mondays.
+		{"jp", 2003, []string{"2003-01-01", "2003-01-13", "2003-02-11", "2003-03-21", "2003-04-29", "2003-05-03", "2003-05-05", "2003-07-21", "2003-09-15", "2003-09-23", "2003-10-13", "2003-11-03", "2003-11-23", "2003-11-24", "2003-12-23"}},
+		// 1973: the substitute holiday began on 12 April: none for
+		// Sunday 11 February, Monday 30 April for the Emperor's Birthday.
+		{"jp", 1973, []string{"1973-01-01", "1973-01-15", "1973-02-11", "1973-03-21", "1973-04-29", "1973-04-30", "1973-05-03", "1973-05-05", "1973-09-15", "1973-09-23", "1973-09-24", "1973-10-10", "1973-11-03", "1973-11-23"}},
 		{"ie", 2026, []string{"2026-01-01", "2026-02-02", "2026-03-17", "2026-04-06", "2026-05-04", "2026-06-01", "2026-08-03", "2026-10-26", "2026-12-25", "2026-12-26"}},
 	}
 	for _, c := range cases {
@@ -103,4 +119,17 @@ func TestHolidaysErrors(t *testing.T) {
 	}
 	_, err := New(time.UTC, Weekdays("09:00-17:00"), Holidays(names...))
 	assert.ErrorIs(t, err, ErrTooLarge)
+}
+
+func TestJapanIsAListOfItsOwn(t *testing.T) {
+	const week = `"zone":"Asia/Tokyo","week":{"mon":["09:00-17:00"],"tue":["09:00-17:00"],"wed":["09:00-17:00"],"thu":["09:00-17:00"],"fri":["09:00-17:00"],"sun":["09:00-17:00"]}`
+	closed := func(c *Calendar, y int, m time.Month, d int) bool { return !openOn(c, date.New(y, m, d)) }
+	// A holiday set is a list of its own: the calendar's rules do not
+	// move its substitute days, nor make days between its holidays.
+	js := `{` + week + `,"rules":[{"name":"Company holiday","month":3,"day":22},{"name":"Company day","month":11,"day":5},{"name":"Day between","between":true}],"holidays":["jp"]}`
+	c := mustParse(t, js)
+	assert.True(t, closed(c, 2027, 3, 22), "jp's substitute for the Sunday equinox, and the company's day")
+	assert.False(t, closed(c, 2027, 3, 23), "the company's day does not move jp's substitute")
+	assert.False(t, closed(c, 2026, 11, 4), "between jp's Culture Day and the company's day, but they are in different lists")
+	assert.True(t, closed(c, 2026, 9, 22), "jp's own day between holidays")
 }

@@ -62,6 +62,8 @@ type docRule struct {
 	Weekday  string   `json:"weekday,omitempty"`
 	Nth      int      `json:"nth,omitempty"`
 	Easter   *int     `json:"easter,omitempty"`
+	Equinox  bool     `json:"equinox,omitempty"`
+	Between  bool     `json:"between,omitempty"`
 	Observed string   `json:"observed,omitempty"`
 	Hours    []string `json:"hours,omitempty"`
 	From     int      `json:"from,omitempty"`
@@ -111,10 +113,20 @@ func (r docRule) rule(field string) (Rule, error) {
 		From: r.From, Until: r.Until, Except: r.Except}
 	switch {
 	case r.Easter != nil:
-		if r.Month != 0 || r.Day != 0 || r.Weekday != "" || r.Nth != 0 {
-			return Rule{}, fieldErr(field, "", "easter takes no month, day, weekday or nth", ErrBadRule)
+		if r.Month != 0 || r.Day != 0 || r.Weekday != "" || r.Nth != 0 || r.Equinox || r.Between {
+			return Rule{}, fieldErr(field, "", "easter takes no month, day, weekday, nth, equinox or between", ErrBadRule)
 		}
 		out.Kind, out.Offset = EasterRule, *r.Easter
+	case r.Equinox:
+		if r.Day != 0 || r.Weekday != "" || r.Nth != 0 || r.Between {
+			return Rule{}, fieldErr(field, "", "equinox takes a month (3 or 9) and no day, weekday, nth or between", ErrBadRule)
+		}
+		out.Kind = EquinoxRule
+	case r.Between:
+		if r.Month != 0 || r.Day != 0 || r.Weekday != "" || r.Nth != 0 {
+			return Rule{}, fieldErr(field, "", "between takes no month, day, weekday or nth", ErrBadRule)
+		}
+		out.Kind = BetweenHolidaysRule
 	case r.Weekday != "" || r.Nth != 0:
 		wd, ok := parseWeekday(r.Weekday)
 		if !ok {
@@ -142,6 +154,10 @@ func (r Rule) doc() docRule {
 	case EasterRule:
 		off := r.Offset
 		out.Easter = &off
+	case EquinoxRule:
+		out.Month, out.Equinox = int(r.Month), true
+	case BetweenHolidaysRule:
+		out.Between = true
 	}
 	return out
 }

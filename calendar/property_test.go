@@ -106,11 +106,19 @@ func genCaseIn(t *rapid.T, zones []string, fromYear, toYear int) testCase {
 	}
 	for i := range rapid.IntRange(0, 3).Draw(t, "rules#") {
 		var r docRule
-		switch rapid.IntRange(0, 3).Draw(t, fmt.Sprintf("rules[%d].kind", i)) {
+		switch rapid.IntRange(0, 5).Draw(t, fmt.Sprintf("rules[%d].kind", i)) {
 		case 0:
 			day := anchorDay + date.Date(rapid.IntRange(-5, 5).Draw(t, fmt.Sprintf("rules[%d].near", i)))
 			r.Month, r.Day = int(day.Month()), day.Day()
-			r.Observed = rapid.SampledFrom([]string{"", "friday-before", "monday-after", "nearest-weekday", "two-days-later", "saturday-before"}).Draw(t, fmt.Sprintf("rules[%d].observed", i))
+			r.Observed = rapid.SampledFrom([]string{"", "friday-before", "monday-after", "nearest-weekday", "two-days-later", "saturday-before", "next-non-holiday"}).Draw(t, fmt.Sprintf("rules[%d].observed", i))
+		case 4:
+			r.Month, r.Equinox = 3, true
+			if anchorDay.Month() > time.June {
+				r.Month = 9
+			}
+			r.Observed = rapid.SampledFrom([]string{"", "next-non-holiday"}).Draw(t, fmt.Sprintf("rules[%d].observed", i))
+		case 5:
+			r.Between = true
 		case 1:
 			r.Month = int(anchorDay.Month())
 			r.Weekday = rapid.SampledFrom(weekdayKeys[:]).Draw(t, fmt.Sprintf("rules[%d].weekday", i))

@@ -29,6 +29,18 @@ const (
 	// Repentance Day the Wednesday on or before 22 November). The date
 	// may fall in another month, or year, than the day it counts from.
 	NthWeekdayFromRule
+	// EquinoxRule falls on the day of the vernal (Month March) or
+	// autumnal (Month September) equinox in Japan's reckoning, by the
+	// usual formula (see equinoxDay), for the years 1900–2150; other
+	// years have no date.
+	EquinoxRule
+	// BetweenHolidaysRule closes each day whose day before and day after
+	// are both holidays of the same list of rules and that is none itself:
+	// Japan's citizens' holiday. The list is the calendar's own rules, or
+	// one holiday set; a holiday here is a rule's own date, not a
+	// substitute day, nor another day between holidays. The rule's year
+	// is the year of the day it closes.
+	BetweenHolidaysRule
 )
 
 // Observed says where a rule's closure also falls when its date is a
@@ -49,10 +61,17 @@ const (
 	// SaturdayBefore shifts Sunday → the Saturday before; a Saturday
 	// stays (the Netherlands' King's Day).
 	SaturdayBefore Observed = "saturday-before"
+	// NextNonHoliday shifts Sunday → the next day that is not itself a
+	// holiday (a rule's own date) of the same list of rules — the
+	// calendar's own rules, or one holiday set; a Saturday stays. It is
+	// Japan's substitute holiday: a national holiday on a Sunday moves
+	// to the Monday, or past it to the first day that is no holiday.
+	NextNonHoliday Observed = "next-non-holiday"
 )
 
 // Rule is a closure that recurs every year, such as a public holiday. Build
-// one with FixedDate, NthWeekday, NthWeekdayFrom or Easter and set
+// one with FixedDate, NthWeekday, NthWeekdayFrom, Easter, Equinox or
+// BetweenHolidays and set
 // Observed, Hours, From, Until or Except as needed.
 //
 // A rule's year is the year it is computed for: the year of its date, or
@@ -62,7 +81,7 @@ const (
 type Rule struct {
 	Name     string       // for people; optional
 	Kind     RuleKind     // how the date is found
-	Month    time.Month   // FixedDateRule, NthWeekdayRule, NthWeekdayFromRule
+	Month    time.Month   // FixedDateRule, NthWeekdayRule, NthWeekdayFromRule; EquinoxRule: March or September
 	Day      int          // FixedDateRule, NthWeekdayFromRule: day of the month
 	Weekday  time.Weekday // NthWeekdayRule, NthWeekdayFromRule
 	Nth      int          // NthWeekdayRule: 1…5, or -1…-5 from the end of the month; NthWeekdayFromRule: 1…5 on or after Day, -1…-5 on or before it
@@ -96,6 +115,18 @@ func Easter(name string, offset int) Rule {
 	return Rule{Name: name, Kind: EasterRule, Offset: offset}
 }
 
+// Equinox returns a rule for the day of the vernal (March) or autumnal
+// (September) equinox, as Japan reckons it.
+func Equinox(name string, month time.Month) Rule {
+	return Rule{Name: name, Kind: EquinoxRule, Month: month}
+}
+
+// BetweenHolidays returns a rule that closes each day between two
+// holidays of the same list of rules (see BetweenHolidaysRule).
+func BetweenHolidays(name string) Rule {
+	return Rule{Name: name, Kind: BetweenHolidaysRule}
+}
+
 // inYear reports whether the rule applies in year.
 func (r *Rule) inYear(year int) bool {
 	if (r.From != 0 && year < r.From) || (r.Until != 0 && year > r.Until) {
@@ -113,6 +144,13 @@ func (r *Rule) inYear(year int) bool {
 type compiledRule struct {
 	Rule
 	hours []interval
+	list  int // which list the rule came in: 0 the calendar's own, i+1 the ith holiday set
+}
+
+// contextual reports whether the rule's dates depend on the other
+// holidays of its list.
+func (r *compiledRule) contextual() bool {
+	return r.Kind == BetweenHolidaysRule || r.Observed == NextNonHoliday
 }
 
 const (
@@ -159,13 +197,21 @@ func compileRule(field string, r Rule) (compiledRule, error) {
 		if r.Offset < -maxEasterOffset || r.Offset > maxEasterOffset {
 			return compiledRule{}, bad(".easter", itoa(r.Offset), "offset beyond 180 days")
 		}
+	case EquinoxRule:
+		if r.Month != time.March && r.Month != time.September {
+			return compiledRule{}, bad(".month", itoa(int(r.Month)), "an equinox is in month 3 or 9")
+		}
+	case BetweenHolidaysRule:
+		if r.Observed != NotObserved {
+			return compiledRule{}, bad(".observed", string(r.Observed), "a day between holidays has no substitute day")
+		}
 	default:
-		return compiledRule{}, bad("", "", "names no date: give month and day, month, weekday and nth, or easter")
+		return compiledRule{}, bad("", "", "names no date: give month and day, month, weekday and nth, easter, equinox or between")
 	}
 	switch r.Observed {
-	case NotObserved, FridayBefore, MondayAfter, NearestWeekday, TwoDaysLater, SaturdayBefore:
+	case NotObserved, FridayBefore, MondayAfter, NearestWeekday, TwoDaysLater, SaturdayBefore, NextNonHoliday:
 	default:
-		return compiledRule{}, bad(".observed", string(r.Observed), "want friday-before, monday-after, nearest-weekday, two-days-later or saturday-before")
+		return compiledRule{}, bad(".observed", string(r.Observed), "want friday-before, monday-after, nearest-weekday, two-days-later, saturday-before or next-non-holiday")
 	}
 	yearOK := func(y int) bool { return y >= minRuleYear && y <= maxRuleYear }
 	switch {
@@ -192,7 +238,10 @@ func compileRule(field string, r Rule) (compiledRule, error) {
 }
 
 // dates returns the rule's dates in year: its own date and, if shifted, the
-// observed one. ok is false when the rule has no date that year.
+// observed one. ok is false when the rule has no date that year. For
+// NextNonHoliday the observed date is the Monday; the engine moves it on
+// past its list's holidays. A BetweenHolidaysRule has no date of its own:
+// the engine finds its days.
 func (r *compiledRule) dates(year int) (own, observed date.Date, ok bool) {
 	if !r.inYear(year) {
 		return 0, 0, false
@@ -228,6 +277,12 @@ func (r *compiledRule) dates(year int) (own, observed date.Date, ok bool) {
 		}
 	case EasterRule:
 		own = easterSunday(year) + date.Date(r.Offset)
+	case EquinoxRule:
+		d, ok := equinoxDay(year, r.Month)
+		if !ok {
+			return 0, 0, false
+		}
+		own = date.New(year, r.Month, d)
 	default:
 		return 0, 0, false
 	}
@@ -248,7 +303,7 @@ func observe(d date.Date, o Observed) date.Date {
 		switch o {
 		case FridayBefore:
 			return d - 2
-		case MondayAfter, NearestWeekday:
+		case MondayAfter, NearestWeekday, NextNonHoliday:
 			return d + 1
 		case TwoDaysLater:
 			return d + 2
@@ -257,6 +312,38 @@ func observe(d date.Date, o Observed) date.Date {
 		}
 	}
 	return d
+}
+
+// equinoxDay returns the day of March (vernal) or September (autumnal)
+// of Japan's equinox holiday in year, by the formula the National
+// Astronomical Observatory of Japan publishes and rickar/cal uses:
+//
+//	day = floor(c + 0.242194·(year−1980) − floor((year−1980)/4))
+//
+// with c = 20.8357 (March) and 23.2588 (September) for 1900–1979, 20.8431
+// and 23.2488 for 1980–2099, 21.8510 and 24.2488 for 2100–2150; other
+// years have none. The formula is a prediction: the Cabinet fixes each
+// year's equinox days in the official gazette in February of the year
+// before, from the Observatory's ephemeris. It is computed here in
+// millionths, exactly.
+func equinoxDay(year int, month time.Month) (int, bool) {
+	var vernal, autumnal int64 // the constants, in millionths of a day
+	switch {
+	case year < 1900 || year > 2150:
+		return 0, false
+	case year < 1980:
+		vernal, autumnal = 20_835_700, 23_258_800
+	case year < 2100:
+		vernal, autumnal = 20_843_100, 23_248_800
+	default:
+		vernal, autumnal = 21_851_000, 24_248_800
+	}
+	c := vernal
+	if month == time.September {
+		c = autumnal
+	}
+	k := int64(year - 1980)
+	return int(floorDiv(c+242_194*k, 1_000_000) - floorDiv(k, 4)), true
 }
 
 // easterSunday returns Western Easter Sunday of a Gregorian year, by the

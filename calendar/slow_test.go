@@ -9,6 +9,7 @@ package calendar
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -20,6 +21,7 @@ type refCal struct {
 	open   map[date.Date][][2]int
 	closed map[date.Date][][2]int // nil entry: whole day
 	rules  []docRule
+	lists  []int // rules[i] came in list lists[i]: 0 the document's, k the kth holiday set
 	memo   map[date.Date][1440]bool
 }
 
@@ -32,14 +34,15 @@ func refParse(js []byte) *refCal {
 	if err != nil {
 		panic(err)
 	}
-	r := &refCal{loc: loc, open: map[date.Date][][2]int{}, closed: map[date.Date][][2]int{}, rules: d.Rules, memo: map[date.Date][1440]bool{}}
+	r := &refCal{loc: loc, open: map[date.Date][][2]int{}, closed: map[date.Date][][2]int{}, rules: d.Rules, lists: make([]int, len(d.Rules)), memo: map[date.Date][1440]bool{}}
 	// A holiday set's rules are data the reference reads like the
-	// document's own rules.
-	for _, name := range d.Holidays {
+	// document's own rules, as a list of their own.
+	for k, name := range d.Holidays {
 		for _, set := range HolidaySets() {
 			if set.Name == name {
 				for _, rule := range set.Rules {
 					r.rules = append(r.rules, rule.doc())
+					r.lists = append(r.lists, k+1)
 				}
 			}
 		}
@@ -109,13 +112,29 @@ func (r *refCal) minutes(d date.Date) [1440]bool {
 	}
 	closed := r.closed[d]
 	_, opened := r.open[d]
-	for _, rule := range r.rules {
+	for i, rule := range r.rules {
 		if opened {
 			break // a special opening overrides the rules
 		}
+		if rule.Between {
+			if refInYears(rule, d.Year()) && r.holiday(r.lists[i], d-1) && r.holiday(r.lists[i], d+1) && !r.holiday(r.lists[i], d) {
+				closed = refClose(closed, rule.Hours)
+			}
+			continue
+		}
 		for y := d.Year() - 1; y <= d.Year()+1; y++ {
 			own, ok := refRuleDate(rule, y)
-			if ok && (own == d || refObserve(own, rule.Observed) == d) {
+			if !ok {
+				continue
+			}
+			obs := refObserve(own, rule.Observed)
+			if rule.Observed == "next-non-holiday" && own.Weekday() == time.Sunday {
+				obs = own + 1
+				for r.holiday(r.lists[i], obs) {
+					obs++
+				}
+			}
+			if own == d || obs == d {
 				closed = refClose(closed, rule.Hours)
 			}
 		}
@@ -129,15 +148,40 @@ func (r *refCal) minutes(d date.Date) [1440]bool {
 	return m
 }
 
-// refRuleDate finds a rule's date in year y by scanning the year's days.
-func refRuleDate(rule docRule, y int) (date.Date, bool) {
+// holiday reports whether some rule of the list has its own date on d.
+func (r *refCal) holiday(list int, d date.Date) bool {
+	for i, rule := range r.rules {
+		if r.lists[i] != list || rule.Between {
+			continue
+		}
+		for y := d.Year() - 1; y <= d.Year()+1; y++ {
+			if own, ok := refRuleDate(rule, y); ok && own == d {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func refInYears(rule docRule, y int) bool {
 	if (rule.From != 0 && y < rule.From) || (rule.Until != 0 && y > rule.Until) {
-		return 0, false
+		return false
 	}
 	for _, x := range rule.Except {
 		if x == y {
-			return 0, false
+			return false
 		}
+	}
+	return true
+}
+
+// refRuleDate finds a rule's date in year y by scanning the year's days.
+func refRuleDate(rule docRule, y int) (date.Date, bool) {
+	if !refInYears(rule, y) || rule.Between {
+		return 0, false
+	}
+	if rule.Equinox {
+		return refEquinox(y, time.Month(rule.Month))
 	}
 	if rule.Easter != nil {
 		return refEaster(y) + date.Date(*rule.Easter), true
@@ -208,6 +252,31 @@ func refObserve(d date.Date, o string) date.Date {
 		return d - 1
 	}
 	return d
+}
+
+// refEquinox is the equinox formula in floating point, as the National
+// Astronomical Observatory of Japan writes it, in the form rickar/cal
+// computes it.
+func refEquinox(y int, m time.Month) (date.Date, bool) {
+	var c float64
+	switch {
+	case y >= 1900 && y <= 1979 && m == time.March:
+		c = 20.8357
+	case y >= 1900 && y <= 1979:
+		c = 23.2588
+	case y >= 1980 && y <= 2099 && m == time.March:
+		c = 20.8431
+	case y >= 1980 && y <= 2099:
+		c = 23.2488
+	case y >= 2100 && y <= 2150 && m == time.March:
+		c = 21.8510
+	case y >= 2100 && y <= 2150:
+		c = 24.2488
+	default:
+		return 0, false
+	}
+	day := math.Floor(c + 0.242194*float64(y-1980) - math.Floor(float64(y-1980)/4))
+	return date.New(y, m, int(day)), true
 }
 
 // refEaster is Knuth's Easter algorithm (TAOCP 1.3.2, exercise 14), a

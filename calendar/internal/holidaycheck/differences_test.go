@@ -5,6 +5,7 @@ import (
 
 	"github.com/rickar/cal/v2"
 	"github.com/rickar/cal/v2/ca"
+	"github.com/rickar/cal/v2/jp"
 	"github.com/rickar/cal/v2/nl"
 	"github.com/rickb777/date/v2"
 )
@@ -38,6 +39,23 @@ var differences = []difference{
 	{set: "gb-eng", ours: true, dates: []string{"2022-09-19"}, why: "the State Funeral of Queen Elizabeth II, a one-off bank holiday missing from rickar/cal"},
 	{set: "gb-sct", dates: []string{"2002-05-27", "2012-05-28"}, why: "as for gb-eng"},
 	{set: "gb-sct", ours: true, dates: []string{"2002-06-03", "2002-06-04", "2012-06-04", "2012-06-05", "2011-04-29", "2022-09-19"}, why: "as for gb-eng"},
+
+	{set: "jp", holiday: jp.MarineDay, from: 2000, until: 2002,
+		why: "Marine Day was 20 July until 2002 and the third Monday of July from 2003; rickar/cal applies the Monday to every year"},
+	{set: "jp", ours: true, dates: []string{"2000-07-20", "2001-07-20", "2002-07-20"}, why: "Marine Day on 20 July, 2000–2002, as above"},
+	{set: "jp", dates: []string{"2000-09-18", "2001-09-17"},
+		why: "Respect for the Aged Day was 15 September until 2002 and the third Monday of September from 2003; rickar/cal applies the Monday to every year"},
+	{set: "jp", ours: true, dates: []string{"2000-09-15", "2001-09-15", "2002-09-15"},
+		why: "Respect for the Aged Day on 15 September, 2000–2002, as above; Sunday 15 September 2002's substitute is Monday the 16th, rickar/cal's date"},
+	{set: "jp", dates: []string{"2003-05-04", "2003-05-06"},
+		why: "4 May became Greenery Day, a national holiday, in 2007; before, it was a citizens' holiday unless a Sunday, so Sunday 4 May 2003 was no holiday and had no substitute; rickar/cal applies Greenery Day to every year"},
+	{set: "jp", dates: []string{"2019-12-23"},
+		why: "Emperor Akihito abdicated on 30 April 2019, and the Emperor's Birthday moved to 23 February from 2020: 2019 had none; rickar/cal keeps 23 December through 2019"},
+	{set: "jp", dates: []string{"2020-08-11", "2021-08-11"},
+		why: "Mountain Day moved for the Tokyo Olympics to 10 August 2020 and 8 August 2021; rickar/cal moves Marine and Sports Day but not Mountain Day"},
+	{set: "jp", ours: true, dates: []string{"2020-08-10", "2021-08-08", "2021-08-09"}, why: "Mountain Day 2020 and 2021, as above; 8 August 2021 a Sunday, substitute Monday 9 August"},
+	{set: "jp", ours: true, dates: []string{"2037-09-22", "2043-09-22", "2049-09-21", "2054-09-22", "2060-09-21", "2071-09-22", "2077-09-21", "2088-09-21", "2094-09-21", "2099-09-22"},
+		why: "the citizens' holiday between Respect for the Aged Day and the Autumnal Equinox Day; rickar/cal lists it for 2009–2032 only, as dates, where ours is the rule of the Act"},
 
 	{set: "nl", holiday: nl.GoedeVrijdag, from: firstYear, until: lastYear,
 		why: "Good Friday is not among the public holidays of the Algemene termijnenwet (art. 3)"},

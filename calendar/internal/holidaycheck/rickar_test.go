@@ -15,6 +15,7 @@ import (
 	"github.com/rickar/cal/v2/fr"
 	"github.com/rickar/cal/v2/gb"
 	"github.com/rickar/cal/v2/ie"
+	"github.com/rickar/cal/v2/jp"
 	"github.com/rickar/cal/v2/nl"
 	"github.com/rickar/cal/v2/us"
 	"github.com/rickb777/date/v2"
@@ -44,6 +45,7 @@ func rickarSets() map[string][]*cal.Holiday {
 		"nl":     nl.Holidays,
 		"ie":     ie.Holidays,
 		"at":     at.Holidays,
+		"jp":     jp.Holidays,
 	}
 }
 
