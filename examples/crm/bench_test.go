@@ -175,11 +175,11 @@ func BenchmarkIngestSQLite(b *testing.B) {
 			defer wg.Done()
 			c := &client{base: s.url, token: token, hc: hc}
 			for n := i; n < b.N; n += clients {
-				typ := sla.CustomerMessage
+				e := eventJSON{Type: sla.CustomerMessage, Channel: sla.Email}
 				if n%2 == 1 {
-					typ = sla.Assign
+					e = eventJSON{Type: sla.Assign, Owner: "ann"}
 				}
-				c.event(fmt.Sprintf("c%d-%d", i, (n/clients)%perClient), eventJSON{Type: typ, Channel: sla.Email, Owner: "ann"})
+				c.event(fmt.Sprintf("c%d-%d", i, (n/clients)%perClient), e)
 				if c.err != nil {
 					b.Error(c.err)
 					return
