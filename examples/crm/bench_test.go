@@ -115,11 +115,13 @@ func BenchmarkSweepSQLite(b *testing.B) {
 // own) sweeping one database.
 func BenchmarkSweepPostgres(b *testing.B) {
 	pg := startPostgres(b)
+	runs := 0 // -count runs each sub-benchmark again on the same cluster
 	for _, workers := range []int{1, 2, 4} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			for i := range b.N {
 				b.StopTimer()
-				url := pg.database(fmt.Sprintf("sweep_%d_%d", workers, i))
+				runs++
+				url := pg.database(fmt.Sprintf("sweep_%d_%d_%d", workers, i, runs))
 				var apps []*app
 				for range workers {
 					db, err := openPostgres(context.Background(), url)
