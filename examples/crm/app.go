@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"runtime"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -282,13 +283,20 @@ func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert,
 	if err != nil {
 		return nil, false, err
 	}
-	evs := make([]evaluated, 0, len(rows))
+	evs := make([]evaluated, len(rows))
+	decodeErrs := make([]error, len(rows))
 	lease := now.Add(a.cfg.lease).UnixNano()
-	for i, r := range rows {
+	// Each row is decoded and evaluated on its own (the policy set is
+	// safe for concurrent use, and evaluate changes no input), so the
+	// batch is shared among the cores while the writer waits.
+	inParallel(len(rows), func(i int) {
+		r := rows[i]
 		in := inputs[i]
 		if in == nil {
+			var err error
 			if in, err = decodeLog(r.doc, docs[logKey{r.tenant, r.id}]); err != nil {
-				return nil, false, fmt.Errorf("%s/%s: %w", r.tenant, r.id, err)
+				decodeErrs[i] = fmt.Errorf("%s/%s: %w", r.tenant, r.id, err)
+				return
 			}
 			inputs[i] = in
 		}
@@ -298,11 +306,16 @@ func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert,
 			// A log the policy set refuses (say, after a policy
 			// change) must not stop the sweeper: park the row.
 			a.log.Printf("sweep: %s/%s: %v; not checked again until its next event", r.tenant, r.id, err)
-			evs = append(evs, evaluated{tenant: r.tenant, id: r.id, eventCount: r.eventCount, evaluatedAt: ns, sealedAt: r.sealedAt})
-			continue
+			evs[i] = evaluated{tenant: r.tenant, id: r.id, eventCount: r.eventCount, evaluatedAt: ns, sealedAt: r.sealedAt}
+			return
 		}
 		inputs[i] = kept
-		evs = append(evs, a.evaluatedRow(r.tenant, r.id, r.eventCount, now, out, r.sealedAt, lease))
+		evs[i] = a.evaluatedRow(r.tenant, r.id, r.eventCount, now, out, r.sealedAt, lease)
+	})
+	for _, err := range decodeErrs {
+		if err != nil {
+			return nil, false, err
+		}
 	}
 	added, err := tx.save(ctx, evs)
 	if err != nil {
@@ -338,6 +351,34 @@ func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert,
 	}
 	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].At.Before(alerts[j].At) })
 	return alerts, len(rows) == a.cfg.batch || len(again) == a.cfg.batch, nil
+}
+
+// inParallel calls f(0) to f(n-1), spread over as many goroutines as
+// there are cores (one for a small n), and returns when all returned.
+func inParallel(n int, f func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n/16)
+	if workers <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // evaluatedRow is what an evaluation at now writes back: the escalations
