@@ -3,7 +3,7 @@ package calendar
 import (
 	"errors"
 
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // Sentinel errors. Every error returned by New, Parse, Union, Intersect,

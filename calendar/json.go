@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 	"github.com/rickb777/date/v2"
 )
 

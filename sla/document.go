@@ -7,7 +7,7 @@ import (
 	"slices"
 
 	"github.com/replyby/replyby/calendar"
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // ParsePolicies reads a policy set from its JSON document ([Document]):

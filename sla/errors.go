@@ -3,7 +3,7 @@ package sla
 import (
 	"errors"
 
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // Sentinel errors. Every error this package returns is an *Error that

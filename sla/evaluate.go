@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/replyby/replyby/calendar"
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // Evaluate says what an inquiry's log means at now: the policy in force,

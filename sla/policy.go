@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/replyby/replyby/calendar"
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // MaxLevels is the most levels an escalation ladder may have.

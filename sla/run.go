@@ -5,7 +5,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // ErrBackdated means an event or an instant given to a Run comes before

@@ -3,7 +3,7 @@ package sla
 import (
 	"time"
 
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // ParseInquiry reads an inquiry from its JSON form, as encoding/json

@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 	"github.com/replyby/replyby/sla/history"
 )
 

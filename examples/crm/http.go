@@ -18,8 +18,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/replyby/replyby/calendar/strictjson"
 	"github.com/replyby/replyby/clock"
-	"github.com/replyby/replyby/internal/strictjson"
 )
 
 // maxBody bounds a request's body.

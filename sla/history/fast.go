@@ -11,7 +11,7 @@ import (
 // decode decodes and checks one line.
 //
 // Why a decoder of its own: the project's strict decoder
-// (internal/strictjson, through encoding/json's Token API) costs some
+// (calendar/strictjson, through encoding/json's Token API) costs some
 // 40 µs for an inquiry with five events, ten times what evaluating it
 // costs, and a month of history is read line after line. The line's shape
 // is fixed — an object of an inquiry and a list of events, whose members

@@ -10,7 +10,7 @@ import (
 
 // FuzzRead reads any input line by line: no input makes the Reader
 // panic; every line gives a record or an *Error naming that line; the
-// fast decoder agrees with the reference (internal/strictjson and the
+// fast decoder agrees with the reference (calendar/strictjson and the
 // sla checks) on every line, record for record and error for error; and
 // a record read writes back to a line that reads as the same record.
 func FuzzRead(f *testing.F) {

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 	"github.com/replyby/replyby/sla"
 )
 
@@ -130,7 +130,7 @@ type wire struct {
 }
 
 // decodeReference decodes and checks one line with the project's strict
-// decoder (package internal/strictjson): the definition of what a line
+// decoder (package calendar/strictjson): the definition of what a line
 // may hold, which the fast decoder (decode) is checked against.
 func decodeReference(b []byte) (Record, *Error) {
 	var w wire

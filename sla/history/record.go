@@ -4,7 +4,7 @@ import (
 	"errors"
 	"strconv"
 
-	"github.com/replyby/replyby/internal/strictjson"
+	"github.com/replyby/replyby/calendar/strictjson"
 	"github.com/replyby/replyby/sla"
 )
 

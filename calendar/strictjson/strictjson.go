@@ -2,7 +2,9 @@
 // values, strictly, and says where a document is wrong.
 //
 // It is the one JSON decoder of the calendar and sla packages and of the
-// example programs. Unlike encoding/json it refuses what a hand-written
+// example programs. It lives under calendar, the lowest layer that reads
+// JSON, and is importable so that sla (which imports calendar) can share
+// it; a host may use it to read its own documents as strictly. Unlike encoding/json it refuses what a hand-written
 // document most likely got wrong instead of guessing:
 //
 //   - member names match struct fields' json names exactly ("Zone" is not
