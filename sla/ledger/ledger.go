@@ -278,8 +278,8 @@ func (l *Ledger) Append(id string, events ...sla.Event) error {
 // log with them, and a glance at asOf. e is not changed.
 func (l *Ledger) extend(e *entry, log, events []sla.Event, asOf time.Time) (run *sla.Run, g sla.Glance, rebuilt bool, err error) {
 	var before int
-	if e.run != nil {
-		g, _ := e.run.Glance(e.run.Time())
+	if l.refuse && e.run != nil {
+		g, _ := e.run.Glance(e.run.Time()) // only to tell the new anomalies
 		before = g.Anomalies
 	}
 	if e.run != nil && slices.IsSortedFunc(events, func(a, b sla.Event) int { return a.Time.Compare(b.Time) }) {
