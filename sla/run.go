@@ -27,8 +27,10 @@ var ErrBackdated = errors.New("before the run's instant")
 // gives for that log and now; a host replays (or starts again) only when
 // an event comes before the run's instant (ErrBackdated).
 //
-// A Run is not safe for concurrent use; [Run.Clone] gives an independent
-// copy.
+// A Run's methods that do not change it — Time, EventCount, Status,
+// Glance, Escalations, Anomalies and Clone — may be called at once from
+// many goroutines; Apply and Advance may not run beside any other call on
+// the same Run. [Run.Clone] gives an independent copy to change.
 type Run struct {
 	ev evaluator
 }
@@ -171,8 +173,11 @@ func (r *Run) Clone() *Run { return &Run{ev: *r.ev.fork()} }
 
 // fork returns a copy of ev that shares nothing it could change: the
 // working set is copied, and the lists that only grow are shared with
-// their capacity clipped, so that appending to the copy's leaves ev's
-// alone.
+// the copy's capacity clipped, so that appending to the copy's leaves
+// ev's alone. It does not write to ev, so that forks of one evaluator
+// (Status, Glance, Clone) may run at once: ev may still append in place
+// beyond what a fork sees, and changes nothing a fork sees (a plist
+// copies its top before inserting under its newest element).
 func (ev *evaluator) fork() *evaluator {
 	c := *ev
 	c.obs = slices.Clone(ev.obs)
@@ -189,12 +194,10 @@ func (ev *evaluator) fork() *evaluator {
 	c.offered = slices.Clone(ev.offered)
 	c.labels = slices.Clone(ev.labels)
 	c.stops = slices.Clone(ev.stops)
-	for _, e := range []*evaluator{ev, &c} {
-		e.archive.clip()
-		e.vios.clip()
-		e.anomalies.clip()
-		e.escLog.clip()
-	}
+	c.archive.clip()
+	c.vios.clip()
+	c.anomalies.clip()
+	c.escLog.clip()
 	return &c
 }
 
@@ -203,8 +206,10 @@ func clip[T any](s []T) []T { return s[:len(s):len(s)] }
 // A plist is a persistent list of what only grows — the archive, the
 // violations, the anomalies, the levels fired —, cheap to fork however
 // long: the newest elements are in a short slice, top, and the older ones
-// in full chunks that never change. A fork clips top in both copies
-// (see fork), so that either's next push copies at most a chunk.
+// in full chunks that never change. Elements a list holds never change:
+// a push appends to top, in place when it has room (a fork, whose top is
+// clipped, sees none of that room), and an insert under the newest
+// element copies top first.
 type plist[T any] struct {
 	top  []T       // the newest elements, oldest first
 	rest *pnode[T] // older chunks, newest first
@@ -231,7 +236,8 @@ func (l *plist[T]) push(v T) {
 	l.n++
 }
 
-// clip makes the next push copy top, which a fork shares.
+// clip makes the next push copy top, which the list a fork was made
+// from shares.
 func (l *plist[T]) clip() { l.top = clip(l.top) }
 
 // insert adds v after the newest element for which after is false (the
@@ -242,7 +248,11 @@ func (l *plist[T]) insert(v T, after func(T) bool) {
 		k--
 	}
 	if k > 0 || l.rest == nil {
-		l.top = slices.Insert(l.top, k, v) // in place unless shared: a fork clips top
+		if k == len(l.top) {
+			l.top = append(l.top, v)
+		} else {
+			l.top = slices.Insert(clip(l.top), k, v) // a copy: forks may see top
+		}
 		l.n++
 		if len(l.top) > chunk {
 			l.rest, l.top = &pnode[T]{l.top[:chunk:chunk], l.rest}, slices.Clone(l.top[chunk:])

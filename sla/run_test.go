@@ -1,6 +1,8 @@
 package sla_test
 
 import (
+	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -95,6 +97,75 @@ func TestPropertyRunIsEvaluate(t *testing.T) {
 		} else {
 			assert.Nil(t, r.Anomalies(k))
 		}
+	})
+}
+
+// The methods that do not change a Run may run at once on one Run (the
+// race detector checks that none of them writes to it), each giving what
+// it gives alone; clones taken at once and changed apart stay apart, and
+// the original then applying the rest of the log changes none of them.
+func TestPropertyRunReadsAtOnce(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		ps := fixture.DensePolicySet(t)
+		inq := fixture.Inquiry(t)
+		log := fixture.DenseLog(t, inq)
+		k := rapid.IntRange(0, len(log)).Draw(t, "applied")
+		r, err := ps.Start(inq)
+		require.NoError(t, err)
+		require.NoError(t, r.Apply(log[:k]...))
+		now := r.Time().Add(time.Duration(rapid.IntRange(0, 3*24*60).Draw(t, "now")) * time.Minute)
+		end := now
+		if len(log) > 0 && log[len(log)-1].Time.After(end) {
+			end = log[len(log)-1].Time
+		}
+		wantNow, err := ps.Evaluate(inq, log[:k], now)
+		require.NoError(t, err)
+		wantEnd, err := ps.Evaluate(inq, log, end)
+		require.NoError(t, err)
+
+		const readers = 4
+		statuses := make([]sla.Status, readers)
+		glances := make([]sla.Glance, readers)
+		clones := make([]*sla.Run, readers)
+		escs := make([][]sla.Escalation, readers)
+		errs := make([]error, readers)
+		var wg sync.WaitGroup
+		for i := range readers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var err1, err2, err3 error
+				statuses[i], err1 = r.Status(now)
+				glances[i], err2 = r.Glance(now)
+				escs[i] = r.Escalations(0)
+				_ = r.Anomalies(0)
+				_ = r.Time()
+				c := r.Clone()
+				// Half the clones change at once, half after the original.
+				if i%2 == 0 {
+					err3 = c.Apply(log[k:]...)
+				}
+				clones[i], errs[i] = c, errors.Join(err1, err2, err3)
+			}()
+		}
+		wg.Wait()
+		require.NoError(t, r.Apply(log[k:]...))
+		for i := range readers {
+			require.NoError(t, errs[i])
+			assert.Equal(t, wantNow, statuses[i])
+			assert.Equal(t, wantNow.Next, glances[i].Next)
+			assert.Equal(t, k, glances[i].EventCount)
+			if i%2 == 1 {
+				require.NoError(t, clones[i].Apply(log[k:]...))
+			}
+			st, err := clones[i].Status(end)
+			require.NoError(t, err)
+			assert.Equal(t, wantEnd, st, "clone %d", i)
+		}
+		assert.Equal(t, escs[0], escs[readers-1])
+		st, err := r.Status(end)
+		require.NoError(t, err)
+		assert.Equal(t, wantEnd, st)
 	})
 }
 
