@@ -339,7 +339,7 @@ func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert,
 	}
 	committed = true
 	for i, r := range rows {
-		a.cache.put(r.tenant, r.id, r.eventCount, inputs[i])
+		a.cache.put(r.tenant, r.id, version{r.eventCount, evs[i].sealedAt}, inputs[i])
 	}
 	for _, r := range append(added, again...) {
 		al, err := alertOf(r)
@@ -608,7 +608,7 @@ func (a *app) create(ctx context.Context, tenant string, body []byte) (result, e
 		if err := tx.changed(ctx, tenant); err != nil {
 			return result{}, err
 		}
-		return result{code: http.StatusCreated, body: answer, after: func() { a.cache.put(tenant, in.ID, 0, input) }}, nil
+		return result{code: http.StatusCreated, body: answer, after: func() { a.cache.put(tenant, in.ID, version{0, e.sealedAt}, input) }}, nil
 	})
 }
 
@@ -627,6 +627,14 @@ func (a *app) notifyDue(ctx context.Context, tx txn, now time.Time, e evaluated)
 // appendEvent appends an event to an inquiry's log under the client's
 // idempotency key and evaluates the log at now, all in one transaction.
 // A retry under the same key gets the first answer.
+//
+// The event is evaluated first, beside the other requests, on the log
+// the cache holds when it holds one: the write keeps that evaluation if
+// the row is still as the cache says (no event appended, no escalation
+// recorded since) and the key is new, so that the writer's turn, which
+// SQLite's one writer makes the bound of ingest, holds only the writes.
+// Otherwise the event is checked and evaluated again under the row's
+// lock, on the stored log.
 func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []byte) (result, error) {
 	var e eventJSON
 	if err := decodeStrict(body, &e); err != nil {
@@ -644,62 +652,125 @@ func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []by
 		return result{}, err
 	}
 	hash := requestHash(body)
+	pre := a.preAppend(tenant, id, &e, now)
 	return a.write(ctx, func(ctx context.Context, tx txn) (result, error) {
-		row, prior, found, err := tx.lockInquiry(ctx, tenant, id, key)
-		switch {
-		case err != nil:
-			return result{}, err
-		case !found:
-			return clientError(http.StatusNotFound, fmt.Errorf("%w %q", errNotFound, id)), nil
-		case prior != nil && bytes.Equal(prior.requestHash, hash):
-			return result{code: http.StatusOK, body: prior.answer}, nil
-		case prior != nil:
-			return clientError(http.StatusUnprocessableEntity, fmt.Errorf("Idempotency-Key %q was used for another request to this inquiry", key)), nil
-		case row.eventCount >= a.cfg.maxEvents:
-			return clientError(http.StatusUnprocessableEntity, fmt.Errorf("the log of %q holds %d events, its maximum", id, row.eventCount)), nil
-		case e.Time.Before(now.Add(-a.cfg.backdate)):
-			return clientError(http.StatusUnprocessableEntity, &fieldError{"time", fmt.Sprintf("%s is more than %v before now (%s)",
-				e.Time.Format(time.RFC3339), a.cfg.backdate, now.Format(time.RFC3339))}), nil
-		case row.sealedAt != 0 && e.Time.UnixNano() <= row.sealedAt:
-			return clientError(http.StatusConflict, &fieldError{"time", fmt.Sprintf("%s is not after %s, when an escalation recorded for %q fired; an event dated then could rewrite what was recorded",
-				e.Time.Format(time.RFC3339), time.Unix(0, row.sealedAt).In(a.loc).Format(time.RFC3339), id)}), nil
-		}
-		input, ok := a.cache.get(tenant, id, row.eventCount)
-		if !ok {
-			k := logKey{tenant, id}
-			docs, err := tx.loadEvents(ctx, []logKey{k})
+		ap := pre
+		if ap != nil {
+			ok, err := tx.appendIf(ctx, a.newEvent(ap, doc, key, hash), ap.ev, ap.from)
 			if err != nil {
 				return result{}, err
 			}
-			if input, err = decodeLog(row.doc, docs[k]); err != nil {
+			if !ok {
+				ap = nil // moved since, or a retry: see under the lock
+			}
+		}
+		if ap == nil {
+			row, prior, found, err := tx.lockInquiry(ctx, tenant, id, key)
+			if err != nil {
+				return result{}, err
+			}
+			if res, refused := a.refuseAppend(row, prior, found, &e, key, hash, now); refused {
+				return res, nil
+			}
+			input, ok := a.cache.get(tenant, id, row.eventCount)
+			if !ok {
+				k := logKey{tenant, id}
+				docs, err := tx.loadEvents(ctx, []logKey{k})
+				if err != nil {
+					return result{}, err
+				}
+				if input, err = decodeLog(row.doc, docs[k]); err != nil {
+					return result{}, err
+				}
+			}
+			var refusal result
+			if ap, refusal, err = a.evaluateAppend(row, input, &e, now); ap == nil {
+				return refusal, err
+			}
+			if err := tx.insertEvent(ctx, a.newEvent(ap, doc, key, hash)); err != nil {
+				return result{}, err
+			}
+			if _, err := tx.save(ctx, []evaluated{ap.ev}); err != nil {
 				return result{}, err
 			}
 		}
-		a.evaluations.Add(1)
-		out, input, err := a.ev.evaluate(input, &e, now, time.Unix(0, row.sealedAt))
-		if err != nil {
-			return clientError(http.StatusBadRequest, err), nil
-		}
-		answer, err := json.Marshal(out.answer)
-		if err != nil {
-			return result{}, err
-		}
-		count := row.eventCount + 1
-		if err := tx.insertEvent(ctx, newEvent{tenant: tenant, id: id, seq: count, doc: doc, key: key, requestHash: hash, answer: answer}); err != nil {
-			return result{}, err
-		}
-		ev := a.evaluatedRow(tenant, id, count, now, out, row.sealedAt, now.UnixNano())
-		if _, err := tx.save(ctx, []evaluated{ev}); err != nil {
-			return result{}, err
-		}
-		if err := a.notifyDue(ctx, tx, now, ev); err != nil {
+		if err := a.notifyDue(ctx, tx, now, ap.ev); err != nil {
 			return result{}, err
 		}
 		if err := tx.changed(ctx, tenant); err != nil {
 			return result{}, err
 		}
-		return result{code: http.StatusOK, body: answer, after: func() { a.cache.put(tenant, id, count, input) }}, nil
+		v, input := version{ap.ev.eventCount, ap.ev.sealedAt}, ap.input
+		return result{code: http.StatusOK, body: ap.answer, after: func() { a.cache.put(tenant, id, v, input) }}, nil
 	})
+}
+
+func (a *app) newEvent(ap *appended, doc []byte, key string, hash []byte) newEvent {
+	return newEvent{tenant: ap.ev.tenant, id: ap.ev.id, seq: ap.ev.eventCount, doc: doc, key: key, requestHash: hash, answer: ap.answer}
+}
+
+// An appended is an event's evaluation on an inquiry's row at a version.
+type appended struct {
+	from   version
+	ev     evaluated // the row to write back
+	answer []byte
+	input  *logInput // to keep once written
+}
+
+// preAppend evaluates the event on the log the cache holds for the
+// inquiry, as of the version the cache holds it for; nil if it holds none
+// or finds a reason to refuse the event (the write finds it again under
+// the lock and answers).
+func (a *app) preAppend(tenant, id string, e *eventJSON, now time.Time) *appended {
+	v, input, ok := a.cache.latest(tenant, id)
+	if !ok {
+		return nil
+	}
+	row := inquiryRow{tenant: tenant, id: id, eventCount: v.eventCount, sealedAt: v.sealedAt}
+	if _, refused := a.refuseAppend(row, nil, true, e, "", nil, now); refused {
+		return nil
+	}
+	ap, _, _ := a.evaluateAppend(row, input, e, now)
+	return ap
+}
+
+// refuseAppend returns the answer to an event that is not to be appended
+// to row (read with the event under the request's key, prior, if any):
+// a retry's first answer, or why it is refused.
+func (a *app) refuseAppend(row inquiryRow, prior *storedAnswer, found bool, e *eventJSON, key string, hash []byte, now time.Time) (result, bool) {
+	switch {
+	case !found:
+		return clientError(http.StatusNotFound, fmt.Errorf("%w %q", errNotFound, row.id)), true
+	case prior != nil && bytes.Equal(prior.requestHash, hash):
+		return result{code: http.StatusOK, body: prior.answer}, true
+	case prior != nil:
+		return clientError(http.StatusUnprocessableEntity, fmt.Errorf("Idempotency-Key %q was used for another request to this inquiry", key)), true
+	case row.eventCount >= a.cfg.maxEvents:
+		return clientError(http.StatusUnprocessableEntity, fmt.Errorf("the log of %q holds %d events, its maximum", row.id, row.eventCount)), true
+	case e.Time.Before(now.Add(-a.cfg.backdate)):
+		return clientError(http.StatusUnprocessableEntity, &fieldError{"time", fmt.Sprintf("%s is more than %v before now (%s)",
+			e.Time.Format(time.RFC3339), a.cfg.backdate, now.Format(time.RFC3339))}), true
+	case row.sealedAt != 0 && e.Time.UnixNano() <= row.sealedAt:
+		return clientError(http.StatusConflict, &fieldError{"time", fmt.Sprintf("%s is not after %s, when an escalation recorded for %q fired; an event dated then could rewrite what was recorded",
+			e.Time.Format(time.RFC3339), time.Unix(0, row.sealedAt).In(a.loc).Format(time.RFC3339), row.id)}), true
+	}
+	return result{}, false
+}
+
+// evaluateAppend evaluates input, the log of row, with e appended at now:
+// nil and the answer if the event is refused.
+func (a *app) evaluateAppend(row inquiryRow, input *logInput, e *eventJSON, now time.Time) (*appended, result, error) {
+	a.evaluations.Add(1)
+	out, next, err := a.ev.evaluate(input, e, now, time.Unix(0, row.sealedAt))
+	if err != nil {
+		return nil, clientError(http.StatusBadRequest, err), nil
+	}
+	answer, err := json.Marshal(out.answer)
+	if err != nil {
+		return nil, result{}, err
+	}
+	ev := a.evaluatedRow(row.tenant, row.id, row.eventCount+1, now, out, row.sealedAt, now.UnixNano())
+	return &appended{from: version{row.eventCount, row.sealedAt}, ev: ev, answer: answer, input: next}, result{}, nil
 }
 
 // status evaluates an inquiry at the clock's time. A read does not
@@ -732,7 +803,7 @@ func (a *app) input(ctx context.Context, tenant, id string) (*logInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.cache.put(tenant, id, row.eventCount, in)
+	a.cache.put(tenant, id, version{row.eventCount, row.sealedAt}, in)
 	return in, nil
 }
 
@@ -763,7 +834,7 @@ func (a *app) tenantStatuses(ctx context.Context, tenant string, now time.Time) 
 			if in, err = decodeLog(r.doc, docs[r.id]); err != nil {
 				return nil, fmt.Errorf("%s/%s: %w", tenant, r.id, err)
 			}
-			a.cache.put(tenant, r.id, r.eventCount, in)
+			a.cache.put(tenant, r.id, version{r.eventCount, r.sealedAt}, in)
 		}
 		a.evaluations.Add(1)
 		st, err := a.ev.statusAt(in, now)

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/replyby/replyby/sla"
@@ -35,6 +36,29 @@ type logInput struct {
 	run *sla.Run
 	// seen counts the escalations of run already looked at.
 	seen int
+	// taken is how many elements of events' array some input holds: the
+	// inputs an evaluation makes share the array of the one it read, so
+	// that of two evaluations of one input at once only the first to
+	// take the next element appends in place (see withEvent).
+	taken *atomic.Int64
+}
+
+// withEvent returns the events of in with e appended, in place when the
+// array has room and no other input took that element, else in a copy,
+// and the taken counter of the array they are in.
+func withEvent(in *logInput, e sla.Event) ([]sla.Event, *atomic.Int64) {
+	n := len(in.events)
+	if n < cap(in.events) && in.taken != nil && in.taken.CompareAndSwap(int64(n), int64(n+1)) {
+		return append(in.events, e), in.taken
+	}
+	events := append(slices.Clip(in.events), e)
+	return events, newTaken(len(events))
+}
+
+func newTaken(n int) *atomic.Int64 {
+	t := new(atomic.Int64)
+	t.Store(int64(n))
+	return t
 }
 
 // An outcome is what the back end stores and answers after evaluating an
@@ -86,6 +110,7 @@ func decodeLog(inqDoc []byte, eventDocs [][]byte) (*logInput, error) {
 		}
 		in.events = append(in.events, e)
 	}
+	in.taken = newTaken(len(in.events))
 	return in, nil
 }
 
@@ -107,9 +132,9 @@ func (e *anomalyError) Error() string { return string(e.a.Type) + ": " + e.a.Rea
 // evaluation after a restart, a back-dated event, an event dated after
 // now) the log is replayed.
 func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) (outcome, *logInput, error) {
-	next := &logInput{inquiry: in.inquiry, events: in.events}
+	next := &logInput{inquiry: in.inquiry, events: in.events, taken: in.taken}
 	if e != nil {
-		next.events = append(in.events, *e)
+		next.events, next.taken = withEvent(in, *e)
 	}
 	var r *sla.Run
 	if in.run != nil && !now.Before(in.run.Time()) && (e == nil || e.Time.After(in.run.Time()) && !e.Time.After(now)) {
@@ -285,9 +310,13 @@ func alertKey(a monitor.Alert) (tenant, inquiryID, obligation, level string, ok 
 }
 
 // A logCache keeps decoded inputs of recently evaluated inquiries, keyed
-// by tenant and inquiry and valid for one event count: a writer reads the
-// row's event_count under the row's lock and uses the cached input only
-// if it matches, so another process appending is never missed. The cache
+// by tenant and inquiry and valid for one version of the row (event count
+// and latest escalation recorded): a writer either reads the row's
+// event_count under the row's lock and uses the cached input only if it
+// matches, or evaluates on the cached input first and writes only if the
+// row is still at the cached version (txn.appendIf), so another process
+// appending is never missed. Inputs are shared by the requests that read
+// them at once; an evaluation changes none (see withEvent). The cache
 // holds at most max inquiries; when full it drops an arbitrary one.
 type logCache struct {
 	mu  sync.Mutex
@@ -298,8 +327,8 @@ type logCache struct {
 type logKey struct{ tenant, id string }
 
 type cachedLog struct {
-	count int
-	in    *logInput
+	v  version
+	in *logInput
 }
 
 func newLogCache(max int) *logCache { return &logCache{max: max, m: map[logKey]cachedLog{}} }
@@ -312,15 +341,28 @@ func (c *logCache) get(tenant, id string, count int) (*logInput, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.m[logKey{tenant, id}]
-	if !ok || e.count != count {
+	if !ok || e.v.eventCount != count {
 		return nil, false
 	}
 	return e.in, true
 }
 
-// put keeps in as the input of (tenant, id) with count events, after the
-// transaction that wrote them committed.
-func (c *logCache) put(tenant, id string, count int, in *logInput) {
+// latest returns the input kept for (tenant, id) and the version of the
+// row it was kept for, which the row may since have left.
+func (c *logCache) latest(tenant, id string) (version, *logInput, bool) {
+	if c == nil {
+		return version{}, nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[logKey{tenant, id}]
+	return e.v, e.in, ok
+}
+
+// put keeps in as the input of (tenant, id) at version v (its event
+// count and latest escalation recorded), after the transaction that wrote
+// them committed.
+func (c *logCache) put(tenant, id string, v version, in *logInput) {
 	if c == nil || c.max <= 0 {
 		return
 	}
@@ -333,5 +375,5 @@ func (c *logCache) put(tenant, id string, count int, in *logInput) {
 			break
 		}
 	}
-	c.m[k] = cachedLog{count, in}
+	c.m[k] = cachedLog{v, in}
 }

@@ -546,6 +546,34 @@ func (t *pgTx) save(ctx context.Context, rows []evaluated) ([]escalationRow, err
 		WHERE i.tenant = v.tenant AND i.id = v.id`, tenants, ids, counts, at, next, sealed); err != nil {
 		return nil, err
 	}
+	return t.record(ctx, fired)
+}
+
+// appendIf: see txn and sqliteTx.appendIf.
+func (t *pgTx) appendIf(ctx context.Context, ev newEvent, r evaluated, from version) (bool, error) {
+	tag, err := t.tx.Exec(ctx, `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
+		ev.tenant, ev.id, ev.seq, string(ev.doc), ev.key, ev.requestHash, ev.answer)
+	if err != nil || tag.RowsAffected() == 0 {
+		return false, err
+	}
+	tag, err = t.tx.Exec(ctx, `UPDATE inquiries SET event_count = $1, evaluated_at = $2, next_check = NULLIF($3::bigint, 0), sealed_at = $4
+		WHERE tenant = $5 AND id = $6 AND event_count = $7 AND sealed_at = $8`,
+		r.eventCount, r.evaluatedAt, r.next, r.sealedAt, r.tenant, r.id, from.eventCount, from.sealedAt)
+	if err != nil {
+		return false, err
+	}
+	if tag.RowsAffected() == 0 {
+		_, err = t.tx.Exec(ctx, `DELETE FROM events WHERE tenant = $1 AND inquiry_id = $2 AND seq = $3`, ev.tenant, ev.id, ev.seq)
+		return false, err
+	}
+	_, err = t.record(ctx, r.fired)
+	return err == nil, err
+}
+
+// record inserts the escalations fired not yet recorded and returns those
+// it did.
+func (t *pgTx) record(ctx context.Context, fired []escalationRow) ([]escalationRow, error) {
 	if len(fired) == 0 {
 		return nil, nil
 	}

@@ -40,10 +40,15 @@ var sqliteStatements = map[string]string{
 	"events": `SELECT e.tenant, e.inquiry_id, e.event FROM json_each(?) AS k CROSS JOIN events AS e
 		WHERE e.tenant = k.value->>0 AND e.inquiry_id = k.value->>1 ORDER BY k.key, e.seq`,
 	"insertEvent": `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	"insertEventIf": `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
+	"deleteEvent": `DELETE FROM events WHERE tenant = ? AND inquiry_id = ? AND seq = ?`,
 	"update": `UPDATE inquiries SET event_count = v.value->>2, evaluated_at = v.value->>3,
 		next_check = NULLIF(v.value->>4, 0), sealed_at = v.value->>5
 		FROM json_each(?) AS v WHERE inquiries.tenant = v.value->>0 AND inquiries.id = v.value->>1`,
 	"updateOne": `UPDATE inquiries SET event_count = ?, evaluated_at = ?, next_check = ?, sealed_at = ? WHERE tenant = ? AND id = ?`,
+	"updateIf": `UPDATE inquiries SET event_count = ?, evaluated_at = ?, next_check = ?, sealed_at = ?
+		WHERE tenant = ? AND id = ? AND event_count = ? AND sealed_at = ?`,
 	"insertEscalations": `INSERT INTO escalations (tenant, inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until)
 		SELECT v.value->>0, v.value->>1, v.value->>2, v.value->>3, v.value->>4, v.value->>5, v.value->>6, v.value->>7
 		FROM json_each(?) AS v WHERE true ON CONFLICT DO NOTHING RETURNING tenant, inquiry_id, obligation, level`,
@@ -592,15 +597,9 @@ func (t *sqliteTx) save(ctx context.Context, rows []evaluated) ([]escalationRow,
 	if len(rows) == 0 {
 		return nil, nil
 	}
-	list := make([][]any, len(rows))
-	var fired [][]any
-	byKey := map[deliveryKey]escalationRow{}
-	for i, r := range rows {
-		list[i] = []any{r.tenant, r.id, r.eventCount, r.evaluatedAt, r.next, r.sealedAt}
-		for _, e := range r.fired {
-			fired = append(fired, []any{e.tenant, e.inquiryID, e.obligation, e.level, e.firedAt, string(e.notify), e.recordedAt, e.leaseUntil})
-			byKey[deliveryKey{e.tenant, e.inquiryID, e.obligation, e.level}] = e
-		}
+	var fired []escalationRow
+	for _, r := range rows {
+		fired = append(fired, r.fired...)
 	}
 	if len(rows) == 1 {
 		// A request's write-back: a plain UPDATE costs less to parse
@@ -609,13 +608,56 @@ func (t *sqliteTx) save(ctx context.Context, rows []evaluated) ([]escalationRow,
 		if _, err := t.stmt(ctx, "updateOne").ExecContext(ctx, r.eventCount, r.evaluatedAt, nullable(r.next), r.sealedAt, r.tenant, r.id); err != nil {
 			return nil, err
 		}
-	} else if _, err := t.stmt(ctx, "update").ExecContext(ctx, jsonRows(list)); err != nil {
-		return nil, err
+	} else {
+		list := make([][]any, len(rows))
+		for i, r := range rows {
+			list[i] = []any{r.tenant, r.id, r.eventCount, r.evaluatedAt, r.next, r.sealedAt}
+		}
+		if _, err := t.stmt(ctx, "update").ExecContext(ctx, jsonRows(list)); err != nil {
+			return nil, err
+		}
 	}
+	return t.record(ctx, fired)
+}
+
+// appendIf: see txn. The event goes in first, so that a taken key or
+// sequence number leaves nothing to undo; a row that moved otherwise (an
+// escalation recorded by a sweep) takes the event out again.
+func (t *sqliteTx) appendIf(ctx context.Context, ev newEvent, r evaluated, from version) (bool, error) {
+	res, err := t.stmt(ctx, "insertEventIf").ExecContext(ctx, ev.tenant, ev.id, ev.seq, ev.doc, ev.key, ev.requestHash, ev.answer)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	res, err = t.stmt(ctx, "updateIf").ExecContext(ctx, r.eventCount, r.evaluatedAt, nullable(r.next), r.sealedAt, r.tenant, r.id, from.eventCount, from.sealedAt)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		if err == nil {
+			_, err = t.stmt(ctx, "deleteEvent").ExecContext(ctx, ev.tenant, ev.id, ev.seq)
+		}
+		return false, err
+	}
+	_, err = t.record(ctx, r.fired)
+	return err == nil, err
+}
+
+// record inserts the escalations fired not yet recorded and returns those
+// it did.
+func (t *sqliteTx) record(ctx context.Context, fired []escalationRow) ([]escalationRow, error) {
 	if len(fired) == 0 {
 		return nil, nil
 	}
-	res, err := t.stmt(ctx, "insertEscalations").QueryContext(ctx, jsonRows(fired))
+	list := make([][]any, len(fired))
+	byKey := make(map[deliveryKey]escalationRow, len(fired))
+	for i, e := range fired {
+		list[i] = []any{e.tenant, e.inquiryID, e.obligation, e.level, e.firedAt, string(e.notify), e.recordedAt, e.leaseUntil}
+		byKey[deliveryKey{e.tenant, e.inquiryID, e.obligation, e.level}] = e
+	}
+	res, err := t.stmt(ctx, "insertEscalations").QueryContext(ctx, jsonRows(list))
 	if err != nil {
 		return nil, err
 	}

@@ -64,6 +64,13 @@ type inquiryRow struct {
 }
 
 // A storedAnswer is the first answer to a request, kept for its retries.
+// A version is how far an inquiry's row has moved: the events appended
+// and the latest escalation recorded.
+type version struct {
+	eventCount int
+	sealedAt   int64
+}
+
 type storedAnswer struct {
 	requestHash []byte
 	answer      []byte
@@ -137,6 +144,12 @@ type txn interface {
 	// save writes evaluations back, recording each escalation not yet
 	// recorded; it returns those it recorded.
 	save(ctx context.Context, rows []evaluated) ([]escalationRow, error)
+	// appendIf appends ev to the log of the row from, and writes the
+	// evaluation e of the log with ev back as save does, if the row is
+	// as from says (no event appended and no escalation recorded since)
+	// and ev's idempotency key is new for it: false, with nothing
+	// written, otherwise.
+	appendIf(ctx context.Context, ev newEvent, e evaluated, from version) (bool, error)
 	// claimDue returns (and locks) up to limit inquiries whose next_check
 	// is at or before now, earliest first, skipping rows others hold.
 	claimDue(ctx context.Context, now int64, limit int) ([]inquiryRow, error)
