@@ -549,22 +549,19 @@ func (t *pgTx) save(ctx context.Context, rows []evaluated) ([]escalationRow, err
 	return t.record(ctx, fired)
 }
 
-// appendIf: see txn and sqliteTx.appendIf.
+// appendIf: see txn and sqliteTx.appendIf. The UPDATE locks the row
+// first, as lockInquiry does, so that an append never holds an event's
+// key or sequence number while it waits for the row (which would
+// deadlock against a write holding the row and wanting them).
 func (t *pgTx) appendIf(ctx context.Context, ev newEvent, r evaluated, from version) (bool, error) {
-	tag, err := t.tx.Exec(ctx, `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-		ev.tenant, ev.id, ev.seq, string(ev.doc), ev.key, ev.requestHash, ev.answer)
+	tag, err := t.tx.Exec(ctx, `UPDATE inquiries SET event_count = $1, evaluated_at = $2, next_check = NULLIF($3::bigint, 0), sealed_at = $4
+		WHERE tenant = $5 AND id = $6 AND event_count = $7 AND sealed_at = $8
+		AND NOT EXISTS (SELECT 1 FROM events WHERE tenant = $5 AND inquiry_id = $6 AND idem_key = $9)`,
+		r.eventCount, r.evaluatedAt, r.next, r.sealedAt, r.tenant, r.id, from.eventCount, from.sealedAt, ev.key)
 	if err != nil || tag.RowsAffected() == 0 {
 		return false, err
 	}
-	tag, err = t.tx.Exec(ctx, `UPDATE inquiries SET event_count = $1, evaluated_at = $2, next_check = NULLIF($3::bigint, 0), sealed_at = $4
-		WHERE tenant = $5 AND id = $6 AND event_count = $7 AND sealed_at = $8`,
-		r.eventCount, r.evaluatedAt, r.next, r.sealedAt, r.tenant, r.id, from.eventCount, from.sealedAt)
-	if err != nil {
-		return false, err
-	}
-	if tag.RowsAffected() == 0 {
-		_, err = t.tx.Exec(ctx, `DELETE FROM events WHERE tenant = $1 AND inquiry_id = $2 AND seq = $3`, ev.tenant, ev.id, ev.seq)
+	if err := t.insertEvent(ctx, ev); err != nil {
 		return false, err
 	}
 	_, err = t.record(ctx, r.fired)

@@ -40,15 +40,14 @@ var sqliteStatements = map[string]string{
 	"events": `SELECT e.tenant, e.inquiry_id, e.event FROM json_each(?) AS k CROSS JOIN events AS e
 		WHERE e.tenant = k.value->>0 AND e.inquiry_id = k.value->>1 ORDER BY k.key, e.seq`,
 	"insertEvent": `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-	"insertEventIf": `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer) VALUES (?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`,
-	"deleteEvent": `DELETE FROM events WHERE tenant = ? AND inquiry_id = ? AND seq = ?`,
+
 	"update": `UPDATE inquiries SET event_count = v.value->>2, evaluated_at = v.value->>3,
 		next_check = NULLIF(v.value->>4, 0), sealed_at = v.value->>5
 		FROM json_each(?) AS v WHERE inquiries.tenant = v.value->>0 AND inquiries.id = v.value->>1`,
 	"updateOne": `UPDATE inquiries SET event_count = ?, evaluated_at = ?, next_check = ?, sealed_at = ? WHERE tenant = ? AND id = ?`,
-	"updateIf": `UPDATE inquiries SET event_count = ?, evaluated_at = ?, next_check = ?, sealed_at = ?
-		WHERE tenant = ? AND id = ? AND event_count = ? AND sealed_at = ?`,
+	"updateIf": `UPDATE inquiries SET event_count = ?1, evaluated_at = ?2, next_check = ?3, sealed_at = ?4
+		WHERE tenant = ?5 AND id = ?6 AND event_count = ?7 AND sealed_at = ?8
+		AND NOT EXISTS (SELECT 1 FROM events WHERE tenant = ?5 AND inquiry_id = ?6 AND idem_key = ?9)`,
 	"insertEscalations": `INSERT INTO escalations (tenant, inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until)
 		SELECT v.value->>0, v.value->>1, v.value->>2, v.value->>3, v.value->>4, v.value->>5, v.value->>6, v.value->>7
 		FROM json_each(?) AS v WHERE true ON CONFLICT DO NOTHING RETURNING tenant, inquiry_id, obligation, level`,
@@ -620,25 +619,18 @@ func (t *sqliteTx) save(ctx context.Context, rows []evaluated) ([]escalationRow,
 	return t.record(ctx, fired)
 }
 
-// appendIf: see txn. The event goes in first, so that a taken key or
-// sequence number leaves nothing to undo; a row that moved otherwise (an
-// escalation recorded by a sweep) takes the event out again.
+// appendIf: see txn. The row moves first, and only if it is at from and
+// the key is new for it; then the event cannot meet a taken key or
+// sequence number.
 func (t *sqliteTx) appendIf(ctx context.Context, ev newEvent, r evaluated, from version) (bool, error) {
-	res, err := t.stmt(ctx, "insertEventIf").ExecContext(ctx, ev.tenant, ev.id, ev.seq, ev.doc, ev.key, ev.requestHash, ev.answer)
+	res, err := t.stmt(ctx, "updateIf").ExecContext(ctx, r.eventCount, r.evaluatedAt, nullable(r.next), r.sealedAt, r.tenant, r.id, from.eventCount, from.sealedAt, ev.key)
 	if err != nil {
 		return false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
 		return false, err
 	}
-	res, err = t.stmt(ctx, "updateIf").ExecContext(ctx, r.eventCount, r.evaluatedAt, nullable(r.next), r.sealedAt, r.tenant, r.id, from.eventCount, from.sealedAt)
-	if err != nil {
-		return false, err
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		if err == nil {
-			_, err = t.stmt(ctx, "deleteEvent").ExecContext(ctx, ev.tenant, ev.id, ev.seq)
-		}
+	if err := t.insertEvent(ctx, ev); err != nil {
 		return false, err
 	}
 	_, err = t.record(ctx, r.fired)

@@ -148,7 +148,7 @@ type txn interface {
 	// evaluation e of the log with ev back as save does, if the row is
 	// as from says (no event appended and no escalation recorded since)
 	// and ev's idempotency key is new for it: false, with nothing
-	// written, otherwise.
+	// written, otherwise. It locks the row as lockInquiry does.
 	appendIf(ctx context.Context, ev newEvent, e evaluated, from version) (bool, error)
 	// claimDue returns (and locks) up to limit inquiries whose next_check
 	// is at or before now, earliest first, skipping rows others hold.
