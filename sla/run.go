@@ -186,7 +186,14 @@ func (ev *evaluator) fork() *evaluator {
 		o.escs = clip(o.escs)
 		o.vios = clip(o.vios)
 		o.revisions = clip(o.revisions)
-		o.hist.more = clip(o.hist.more)
+		// A mark at or after ev.cur may rewrite the last segment in
+		// place (oblig.mark): if that one is in more, the copy takes
+		// its own; else no write to a segment the copy sees can come.
+		if m := o.hist.more; len(m) > 0 && !m[len(m)-1].at.Before(ev.cur) {
+			o.hist.more = slices.Clone(m)
+		} else {
+			o.hist.more = clip(m)
+		}
 	}
 	c.free = slices.Clone(ev.free)
 	c.live = slices.Clone(ev.live)

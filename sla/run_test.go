@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -188,6 +189,62 @@ func TestRunClone(t *testing.T) {
 	assert.Equal(t, sla.Met, obligation(t, st, "promise_kept#1").State)
 	assert.Equal(t, 1, r.EventCount())
 	assert.Equal(t, 2, c.EventCount())
+}
+
+// A clone and its original stay apart even when one of them applies an
+// event at the run's own instant that starts or stops a clock with a long
+// history (which rewrites the clock's last segment): the other's due
+// times, read back through that history by a Reclassify, are its own.
+func TestRunCloneKeepsClockHistoryApart(t *testing.T) {
+	ps, err := sla.ParsePolicies([]byte(`{
+	  "statuses": {"open": {}, "pending": {"pauses": ["resolution"]}},
+	  "policies": [{"name": "u", "match": {"priorities": ["urgent"]}, "targets": {"resolution": {"within": "2h"}}},
+	               {"name": "p", "targets": {"resolution": {"within": "10h"}}}]}`))
+	require.NoError(t, err)
+	t0 := at("2026-03-02 00:00")
+	h := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Hour) }
+	inq := sla.Inquiry{ID: "x", Channel: sla.Email, Class: sla.Class{Party: sla.Prospect}, Received: t0}
+	log := []sla.Event{
+		{Time: h(1), Type: sla.StatusChange, Status: "pending"},
+		{Time: h(2), Type: sla.StatusChange, Status: "open"},
+	}
+	again := sla.Event{Time: h(2), Type: sla.StatusChange, Status: "pending"}
+	urgent := sla.Event{Time: h(5), Type: sla.Reclassify, Class: sla.Class{Priority: sla.Urgent}}
+	for _, cloneFirst := range []bool{true, false} {
+		r, err := ps.Start(inq)
+		require.NoError(t, err)
+		require.NoError(t, r.Apply(log...))
+		c := r.Clone()
+		a, b := c, r // a applies at the run's instant, b goes on
+		if !cloneFirst {
+			a, b = r, c
+		}
+		require.NoError(t, a.Apply(again))
+		require.NoError(t, b.Apply(urgent))
+		for _, tc := range []struct {
+			run *sla.Run
+			log []sla.Event
+		}{{a, append(slices.Clone(log), again)}, {b, append(slices.Clone(log), urgent)}} {
+			want, err := ps.Evaluate(inq, tc.log, h(6))
+			require.NoError(t, err)
+			got, err := tc.run.Status(h(6))
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "clone applied first: %v", cloneFirst)
+		}
+	}
+	// Two clones doing it at once (the race detector watches).
+	r, err := ps.Start(inq)
+	require.NoError(t, err)
+	require.NoError(t, r.Apply(log...))
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			assert.NoError(t, r.Clone().Apply(again))
+		}()
+	}
+	wg.Wait()
 }
 
 // A Run refuses what would make it disagree with Evaluate: a malformed
