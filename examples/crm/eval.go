@@ -21,12 +21,12 @@ import (
 
 // A logInput is what an evaluation reads: the inquiry's facts and its
 // log, decoded, and the library's evaluation of that log so far. It is
-// kept in a per-process cache keyed by (tenant, inquiry, event count), so
-// that appending an event neither decodes nor replays the whole log: the
-// new event is applied to a copy of the kept sla.Run, at the cost of the
-// inquiry's open obligations. A logInput is never changed once made (its
-// events slice may be appended to in place beyond its length, as only the
-// row's lock holder does).
+// kept in a per-process cache by (tenant, inquiry) with the version of the
+// row it was kept for, so that appending an event neither decodes nor
+// replays the whole log: the new event is applied to a copy of the kept
+// sla.Run, at the cost of the inquiry's open obligations. A logInput is
+// never changed once made (its events' array may be written beyond its
+// length, by the one evaluation that took that element: see withEvent).
 type logInput struct {
 	inquiry sla.Inquiry
 	events  []sla.Event

@@ -63,7 +63,6 @@ type inquiryRow struct {
 	sealedAt   int64 // the latest fired_at recorded, Unix ns; 0 for none
 }
 
-// A storedAnswer is the first answer to a request, kept for its retries.
 // A version is how far an inquiry's row has moved: the events appended
 // and the latest escalation recorded.
 type version struct {
@@ -71,6 +70,7 @@ type version struct {
 	sealedAt   int64
 }
 
+// A storedAnswer is the first answer to a request, kept for its retries.
 type storedAnswer struct {
 	requestHash []byte
 	answer      []byte
