@@ -255,11 +255,10 @@ func (l *plist[T]) insert(v T, after func(T) bool) {
 		k--
 	}
 	if k > 0 || l.rest == nil {
-		if k == len(l.top) {
-			l.top = append(l.top, v)
-		} else {
-			l.top = slices.Insert(clip(l.top), k, v) // a copy: forks may see top
+		if k < len(l.top) {
+			l.top = clip(l.top) // Insert copies then: forks may see top
 		}
+		l.top = slices.Insert(l.top, k, v)
 		l.n++
 		if len(l.top) > chunk {
 			l.rest, l.top = &pnode[T]{l.top[:chunk:chunk], l.rest}, slices.Clone(l.top[chunk:])

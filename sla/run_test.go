@@ -124,6 +124,7 @@ func TestPropertyRunReadsAtOnce(t *testing.T) {
 		wantEnd, err := ps.Evaluate(inq, log, end)
 		require.NoError(t, err)
 
+		wantEscs := r.Escalations(0)
 		const readers = 4
 		statuses := make([]sla.Status, readers)
 		glances := make([]sla.Glance, readers)
@@ -163,7 +164,9 @@ func TestPropertyRunReadsAtOnce(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, wantEnd, st, "clone %d", i)
 		}
-		assert.Equal(t, escs[0], escs[readers-1])
+		for i := range readers {
+			assert.Equal(t, wantEscs, escs[i], "reader %d", i)
+		}
 		st, err := r.Status(end)
 		require.NoError(t, err)
 		assert.Equal(t, wantEnd, st)

@@ -656,7 +656,7 @@ func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []by
 	return a.write(ctx, func(ctx context.Context, tx txn) (result, error) {
 		ap := pre
 		if ap != nil {
-			ok, err := tx.appendIf(ctx, a.newEvent(ap, doc, key, hash), ap.ev, ap.from)
+			ok, err := tx.appendIf(ctx, eventOf(ap, doc, key, hash), ap.ev, ap.from)
 			if err != nil {
 				return result{}, err
 			}
@@ -687,7 +687,7 @@ func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []by
 			if ap, refusal, err = a.evaluateAppend(row, input, &e, now); ap == nil {
 				return refusal, err
 			}
-			if err := tx.insertEvent(ctx, a.newEvent(ap, doc, key, hash)); err != nil {
+			if err := tx.insertEvent(ctx, eventOf(ap, doc, key, hash)); err != nil {
 				return result{}, err
 			}
 			if _, err := tx.save(ctx, []evaluated{ap.ev}); err != nil {
@@ -705,7 +705,9 @@ func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []by
 	})
 }
 
-func (a *app) newEvent(ap *appended, doc []byte, key string, hash []byte) newEvent {
+// eventOf is the row of the event evaluated in ap: its document, and
+// its idempotency key and request hash with the answer for retries.
+func eventOf(ap *appended, doc []byte, key string, hash []byte) newEvent {
 	return newEvent{tenant: ap.ev.tenant, id: ap.ev.id, seq: ap.ev.eventCount, doc: doc, key: key, requestHash: hash, answer: ap.answer}
 }
 

@@ -40,7 +40,6 @@ var sqliteStatements = map[string]string{
 	"events": `SELECT e.tenant, e.inquiry_id, e.event FROM json_each(?) AS k CROSS JOIN events AS e
 		WHERE e.tenant = k.value->>0 AND e.inquiry_id = k.value->>1 ORDER BY k.key, e.seq`,
 	"insertEvent": `INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-
 	"update": `UPDATE inquiries SET event_count = v.value->>2, evaluated_at = v.value->>3,
 		next_check = NULLIF(v.value->>4, 0), sealed_at = v.value->>5
 		FROM json_each(?) AS v WHERE inquiries.tenant = v.value->>0 AND inquiries.id = v.value->>1`,
