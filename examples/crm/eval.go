@@ -178,10 +178,12 @@ func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) 
 	return out, next, nil
 }
 
-// replay checks the whole log and applies it, in time order, to a new
-// run; with appended, it refuses the log if its last event is an anomaly.
+// replay applies the whole log, in time order, to a new run. With
+// appended it first checks the log, and refuses it if its last event is
+// an anomaly; without (a log read back from the store, every event of
+// which was accepted), a malformed event is the run's error.
 func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
-	if len(in.events) > 0 {
+	if appended && len(in.events) > 0 {
 		// Evaluate names a malformed event by its index in the log and
 		// lists the anomalies of the whole log, future ones too.
 		st, err := ev.ps.Evaluate(in.inquiry, in.events, latest(in.events))
