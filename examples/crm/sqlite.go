@@ -26,7 +26,7 @@ type sqliteDB struct {
 	nextID   int
 }
 
-// The writer's statements, prepared once: the driver (since v1.4x)
+// The writer's statements, prepared once: the driver (v1.62.0 here)
 // keeps a single statement's compiled form and binds in linear time, so
 // a batch runs one short statement per row, which costs less than one
 // statement over a JSON list (json_each and ->> per value).
@@ -224,7 +224,7 @@ func (d *sqliteDB) readLog(ctx context.Context, tenant, id string, need func(int
 	if err != nil || !need(row.eventCount) {
 		return row, nil, err
 	}
-	events, err := scanEvents(tx.QueryContext(ctx, `SELECT event FROM events WHERE tenant = ? AND inquiry_id = ? ORDER BY seq`, tenant, id))
+	events, err := scanEvents(tx.QueryContext(ctx, sqliteStatements["events"], tenant, id))
 	return row, events, err
 }
 
@@ -612,8 +612,9 @@ func (t *sqliteTx) appendIf(ctx context.Context, ev newEvent, r evaluated, from 
 // it did.
 func (t *sqliteTx) record(ctx context.Context, fired []escalationRow) ([]escalationRow, error) {
 	var added []escalationRow
+	ins := t.stmt(ctx, "insertEscalation")
 	for _, e := range fired {
-		res, err := t.stmt(ctx, "insertEscalation").ExecContext(ctx, e.tenant, e.inquiryID, e.obligation, e.level, e.firedAt, string(e.notify), e.recordedAt, e.leaseUntil)
+		res, err := ins.ExecContext(ctx, e.tenant, e.inquiryID, e.obligation, e.level, e.firedAt, string(e.notify), e.recordedAt, e.leaseUntil)
 		if err != nil {
 			return nil, err
 		}
