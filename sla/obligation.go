@@ -487,15 +487,48 @@ func (ev *evaluator) advance(t time.Time, inclusive bool) {
 // reached, those at or past the budget only if t is not before o's floor.
 func (ev *evaluator) fireReached(i int, t time.Time) {
 	o := &ev.obs[i]
-	early := t.Before(o.floor)
-	if !o.breached && o.budget <= o.e0 && !early {
+	breach, levels := o.reachedAt(t)
+	if breach {
 		ev.fire(i, -1, t)
 	}
 	for _, j := range o.order[:o.levels] {
-		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr <= o.e0 && !(past && early) {
+		if levels&(1<<j) != 0 {
 			ev.fire(i, int(j), t)
 		}
 	}
+}
+
+// reachedAt returns what fireReached(i, t) fires: whether the breach, and
+// which levels (bits by index in tgt's ladder).
+func (o *oblig) reachedAt(t time.Time) (breach bool, levels uint64) {
+	early := t.Before(o.floor)
+	breach = !o.breached && o.budget <= o.e0 && !early
+	for _, j := range o.order[:o.levels] {
+		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr <= o.e0 && !(past && early) {
+			levels |= 1 << j
+		}
+	}
+	return breach, levels
+}
+
+// still reports whether advance(t, true) would fire nothing (it may
+// report false when it would): then a look at t needs no copy to advance.
+func (ev *evaluator) still(t time.Time) bool {
+	for _, i := range ev.live {
+		o := &ev.obs[i]
+		if !o.live() {
+			continue
+		}
+		if !o.next.IsZero() && !o.next.After(t) {
+			return false
+		}
+		if !o.running {
+			if breach, levels := o.reachedAt(t); breach || levels != 0 {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // reachedPending reports whether o's clock has reached a threshold at or

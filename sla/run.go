@@ -140,9 +140,13 @@ func (r *Run) Glance(now time.Time) (Glance, error) {
 	if now.Before(r.Time()) {
 		return Glance{}, errAt("now", now.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
 	}
-	c := r.ev.fork()
-	c.advance(c.cur, true)
-	c.advance(now, true)
+	c := &r.ev
+	if !c.still(c.cur) || !c.still(now) {
+		// Levels fire by now that the run has not fired: look at a copy.
+		c = r.ev.fork()
+		c.advance(c.cur, true)
+		c.advance(now, true)
+	}
 	g := Glance{At: now, Next: c.nextThreshold(time.Time{}),
 		Policy: c.ps.doc.Policies[c.pol].Name, Owner: c.owner, Team: c.team, Resolved: c.resolved, HostStatus: c.hostStatus,
 		Breached: c.breachedNow, Escalations: c.escLog.n, Anomalies: c.anomalies.n, Violations: c.vios.n, EventCount: c.n}

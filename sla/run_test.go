@@ -283,3 +283,33 @@ func TestRunRefusals(t *testing.T) {
 	assert.Empty(t, r.Escalations(99))
 	assert.Empty(t, r.Escalations(-1), "nothing fired")
 }
+
+// A clock that stops at the instant it reaches a level fires that level
+// at that instant, once nothing more can come at it: a glance then shows
+// it fired, as Status does, and the run, which may still take an event at
+// that instant, has not fired it.
+func TestGlanceAtALevelReachedAsTheClockStops(t *testing.T) {
+	ps := sla.MustParsePolicies([]byte(`{
+	  "statuses": {"open": {}, "pending": {"pauses": ["resolution"]}},
+	  "policies": [{"name": "all", "targets": {"resolution": {"within": "8h",
+	    "escalation": [{"name": "half", "at": "50%"}]}}}]}`))
+	nine := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+	r, err := ps.Start(sla.Inquiry{Channel: sla.Email, Received: nine})
+	require.NoError(t, err)
+	require.NoError(t, r.Apply(sla.Event{Time: nine.Add(4 * time.Hour), Type: sla.StatusChange, Status: "pending"}))
+	for _, now := range []time.Time{nine.Add(4 * time.Hour), nine.Add(5 * time.Hour)} {
+		st, err := r.Status(now)
+		require.NoError(t, err)
+		require.Len(t, st.Obligations, 1)
+		require.Len(t, st.Obligations[0].Escalations, 1)
+		assert.Equal(t, nine.Add(4*time.Hour), st.Obligations[0].Escalations[0].At)
+		g, err := r.Glance(now)
+		require.NoError(t, err)
+		assert.Equal(t, 1, g.Escalations, "at %v", now)
+		require.Len(t, g.Open, 1)
+		assert.Equal(t, st.Obligations[0], g.Open[0])
+	}
+	assert.Empty(t, r.Escalations(0), "a glance fires nothing in the run")
+	require.NoError(t, r.Advance(nine.Add(4*time.Hour)))
+	assert.Len(t, r.Escalations(0), 1)
+}
