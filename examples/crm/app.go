@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -10,7 +11,7 @@ import (
 	"log"
 	"net/http"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -270,54 +271,8 @@ func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert,
 			return nil, false, ctx.Err()
 		}
 	}
-	inputs := make([]*logInput, len(rows))
-	var missing []logKey
-	for i, r := range rows {
-		if in, ok := a.cache.get(r.tenant, r.id, r.eventCount); ok {
-			inputs[i] = in
-		} else {
-			missing = append(missing, logKey{r.tenant, r.id})
-		}
-	}
-	docs, err := tx.loadEvents(ctx, missing)
-	if err != nil {
-		return nil, false, err
-	}
-	evs := make([]evaluated, len(rows))
-	decodeErrs := make([]error, len(rows))
 	lease := now.Add(a.cfg.lease).UnixNano()
-	// Each row is decoded and evaluated on its own (the policy set is
-	// safe for concurrent use, and evaluate changes no input), so the
-	// batch is shared among the cores while the writer waits.
-	inParallel(len(rows), func(i int) {
-		r := rows[i]
-		in := inputs[i]
-		if in == nil {
-			var err error
-			if in, err = decodeLog(r.doc, docs[logKey{r.tenant, r.id}]); err != nil {
-				decodeErrs[i] = fmt.Errorf("%s/%s: %w", r.tenant, r.id, err)
-				return
-			}
-			inputs[i] = in
-		}
-		a.evaluations.Add(1)
-		out, kept, err := a.ev.evaluate(in, nil, now, time.Unix(0, r.sealedAt))
-		if err != nil {
-			// A log the policy set refuses (say, after a policy
-			// change) must not stop the sweeper: park the row.
-			a.log.Printf("sweep: %s/%s: %v; not checked again until its next event", r.tenant, r.id, err)
-			evs[i] = evaluated{tenant: r.tenant, id: r.id, eventCount: r.eventCount, evaluatedAt: ns, sealedAt: r.sealedAt}
-			return
-		}
-		inputs[i] = kept
-		evs[i] = a.evaluatedRow(r.tenant, r.id, r.eventCount, now, out, r.sealedAt, lease)
-	})
-	for _, err := range decodeErrs {
-		if err != nil {
-			return nil, false, err
-		}
-	}
-	added, err := tx.save(ctx, evs)
+	evs, inputs, added, err := a.sweepRows(ctx, tx, rows, now, lease)
 	if err != nil {
 		return nil, false, err
 	}
@@ -349,36 +304,170 @@ func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert,
 		}
 		alerts = append(alerts, al)
 	}
-	sort.SliceStable(alerts, func(i, j int) bool { return alerts[i].At.Before(alerts[j].At) })
+	// In the order they fired, and by inquiry at one instant (as the
+	// ledger orders them): the batch's rows finish in any order.
+	slices.SortStableFunc(alerts, func(x, y monitor.Alert) int {
+		return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.InquiryID, y.InquiryID))
+	})
 	return alerts, len(rows) == a.cfg.batch || len(again) == a.cfg.batch, nil
 }
 
-// inParallel calls f(0) to f(n-1), spread over as many goroutines as
-// there are cores (one for a small n), and returns when all returned.
-func inParallel(n int, f func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n/16)
-	if workers <= 1 {
-		for i := range n {
-			f(i)
+// sweepChunk is how many logs a sweep loads, and how many evaluations it
+// writes back, with one call: few enough that the evaluators start soon,
+// enough that a database a round trip away (PostgreSQL) is called a few
+// times a batch, not once a row.
+const sweepChunk = 32
+
+// sweepRows evaluates the rows a sweep claimed at now and writes them
+// back, as a pipeline over the cores: the calling goroutine, the only one
+// to use tx, loads the logs not cached a chunk at a time and hands each
+// row to the evaluators as soon as its log is in, and writes back the
+// rows evaluated while it loads the rest, and after. It returns each
+// row's evaluation and input (to cache once the transaction committed)
+// and the escalations it recorded. A log that does not decode fails the
+// sweep, as a database error does.
+func (a *app) sweepRows(ctx context.Context, tx txn, rows []inquiryRow, now time.Time, lease int64) ([]evaluated, []*logInput, []escalationRow, error) {
+	n := len(rows)
+	evs := make([]evaluated, n)
+	inputs := make([]*logInput, n)
+	logs := make([][][]byte, n)
+	errs := make([]error, n)
+	jobs, results := make(chan int, n), make(chan int, n)
+	var missing []int
+	for i, r := range rows {
+		if in, ok := a.cache.get(r.tenant, r.id, r.eventCount); ok {
+			inputs[i] = in
+			jobs <- i
+		} else {
+			missing = append(missing, i)
 		}
-		return
 	}
-	var next atomic.Int64
+	// Each row is decoded and evaluated on its own: the policy set is
+	// safe for concurrent use, and an evaluation changes no input. A
+	// channel send orders the writes to a row's slots before the reads
+	// at the other end.
+	run := func(i int) {
+		evs[i], inputs[i], errs[i] = a.sweepRow(rows[i], inputs[i], logs[i], now, lease)
+	}
+	var stop atomic.Bool
 	var wg sync.WaitGroup
-	for range workers {
+	for range min(runtime.GOMAXPROCS(0), max(1, n/16)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
+			for i := range jobs {
+				if !stop.Load() {
+					run(i)
 				}
-				f(i)
+				results <- i
 			}
 		}()
 	}
-	wg.Wait()
+	open := true
+	defer func() {
+		stop.Store(true)
+		if open {
+			close(jobs)
+		}
+		wg.Wait()
+	}()
+
+	var added []escalationRow
+	var ready []evaluated
+	pending := n
+	take := func(i int) error {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		ready = append(ready, evs[i])
+		pending--
+		return nil
+	}
+	// collect takes the evaluations done, waiting for one first if wait
+	// (once jobs is closed, so that receiving from it never blocks: the
+	// writer evaluates a row itself rather than wait), and writes them
+	// back once there are a chunk of them, or all.
+	collect := func(wait bool) error {
+		if wait {
+			i, ok := 0, false
+			select {
+			case i = <-results:
+			default:
+				if i, ok = <-jobs; ok {
+					run(i)
+				} else {
+					i = <-results
+				}
+			}
+			if err := take(i); err != nil {
+				return err
+			}
+		}
+		for more := true; more; {
+			select {
+			case i := <-results:
+				if err := take(i); err != nil {
+					return err
+				}
+			default:
+				more = false
+			}
+		}
+		if len(ready) < sweepChunk && pending > 0 {
+			return nil
+		}
+		got, err := tx.save(ctx, ready)
+		added = append(added, got...)
+		ready = ready[:0]
+		return err
+	}
+	for start := 0; start < len(missing); start += sweepChunk {
+		chunk := missing[start:min(len(missing), start+sweepChunk)]
+		keys := make([]logKey, len(chunk))
+		for j, i := range chunk {
+			keys[j] = logKey{rows[i].tenant, rows[i].id}
+		}
+		docs, err := tx.loadEvents(ctx, keys)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		for j, i := range chunk {
+			logs[i] = docs[keys[j]]
+			jobs <- i
+		}
+		if err := collect(false); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	close(jobs)
+	open = false
+	for pending > 0 {
+		if err := collect(true); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return evs, inputs, added, nil
+}
+
+// sweepRow decodes the log of a row claimed by a sweep, unless its input
+// in was cached, and evaluates it at now; it returns what to write back
+// and the input to cache.
+func (a *app) sweepRow(r inquiryRow, in *logInput, docs [][]byte, now time.Time, lease int64) (evaluated, *logInput, error) {
+	if in == nil {
+		var err error
+		if in, err = decodeLog(r.doc, docs); err != nil {
+			return evaluated{}, nil, fmt.Errorf("%s/%s: %w", r.tenant, r.id, err)
+		}
+	}
+	a.evaluations.Add(1)
+	out, kept, err := a.ev.evaluate(in, nil, now, time.Unix(0, r.sealedAt))
+	if err != nil {
+		// A log the policy set refuses (say, after a policy change)
+		// must not stop the sweeper: park the row.
+		a.log.Printf("sweep: %s/%s: %v; not checked again until its next event", r.tenant, r.id, err)
+		return evaluated{tenant: r.tenant, id: r.id, eventCount: r.eventCount, evaluatedAt: now.UnixNano(), sealedAt: r.sealedAt}, in, nil
+	}
+	return a.evaluatedRow(r.tenant, r.id, r.eventCount, now, out, r.sealedAt, lease), kept, nil
 }
 
 // evaluatedRow is what an evaluation at now writes back: the escalations

@@ -200,8 +200,12 @@ func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	sorted := slices.Clone(in.events)
-	slices.SortStableFunc(sorted, func(a, b sla.Event) int { return a.Time.Compare(b.Time) })
+	byTime := func(a, b sla.Event) int { return a.Time.Compare(b.Time) }
+	sorted := in.events // as a log usually is, and then not copied
+	if !slices.IsSortedFunc(sorted, byTime) {
+		sorted = slices.Clone(sorted)
+		slices.SortStableFunc(sorted, byTime)
+	}
 	if err := r.Apply(sorted...); err != nil {
 		return nil, err
 	}
