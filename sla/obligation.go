@@ -511,8 +511,10 @@ func (o *oblig) reachedAt(t time.Time) (breach bool, levels uint64) {
 	return breach, levels
 }
 
-// still reports whether advance(t, true) would fire nothing (it may
-// report false when it would): then a look at t needs no copy to advance.
+// still reports true only if advance(t, true) would change nothing, so
+// that a look at t needs no copy to advance; it may report false when
+// nothing would fire (a stopped clock whose next is at or before t). It
+// reports true for t only if it does for every earlier instant.
 func (ev *evaluator) still(t time.Time) bool {
 	for _, i := range ev.live {
 		o := &ev.obs[i]

@@ -141,8 +141,11 @@ func (r *Run) Glance(now time.Time) (Glance, error) {
 		return Glance{}, errAt("now", now.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
 	}
 	c := &r.ev
-	if !c.still(c.cur) || !c.still(now) {
-		// Levels fire by now that the run has not fired: look at a copy.
+	// now is not before c.cur, and what fires by an instant fires by
+	// any later one: still(now) says both advances would change nothing.
+	if !c.still(now) {
+		// A level or a breach may fire by now that the run has not
+		// fired: look at a copy.
 		c = r.ev.fork()
 		c.advance(c.cur, true)
 		c.advance(now, true)

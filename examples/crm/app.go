@@ -304,12 +304,16 @@ func (a *app) Sweep(ctx context.Context, now time.Time) (alerts []monitor.Alert,
 		}
 		alerts = append(alerts, al)
 	}
-	// In the order they fired, and by inquiry at one instant (as the
-	// ledger orders them): the batch's rows finish in any order.
-	slices.SortStableFunc(alerts, func(x, y monitor.Alert) int {
-		return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.InquiryID, y.InquiryID))
-	})
+	slices.SortStableFunc(alerts, alertOrder)
 	return alerts, len(rows) == a.cfg.batch || len(again) == a.cfg.batch, nil
+}
+
+// alertOrder orders a sweep's alerts as the ledger does: in the order
+// they fired, by inquiry at one instant, and within an inquiry as the
+// store recorded them (a stable sort keeps that). The batch's rows finish
+// in any order.
+func alertOrder(x, y monitor.Alert) int {
+	return cmp.Or(x.At.Compare(y.At), cmp.Compare(x.InquiryID, y.InquiryID))
 }
 
 // sweepChunk is how many logs a sweep loads, and how many evaluations it
@@ -328,6 +332,9 @@ const sweepChunk = 32
 // sweep, as a database error does.
 func (a *app) sweepRows(ctx context.Context, tx txn, rows []inquiryRow, now time.Time, lease int64) ([]evaluated, []*logInput, []escalationRow, error) {
 	n := len(rows)
+	if n == 0 {
+		return nil, nil, nil, nil
+	}
 	evs := make([]evaluated, n)
 	inputs := make([]*logInput, n)
 	logs := make([][][]byte, n)

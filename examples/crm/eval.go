@@ -200,13 +200,7 @@ func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
 	if err != nil {
 		return nil, err
 	}
-	byTime := func(a, b sla.Event) int { return a.Time.Compare(b.Time) }
-	sorted := in.events // as a log usually is, and then not copied
-	if !slices.IsSortedFunc(sorted, byTime) {
-		sorted = slices.Clone(sorted)
-		slices.SortStableFunc(sorted, byTime)
-	}
-	if err := r.Apply(sorted...); err != nil {
+	if err := r.Apply(inTimeOrder(in.events)...); err != nil {
 		return nil, err
 	}
 	return r, nil
@@ -265,8 +259,7 @@ func (ev *evaluator) statusAt(in *logInput, now time.Time) (sla.Status, error) {
 // and the events at or before now in time order (as a run applies them),
 // the status's anomalies indexing that list.
 func (ev *evaluator) timeline(in *logInput, now time.Time) (sla.Status, []sla.Event, error) {
-	sorted := slices.Clone(in.events)
-	slices.SortStableFunc(sorted, func(a, b sla.Event) int { return a.Time.Compare(b.Time) })
+	sorted := inTimeOrder(in.events)
 	st, err := ev.ps.Evaluate(in.inquiry, sorted, now)
 	if err != nil {
 		return sla.Status{}, nil, err
@@ -275,7 +268,20 @@ func (ev *evaluator) timeline(in *logInput, now time.Time) (sla.Status, []sla.Ev
 	for n < len(sorted) && !sorted[n].Time.After(now) {
 		n++
 	}
-	return st, sorted[:n], nil
+	return st, sorted[:n:n], nil
+}
+
+// inTimeOrder returns the events in time order, ties in log order: events
+// itself when it is (as a log usually is), else a sorted copy. The caller
+// must change neither.
+func inTimeOrder(events []sla.Event) []sla.Event {
+	byTime := func(a, b sla.Event) int { return a.Time.Compare(b.Time) }
+	if slices.IsSortedFunc(events, byTime) {
+		return events
+	}
+	sorted := slices.Clone(events)
+	slices.SortStableFunc(sorted, byTime)
+	return sorted
 }
 
 // clampNext keeps a Next the library computed inside the instants the
