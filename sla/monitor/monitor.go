@@ -3,6 +3,7 @@ package monitor
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -77,7 +78,8 @@ func Retry(d time.Duration) Option {
 
 // OnError sets a function the monitor calls with each error of the store
 // (from a timer callback, so it must not block for long); the default
-// drops them.
+// drops them. The monitor holds no lock of its own while it calls it, so
+// the function may call the monitor (Stop it on a fatal error, say).
 func OnError(f func(error)) Option {
 	return func(m *Monitor) {
 		if f != nil {
@@ -129,6 +131,9 @@ type Monitor struct {
 	armed   time.Time // deadline of the pending timer
 	pending bool
 	stopped bool
+	asking  []*asking // the rearms asking the store for its earliest instant
+	asks    uint64    // how many rearms have begun asking
+	applied uint64    // the latest-begun rearm whose answer set the timer
 
 	sweeping sync.Mutex
 }
@@ -190,7 +195,9 @@ func (m *Monitor) Armed() (time.Time, bool) {
 // Wake tells the monitor that the store changed: something is due at at
 // (the timer is moved earlier if need be), or, if at is zero, that it
 // should ask the store for its earliest instant again. A host whose store
-// is not a Watcher calls it after recording events.
+// is not a Watcher calls it after recording events. Wake may be called
+// from any goroutine at any time, also while the monitor is asking the
+// store: an answer the store read before the change does not undo it.
 func (m *Monitor) Wake(at time.Time) {
 	if at.IsZero() {
 		m.rearm(time.Time{})
@@ -198,29 +205,71 @@ func (m *Monitor) Wake(at time.Time) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.stopped || m.pending && !at.Before(m.armed) {
+	if m.stopped {
+		return
+	}
+	// A rearm asking the store now may get an answer from before this
+	// change: it must not set the timer past at.
+	for _, a := range m.asking {
+		if !a.woken || at.Before(a.wakeAt) {
+			a.wakeAt, a.woken = at, true
+		}
+	}
+	if m.pending && !at.Before(m.armed) {
 		return
 	}
 	m.arm(at)
 }
 
+// An asking is a rearm waiting for the store's answer, with the earliest
+// instant passed to Wake since it began asking.
+type asking struct {
+	n      uint64 // its place in the order rearms began asking
+	wakeAt time.Time
+	woken  bool
+}
+
 // rearm sets the timer for the store's earliest instant, but not before
 // notBefore (after an error, so that a failing store is not called in a
 // loop).
+//
+// The store answers outside the monitor's lock, so changes can happen
+// while it does: a Wake meanwhile is kept (the timer is not set past its
+// instant, whatever the answer), and an answer is dropped if a rearm that
+// began asking later has set the timer already, since that answer is the
+// fresher.
 func (m *Monitor) rearm(notBefore time.Time) {
-	next, ok, err := m.s.Earliest(m.ctx)
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.stopped {
+		m.mu.Unlock()
 		return
 	}
+	m.asks++
+	a := &asking{n: m.asks}
+	m.asking = append(m.asking, a)
+	m.mu.Unlock()
+
+	next, ok, err := m.s.Earliest(m.ctx)
+	if err != nil {
+		m.onError(err) // outside the lock: it may call the monitor
+	}
+
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.asking = slices.DeleteFunc(m.asking, func(b *asking) bool { return b == a })
+	if m.stopped || m.applied > a.n {
+		return
+	}
+	m.applied = a.n
 	now := m.c.Now()
 	if err != nil {
-		m.onError(err)
 		next, ok = now.Add(m.retry), true
 	}
 	if ok && next.Before(notBefore) {
 		next = notBefore
+	}
+	if a.woken && (!ok || a.wakeAt.Before(next)) {
+		next, ok = a.wakeAt, true
 	}
 	if m.ceiling > 0 && (!ok || now.Add(m.ceiling).Before(next)) {
 		next, ok = now.Add(m.ceiling), true

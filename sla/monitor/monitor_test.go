@@ -31,6 +31,10 @@ type store struct {
 	ctxErr    error
 	watch     func(time.Time)
 	unwatched bool
+	// hook, if set, runs in Earliest after the store has read its answer
+	// and before it returns it; earliestErr is Earliest's error.
+	hook        func()
+	earliestErr error
 }
 
 func newStore() *store { return &store{due: map[string]time.Time{}} }
@@ -47,14 +51,37 @@ func (s *store) add(id string, at time.Time) {
 
 func (s *store) Earliest(context.Context) (time.Time, bool, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	var first time.Time
 	for _, t := range s.due {
 		if first.IsZero() || t.Before(first) {
 			first = t
 		}
 	}
+	hook, err := s.hook, s.earliestErr
+	s.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+	if err != nil {
+		return time.Time{}, false, err
+	}
 	return first, !first.IsZero(), nil
+}
+
+// pauseEarliest makes the store's next call of Earliest wait, once it has
+// read its answer, until release is called; asked is closed when it has.
+func (s *store) pauseEarliest() (asked <-chan struct{}, release func()) {
+	in, out := make(chan struct{}), make(chan struct{})
+	s.mu.Lock()
+	s.hook = func() {
+		s.mu.Lock()
+		s.hook = nil
+		s.mu.Unlock()
+		close(in)
+		<-out
+	}
+	s.mu.Unlock()
+	return in, func() { close(out) }
 }
 
 func (s *store) Sweep(ctx context.Context, now time.Time) ([]monitor.Alert, bool, error) {
@@ -254,4 +281,99 @@ func TestMonitorNeedsItsParts(t *testing.T) {
 	assert.Error(t, err)
 	_, err = monitor.New(newStore(), clock.NewManual(t0), nil)
 	assert.Error(t, err)
+}
+
+// A Wake that comes while the monitor waits for the store's earliest
+// instant is kept, whatever the store then answers: the answer may have
+// been read before the change the Wake tells of.
+func TestMonitorKeepsAWakeWhileTheStoreAnswers(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	var got []string
+	m, err := monitor.New(s, c, func(a monitor.Alert) { got = append(got, a.InquiryID) })
+	require.NoError(t, err)
+	defer m.Stop()
+	asked, release := s.pauseEarliest()
+	done := make(chan struct{})
+	go func() { m.Wake(time.Time{}); close(done) }()
+	<-asked // the store answered "nothing due", not yet returned
+	s.add("a", t0.Add(time.Hour))
+	m.Wake(t0.Add(time.Hour))
+	release()
+	<-done
+	at, ok := m.Armed()
+	assert.True(t, ok)
+	assert.Equal(t, t0.Add(time.Hour), at)
+	c.Advance(2 * time.Hour)
+	assert.Equal(t, []string{"a"}, got)
+}
+
+// Of two answers of the store, the one asked for later sets the timer,
+// whichever comes back first.
+func TestMonitorKeepsTheFresherAnswer(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	s.add("a", t0.Add(3*time.Hour))
+	var got []string
+	var gotAt []time.Time
+	m, err := monitor.New(s, c, func(a monitor.Alert) { got, gotAt = append(got, a.InquiryID), append(gotAt, c.Now()) })
+	require.NoError(t, err)
+	defer m.Stop()
+	asked, release := s.pauseEarliest()
+	done := make(chan struct{})
+	go func() { m.Wake(time.Time{}); close(done) }()
+	<-asked // the store answered 3h, not yet returned
+	s.mu.Lock()
+	s.due["b"] = t0.Add(time.Hour) // a change whose host wakes with no instant
+	s.mu.Unlock()
+	m.Wake(time.Time{})
+	release()
+	<-done
+	at, ok := m.Armed()
+	assert.True(t, ok)
+	assert.Equal(t, t0.Add(time.Hour), at, "the older answer (3h) came back last and was dropped")
+	c.Advance(4 * time.Hour)
+	assert.Equal(t, []string{"b", "a"}, got)
+	assert.Equal(t, []time.Time{t0.Add(time.Hour), t0.Add(3 * time.Hour)}, gotAt)
+}
+
+// The OnError function runs outside the monitor's lock: it may call the
+// monitor, to stop it on a fatal error say.
+func TestMonitorOnErrorMayCallTheMonitor(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	s.earliestErr = errors.New("database down")
+	var m *monitor.Monitor
+	var mu sync.Mutex
+	calls := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var err error
+		m, err = monitor.New(s, c, func(monitor.Alert) {}, monitor.OnError(func(error) {
+			mu.Lock()
+			calls++
+			mm := m
+			mu.Unlock()
+			if mm != nil {
+				mm.Armed()
+				mm.Stop()
+			}
+		}))
+		assert.NoError(t, err)
+		mu.Lock()
+		mm := m
+		mu.Unlock()
+		mm.Wake(time.Time{})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("OnError calling the monitor did not return")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, 2, calls, "once from New, once from Wake")
+	_, ok := m.Armed()
+	assert.False(t, ok, "stopped from OnError")
 }
