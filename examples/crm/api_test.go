@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -66,6 +67,9 @@ func TestInstantsOutsideTheRangeAreRefused(t *testing.T) {
 		`{"id":"a","channel":"email","received":"9999-01-01T00:00:00Z"}`,
 		`{"id":"a","channel":"email","received":"1970-01-01T12:00:00Z"}`,
 		`{"id":"a","channel":"email","received":"2099-12-31T00:00:00Z"}`,
+		// Offsets of a day, which time.Parse takes and JSON cannot write.
+		`{"id":"a","channel":"email","received":"2026-11-23T09:00:00-24:00"}`,
+		`{"id":"a","channel":"email","received":"2026-11-23T09:00:00+24:00"}`,
 	} {
 		code, out := raw(t, s, "POST", "/inquiries", acme, "application/json", body)
 		assert.Equal(t, http.StatusBadRequest, code, body)
@@ -78,6 +82,10 @@ func TestInstantsOutsideTheRangeAreRefused(t *testing.T) {
 		{`{"type":"customer_message","time":"9999-01-01T00:00:00Z"}`, "time"},
 		{`{"type":"promise","due":"2262-05-01T00:00:00Z"}`, "due"},
 		{`{"type":"promise","due":"2100-01-01T00:00:00Z"}`, "due"},
+		{`{"type":"promise","due":"2026-11-25T09:00:00+24:00"}`, "due"},
+		{`{"type":"customer_message","time":"2026-11-23T09:00:00+99:59"}`, "time"},
+		{`{"type":"reclassify","add_labels":[` + strings.Repeat(`"l",`, 64) + `"l"]}`, "add_labels"},
+		{`{"type":"reclassify","remove_labels":[` + strings.Repeat(`"l",`, 64) + `"l"]}`, "remove_labels"},
 	} {
 		code, out := raw(t, s, "POST", "/inquiries/a/events", acme, "application/json", tc.body, "Idempotency-Key", newKey())
 		assert.Equal(t, http.StatusBadRequest, code, tc.body)
@@ -91,6 +99,20 @@ func TestInstantsOutsideTheRangeAreRefused(t *testing.T) {
 	assert.Equal(t, 1, c.status("a").Events, "the refused events left nothing")
 	next := queryInt(t, s, `SELECT MAX(next_check) FROM inquiries`)
 	assert.LessOrEqual(t, next.Int64, maxInstant.UnixNano())
+
+	// The report's instants and the manual clock's too; an offset just
+	// under a day is taken.
+	code, out := raw(t, s, "GET", "/report?from=2026-11-23T09:00:00%2B24:00", acme, "", "")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, "from", out["field"])
+	code, out = raw(t, s, "POST", "/admin/clock", tokens[adminTenant], "application/json", `{"set":"2026-11-25T09:00:00+24:00"}`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, "set", out["field"])
+	code, _ = raw(t, s, "POST", "/inquiries", acme, "application/json", `{"id":"b","channel":"email","received":"2026-11-23T09:00:00+23:59"}`)
+	assert.Equal(t, http.StatusCreated, code)
+	code, out = raw(t, s, "GET", "/inquiries/b", acme, "", "")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, "b", out["id"])
 }
 
 // An event dated at or before an escalation already recorded for its
@@ -128,6 +150,55 @@ func TestBackdatedEventsNeverRewriteWhatWasRecorded(t *testing.T) {
 	c.event("lead-1", eventJSON{Type: sla.CustomerMessage, Time: ny(23, 14, 0)})
 	assert.ErrorContains(t, c.err, "422")
 	assert.ErrorContains(t, c.err, "before now")
+}
+
+// An event that would make one accepted before it an anomaly (a reopen
+// dated before another reopen, so that the later one reopens an open
+// inquiry) is refused with 400, back-dated or dated ahead: the log keeps
+// none. An anomaly a log held already does not block what comes before it.
+func TestEventsNeverMakeAcceptedOnesAnomalies(t *testing.T) {
+	s, clk, tokens := startSQLite(t, config{})
+	c := &client{base: s.url, token: tokens["acme"]}
+	for _, id := range []string{"back", "ahead", "legacy"} {
+		c.post("/inquiries", inquiryJSON{ID: id, Channel: sla.Email, Party: sla.Customer})
+	}
+	require.NoError(t, c.err)
+	clk.Set(ny(23, 9, 20))
+
+	c.event("back", eventJSON{Type: sla.Resolve, Time: ny(23, 9, 5)})
+	c.event("back", eventJSON{Type: sla.Reopen, Time: ny(23, 9, 15)})
+	require.NoError(t, c.err)
+	c.event("back", eventJSON{Type: sla.Reopen, Time: ny(23, 9, 10)})
+	assert.ErrorContains(t, c.err, "400")
+	assert.ErrorContains(t, c.err, "accepted before")
+	c.err = nil
+	st := c.event("back", eventJSON{Type: sla.Assign, Owner: "ann"})
+	require.NoError(t, c.err)
+	assert.Equal(t, 3, st.Events)
+	assert.Zero(t, st.Anomalies)
+
+	c.event("ahead", eventJSON{Type: sla.Resolve, Time: ny(23, 9, 5)})
+	c.event("ahead", eventJSON{Type: sla.Reopen, Time: ny(23, 10, 0)})
+	require.NoError(t, c.err)
+	c.event("ahead", eventJSON{Type: sla.Reopen, Time: ny(23, 9, 30)})
+	assert.ErrorContains(t, c.err, "400")
+	assert.ErrorContains(t, c.err, "accepted before")
+	c.err = nil
+
+	// A reopen of an open inquiry, written before the API refused
+	// anomalies.
+	execSQL(t, s, fmt.Sprintf(`INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer)
+		VALUES ('acme', 'legacy', 1, '{"time":"%s","type":"reopen"}', 'old', x'00', x'00')`, ny(23, 9, 50).Format(time.RFC3339)))
+	execSQL(t, s, `UPDATE inquiries SET event_count = 1 WHERE tenant = 'acme' AND id = 'legacy'`)
+	clk.Set(ny(23, 10, 30))
+	st = c.event("ahead", eventJSON{Type: sla.Assign, Owner: "ann"})
+	require.NoError(t, c.err)
+	assert.Equal(t, 3, st.Events)
+	assert.Zero(t, st.Anomalies)
+	st = c.event("legacy", eventJSON{Type: sla.CustomerMessage, Channel: sla.Email, Time: ny(23, 9, 40)})
+	require.NoError(t, c.err)
+	assert.Equal(t, 2, st.Events)
+	assert.Equal(t, 1, st.Anomalies, "the legacy anomaly, not a new one")
 }
 
 // A retried event under the same Idempotency-Key gets the first answer
@@ -248,6 +319,13 @@ func TestTokensAndTenants(t *testing.T) {
 	require.NoError(t, globex.err, "the same ID in another tenant")
 	assert.Equal(t, "prospects", acme.status("lead-1").Policy)
 	assert.Equal(t, "customers", globex.status("lead-1").Policy)
+
+	// The scheme's name is case-insensitive; Basic is not taken.
+	for auth, want := range map[string]int{"bearer " + tokens["acme"]: http.StatusOK, "BEARER " + tokens["acme"]: http.StatusOK,
+		"Basic " + tokens["acme"]: http.StatusUnauthorized, "Bearer": http.StatusUnauthorized, "Bearer  " + tokens["acme"]: http.StatusUnauthorized} {
+		code, _ := raw(t, s, "GET", "/inquiries/lead-1", "", "", "", "Authorization", auth)
+		assert.Equal(t, want, code, auth)
+	}
 
 	code, out := raw(t, s, "GET", "/admin/clock", tokens["acme"], "", "")
 	assert.Equal(t, http.StatusForbidden, code)

@@ -142,9 +142,11 @@ func TestBoardLogin(t *testing.T) {
 	assert.Equal(t, http.StatusOK, code)
 	assert.Contains(t, page, `<label for="token">`)
 	assert.Contains(t, page, `name="next" value="/cracks"`)
-	for _, next := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`} {
+	for _, next := range []string{"//evil.example/", "https://evil.example/", `/\evil.example`,
+		"/\t/evil.example", "/\v/evil.example", "/\n/evil.example", `/a/\/evil.example`, "/ /evil.example"} {
 		_, page := b.get("/login?next=" + url.QueryEscape(next))
-		assert.Contains(t, page, `name="next" value="/"`, "a login never sends the browser elsewhere: %s", next)
+		assert.Contains(t, page, `name="next" value="/"`, "a login never sends the browser elsewhere: %q", next)
+		assert.Equal(t, "/", localPath(next), "what a login's POST goes back to: %q", next)
 	}
 
 	code, _, page = b.do("POST", "/login", url.Values{"token": {"not-a-token-of-anyone"}})

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -199,4 +200,16 @@ func TestHTTPErrorsAreJSON(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, code)
 	code, _ = send("GET", "/inquiries/a", "")
 	assert.Equal(t, http.StatusNotFound, code, "not stored: the bad create left nothing")
+	// A malformed query string is refused, not read in part.
+	for _, path := range []string{"/escalations?limit=abc%", "/escalations?limit=1;after=x", "/export?limit=1;x=1", "/report?hours=1&hours%=2", "/report.csv?table=%zz"} {
+		code, msg = send("GET", path, "")
+		assert.Equal(t, http.StatusBadRequest, code, path)
+		assert.Contains(t, msg, "malformed query string", path)
+	}
+
+	// What cannot be written as JSON is a 500, never a 200 with no body.
+	rec := httptest.NewRecorder()
+	writeJSON(rec, http.StatusOK, map[string]any{"at": time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("", 24*60*60))})
+	assert.Equal(t, http.StatusInternalServerError, rec.Code)
+	assert.JSONEq(t, `{"error":"internal error"}`, rec.Body.String())
 }

@@ -180,8 +180,11 @@ func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) 
 
 // replay applies the whole log, in time order, to a new run. With
 // appended it first checks the log, and refuses it if its last event is
-// an anomaly; without (a log read back from the store, every event of
-// which was accepted), a malformed event is the run's error.
+// an anomaly or makes one of an event dated after it (accepted before,
+// as a promise's fulfilment dated ahead, say: the log the API keeps holds
+// no anomaly, and an event changes the reading of those after it only);
+// without (a log read back from the store, every event of which was
+// accepted), a malformed event is the run's error.
 func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
 	if appended && len(in.events) > 0 {
 		// Evaluate names a malformed event by its index in the log and
@@ -190,10 +193,14 @@ func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
 		if err != nil {
 			return nil, err
 		}
+		last := len(in.events) - 1
 		for _, a := range st.Anomalies {
-			if appended && a.Index == len(in.events)-1 {
+			if a.Index == last {
 				return nil, &anomalyError{a}
 			}
+		}
+		if a, ok := ev.madeAnomaly(in, st.Anomalies); ok {
+			return nil, &anomalyError{a}
 		}
 	}
 	r, err := ev.ps.Start(in.inquiry)
@@ -204,6 +211,35 @@ func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// madeAnomaly returns, as the appended (last) event's anomaly, the first
+// of anomalies, those of in's log, that the appended event makes of an
+// event dated after it: one the log without it did not have (a log
+// written before the API refused anomalies may hold some already).
+func (ev *evaluator) madeAnomaly(in *logInput, anomalies []sla.Anomaly) (sla.Anomaly, bool) {
+	last := len(in.events) - 1
+	e := in.events[last]
+	var before map[int]bool
+	for _, a := range anomalies {
+		if a.Index < 0 || a.Index >= last || !in.events[a.Index].Time.After(e.Time) {
+			continue
+		}
+		if before == nil {
+			before = map[int]bool{}
+			if st, err := ev.ps.Evaluate(in.inquiry, in.events[:last], latest(in.events[:last])); err == nil {
+				for _, b := range st.Anomalies {
+					before[b.Index] = true
+				}
+			}
+		}
+		if before[a.Index] {
+			continue
+		}
+		return sla.Anomaly{Index: last, Type: e.Type, At: e.Time,
+			Reason: fmt.Sprintf("it would make the %s at %s, accepted before, an anomaly: %s", a.Type, a.At.Format(time.RFC3339), a.Reason)}, true
+	}
+	return sla.Anomaly{}, false
 }
 
 // full evaluates the log at now with Evaluate, which reads it only up to

@@ -37,7 +37,11 @@ const (
 // after the first byte cannot change the status: it ends the body early
 // with the trailer Export-Error set, and no Export-Next.
 func (a *app) serveExport(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, err := queryOf(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
 	for name, vs := range q {
 		switch {
 		case len(vs) != 1:

@@ -12,6 +12,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -130,8 +131,9 @@ func tenantOf(r *http.Request) string { s, _ := r.Context().Value(tenantKey{}).(
 // and passes the others on with their tenant in the context.
 func (a *app) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || token == "" {
+		// The scheme's name is case-insensitive (RFC 9110, 11.1).
+		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="crm"`)
 			writeError(w, http.StatusUnauthorized, errors.New("want Authorization: Bearer TOKEN"))
 			return
@@ -307,7 +309,11 @@ type pageJSON struct {
 // tenant's escalations by firing time, then inquiry, obligation and
 // level, at most limit (default 100, at most 1000) a page.
 func (a *app) listEscalations(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, err := queryOf(r)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err)
+		return
+	}
 	limit := defaultPage
 	for name, vs := range q {
 		switch {
@@ -441,14 +447,30 @@ func writeError(w http.ResponseWriter, code int, err error) {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// writeJSON answers v in JSON with code; if v cannot be written (which
+// the checks of what the API takes should rule out), 500.
 func writeJSON(w http.ResponseWriter, code int, v any) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
 	buf.Reset()
 	enc := json.NewEncoder(buf)
 	enc.SetIndent("", "  ")
-	enc.Encode(v)
 	w.Header().Set("Content-Type", "application/json")
+	if err := enc.Encode(v); err != nil {
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write([]byte("{\"error\": \"internal error\"}\n"))
+		return
+	}
 	w.WriteHeader(code)
 	w.Write(buf.Bytes())
+}
+
+// queryOf returns the request's query parameters, refusing a malformed
+// query string (which URL.Query would read in part, silently).
+func queryOf(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, &fieldError{"query", fmt.Sprintf("malformed query string: %v", err)}
+	}
+	return q, nil
 }

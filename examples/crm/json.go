@@ -16,12 +16,16 @@ var (
 	maxInstant = time.Date(2099, 12, 30, 0, 0, 0, 0, time.UTC)
 )
 
-// checkInstant refuses an instant outside [minInstant, maxInstant],
-// naming the JSON field.
+// checkInstant refuses an instant outside [minInstant, maxInstant], or
+// written with a UTC offset of 24 hours or more (which time.Parse takes
+// and JSON cannot write back), naming the JSON field.
 func checkInstant(field string, t time.Time) error {
 	if t.Before(minInstant) || t.After(maxInstant) {
 		return &fieldError{field, fmt.Sprintf("%s is outside the instants the back end computes exactly (%s to %s)",
 			t.Format(time.RFC3339), minInstant.Format(time.RFC3339), maxInstant.Format(time.RFC3339))}
+	}
+	if _, off := t.Zone(); off <= -24*60*60 || off >= 24*60*60 {
+		return &fieldError{field, fmt.Sprintf("%s has a UTC offset of 24 hours or more", t.Format(time.RFC3339))}
 	}
 	return nil
 }
@@ -89,6 +93,12 @@ func checkEvent(e *eventJSON) error {
 		if err := checkInstant("from", e.From); err != nil {
 			return err
 		}
+	}
+	if len(e.AddLabels) > maxListed {
+		return &fieldError{"add_labels", fmt.Sprintf("more than %d labels", maxListed)}
+	}
+	if len(e.RemoveLabels) > maxListed {
+		return &fieldError{"remove_labels", fmt.Sprintf("more than %d labels", maxListed)}
 	}
 	return e.Check()
 }

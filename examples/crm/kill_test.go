@@ -493,8 +493,15 @@ func TestClockHandler(t *testing.T) {
 	c.err = nil
 	assert.Equal(t, http.StatusOK, c.do(http.MethodGet, "/admin/clock", nil, &out))
 	assert.Equal(t, ny(24, 14, 0), out.Now.In(nyc))
+	req, err := http.NewRequest(http.MethodDelete, srv.URL+"/admin/clock", nil)
+	require.NoError(t, err)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
+	assert.Equal(t, "application/json", res.Header.Get("Content-Type"), "in JSON like every other error")
 
-	_, err := parseClock("manual:yesterday")
+	_, err = parseClock("manual:yesterday")
 	assert.Error(t, err)
 	_, err = parseClock("manual:9999-01-01T00:00:00Z")
 	assert.ErrorContains(t, err, "outside the instants")

@@ -314,7 +314,7 @@ func clockHandler(m *clock.Manual) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, clockJSON{Now: m.Now()})
 	})
-	return mux
+	return jsonErrors(mux)
 }
 
 // nyc is the zone of the demo's desk.

@@ -74,6 +74,16 @@ type reportParams struct {
 	table    string    // /report.csv's
 }
 
+// requestReportParams reads the report's parameters from r's query
+// string, as parseReportParams.
+func (a *app) requestReportParams(r *http.Request, now time.Time, withTable bool) (reportParams, error) {
+	q, err := queryOf(r)
+	if err != nil {
+		return reportParams{}, err
+	}
+	return a.parseReportParams(q, now, withTable)
+}
+
 // parseReportParams reads ?hours, ?from, ?to, ?week (and ?table with
 // withTable), refusing any other parameter and any given twice. from and
 // to are dates (2026-11-23, midnight on the desk's wall clock) or RFC
@@ -314,7 +324,7 @@ func (r boardReport) tables() []report.Table {
 
 // serveReport serves GET /report: the whole board report in JSON.
 func (a *app) serveReport(w http.ResponseWriter, r *http.Request) {
-	p, err := a.parseReportParams(r.URL.Query(), a.clk.Now(), false)
+	p, err := a.requestReportParams(r, a.clk.Now(), false)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
@@ -330,7 +340,7 @@ func (a *app) serveReport(w http.ResponseWriter, r *http.Request) {
 // serveReportCSV serves GET /report.csv?table=NAME: one table of the
 // board report in CSV (encoding/csv, the header first).
 func (a *app) serveReportCSV(w http.ResponseWriter, r *http.Request) {
-	p, err := a.parseReportParams(r.URL.Query(), a.clk.Now(), true)
+	p, err := a.requestReportParams(r, a.clk.Now(), true)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err)
 		return
@@ -392,7 +402,7 @@ func (a *app) serveSurvey(w http.ResponseWriter, r *http.Request) {
 // reportPage serves a board page that shows part of the board report.
 func (a *app) reportPage(name, title string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		p, err := a.parseReportParams(r.URL.Query(), a.clk.Now(), false)
+		p, err := a.requestReportParams(r, a.clk.Now(), false)
 		if err != nil {
 			a.failPage(w, r, err)
 			return

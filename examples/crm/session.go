@@ -137,11 +137,17 @@ func checkForm(w http.ResponseWriter, r *http.Request) bool {
 
 // localPath returns next if it is a path of this site ("/..." but not
 // "//host" nor "/\host"), else "/": a login never sends the browser
-// elsewhere.
+// elsewhere. It refuses a backslash, a space or a control character
+// anywhere, since browsers read a backslash as a slash and drop tabs and
+// newlines from a URL ("/\t/host" is "//host" to them).
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
 		return "/"
+	}
+	for i := 0; i < len(next); i++ {
+		if c := next[i]; c <= ' ' || c == 0x7f || c == '\\' {
+			return "/"
+		}
 	}
 	return next
 }
