@@ -45,7 +45,8 @@ func (r ReplyRule) valid() bool {
 
 // A Match says which inquiries a policy applies to. An inquiry matches if,
 // for each non-empty list, its value is in the list; and it carries every
-// label of Labels. The zero Match matches every inquiry.
+// label of Labels. The zero Match, and a nil *Match, matches every
+// inquiry.
 type Match struct {
 	Channels   []Channel  `json:"channels,omitempty"`
 	Parties    []Party    `json:"parties,omitempty"`
@@ -56,13 +57,16 @@ type Match struct {
 
 // IsZero reports whether m matches every inquiry.
 func (m *Match) IsZero() bool {
-	return len(m.Channels) == 0 && len(m.Parties) == 0 && len(m.Kinds) == 0 &&
+	return m == nil || len(m.Channels) == 0 && len(m.Parties) == 0 && len(m.Kinds) == 0 &&
 		len(m.Priorities) == 0 && len(m.Labels) == 0
 }
 
 // Matches reports whether an inquiry that came on ch, with labels, of
 // class c matches m.
 func (m *Match) Matches(ch Channel, labels []string, c Class) bool {
+	if m == nil {
+		return true
+	}
 	if len(m.Channels) > 0 && !slices.Contains(m.Channels, ch) ||
 		len(m.Parties) > 0 && !slices.Contains(m.Parties, c.Party) ||
 		len(m.Kinds) > 0 && !slices.Contains(m.Kinds, c.Kind) ||

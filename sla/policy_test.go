@@ -18,6 +18,12 @@ func TestMatchLabels(t *testing.T) {
 	ps := sla.MustNewPolicySet(sla.Document{Policies: []sla.Policy{sla.Policy{Name: "vip-eu", Match: sla.Match{Labels: []string{"vip", "eu"}}}, sla.Policy{Name: "rest"}}})
 	assert.Equal(t, "vip-eu", ps.Select(sla.Email, []string{"eu", "new", "vip"}, sla.Class{}))
 	assert.Equal(t, "rest", ps.Select(sla.Email, []string{"vip"}, sla.Class{}))
+
+	// A nil *Match is the zero Match: it matches every inquiry.
+	var m *sla.Match
+	assert.True(t, m.IsZero())
+	assert.True(t, m.Matches(sla.Email, nil, sla.Class{}))
+	assert.True(t, (&sla.Match{}).Matches(sla.Phone, []string{"vip"}, sla.Class{Party: sla.Customer}))
 }
 
 // Policies built in Go are checked as documents are.

@@ -2,6 +2,7 @@ package sla
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -31,9 +32,16 @@ var ErrBackdated = errors.New("before the run's instant")
 // Glance, Escalations, Anomalies and Clone — may be called at once from
 // many goroutines; Apply and Advance may not run beside any other call on
 // the same Run. [Run.Clone] gives an independent copy to change.
+//
+// The zero Run was not started: like the zero PolicySet it holds no
+// policy, so Apply, Advance, Status and Glance return an error wrapping
+// ErrNoFallback, and it has no events, escalations or anomalies.
 type Run struct {
 	ev evaluator
 }
+
+// errNotStarted is the zero Run's error.
+var errNotStarted = fmt.Errorf("sla: a Run not begun by PolicySet.Start: %w", ErrNoFallback)
 
 // Time returns the run's instant: the latest of the time of the last
 // event applied, the inquiry's arrival and the instant the run was
@@ -57,6 +65,9 @@ func (r *Run) EventCount() int { return r.ev.n }
 // "events[n]", counting the events applied before.
 func (r *Run) Apply(events ...Event) error {
 	ev := &r.ev
+	if ev.ps == nil {
+		return errNotStarted
+	}
 	last := ev.cur
 	for k := range events {
 		e := &events[k]
@@ -81,6 +92,9 @@ func (r *Run) Apply(events ...Event) error {
 // wrapping ErrBackdated.
 func (r *Run) Advance(t time.Time) error {
 	ev := &r.ev
+	if ev.ps == nil {
+		return errNotStarted
+	}
 	if t.Before(r.Time()) {
 		return errAt("", t.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
 	}
@@ -95,6 +109,9 @@ func (r *Run) Advance(t time.Time) error {
 // not know them). It does not change the run. An instant before the
 // run's is an error wrapping ErrBackdated.
 func (r *Run) Status(now time.Time) (Status, error) {
+	if r.ev.ps == nil {
+		return Status{}, errNotStarted
+	}
 	if now.Before(r.Time()) {
 		return Status{}, errAt("now", now.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
 	}
@@ -137,6 +154,9 @@ type Glance struct {
 // Glance returns a glance at now. It does not change the run. An instant
 // before the run's is an error wrapping ErrBackdated.
 func (r *Run) Glance(now time.Time) (Glance, error) {
+	if r.ev.ps == nil {
+		return Glance{}, errNotStarted
+	}
 	if now.Before(r.Time()) {
 		return Glance{}, errAt("now", now.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
 	}
@@ -176,7 +196,12 @@ func (r *Run) Anomalies(from int) []Anomaly { return r.ev.anomalies.since(from) 
 
 // Clone returns an independent copy of the run, at the cost of its open
 // obligations.
-func (r *Run) Clone() *Run { return &Run{ev: *r.ev.fork()} }
+func (r *Run) Clone() *Run {
+	if r.ev.ps == nil {
+		return &Run{}
+	}
+	return &Run{ev: *r.ev.fork()}
+}
 
 // fork returns a copy of ev that shares nothing it could change: the
 // working set is copied, and the lists that only grow are shared with

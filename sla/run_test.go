@@ -2,6 +2,7 @@ package sla_test
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -312,4 +313,38 @@ func TestGlanceAtALevelReachedAsTheClockStops(t *testing.T) {
 	assert.Empty(t, r.Escalations(0), "a glance fires nothing in the run")
 	require.NoError(t, r.Advance(nine.Add(4*time.Hour)))
 	assert.Len(t, r.Escalations(0), 1)
+}
+
+// The zero Run, never started, answers like a run of the zero PolicySet:
+// errors wrapping ErrNoFallback, nothing applied; no method panics,
+// whatever methods the type gains.
+func TestZeroRun(t *testing.T) {
+	var r sla.Run
+	now := at("2026-03-09 09:00")
+	assert.ErrorIs(t, r.Apply(sla.Event{Type: sla.CustomerMessage, Time: now}), sla.ErrNoFallback)
+	assert.ErrorIs(t, r.Advance(now), sla.ErrNoFallback)
+	_, err := r.Status(now)
+	assert.ErrorIs(t, err, sla.ErrNoFallback)
+	_, err = r.Glance(now)
+	assert.ErrorIs(t, err, sla.ErrNoFallback)
+	assert.Zero(t, r.EventCount())
+	assert.True(t, r.Time().IsZero())
+	assert.Empty(t, r.Escalations(0))
+	assert.Empty(t, r.Anomalies(0))
+	_, err = r.Clone().Status(now)
+	assert.ErrorIs(t, err, sla.ErrNoFallback)
+
+	v := reflect.ValueOf(&r)
+	for i := range v.NumMethod() {
+		m := v.Type().Method(i)
+		args := make([]reflect.Value, m.Type.NumIn()-1)
+		for j := range args {
+			args[j] = reflect.Zero(m.Type.In(j + 1))
+		}
+		if m.Type.IsVariadic() {
+			assert.NotPanics(t, func() { v.Method(i).CallSlice(args) }, m.Name)
+			continue
+		}
+		assert.NotPanics(t, func() { v.Method(i).Call(args) }, m.Name)
+	}
 }
