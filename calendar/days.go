@@ -35,13 +35,15 @@ import (
 // becomes the end of the gap; one that repeats at fall-back, its first
 // occurrence. A count that runs past the supported range gives the
 // range's end (n > 0) or start (n < 0). Always counts days of 24 hours in
-// UTC.
+// UTC, at most 2³⁰ of them (some 2.9 million years) either way: a larger
+// count counts that many.
 func (c *Calendar) AddDays(t time.Time, n int) time.Time {
 	if c == nil || c.eng == nil {
 		if n == 0 {
 			return t
 		}
-		return t.In(time.UTC).AddDate(0, 0, n)
+		const most = 1 << 30 // far from where time.Time's arithmetic wraps
+		return t.In(time.UTC).AddDate(0, 0, max(-most, min(n, most)))
 	}
 	e := c.eng
 	first, last := e.bounds()

@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"math"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -192,4 +193,21 @@ func firstShowing(loc *time.Location, t time.Time) bool {
 	lt := t.In(loc)
 	sod := int64(lt.Hour()*3600 + lt.Minute()*60 + lt.Second())
 	return t.Equal(wallInstant(loc, date.NewAt(lt), sod).Add(time.Duration(lt.Nanosecond())))
+}
+
+// Always counts at most 2³⁰ days either way: counts past that are that
+// many, never an instant that wrapped round (AddDate overflows near 2⁵⁰
+// days).
+func TestAlwaysAddDaysBounds(t *testing.T) {
+	t0 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	far := Always().AddDays(t0, 1<<30)
+	assert.Equal(t, t0.AddDate(0, 0, 1<<30), far)
+	past := Always().AddDays(t0, -(1 << 30))
+	assert.Equal(t, t0.AddDate(0, 0, -(1<<30)), past)
+	for _, n := range []int{1<<30 + 1, math.MaxInt / 1024, math.MaxInt / 2, math.MaxInt} {
+		assert.Equal(t, far, Always().AddDays(t0, n), n)
+		assert.Equal(t, past, Always().AddDays(t0, -n), -n)
+	}
+	assert.Equal(t, past, Always().AddDays(t0, math.MinInt))
+	assert.Equal(t, t0.AddDate(0, 0, 3), Always().AddDays(t0, 3))
 }

@@ -246,3 +246,16 @@ func normal(rec history.Record) history.Record {
 	}
 	return out
 }
+
+// A Reader or a Writer with nothing to read or write (the zero value, or
+// made from nil) answers ErrNoSource; none panics.
+func TestNoSource(t *testing.T) {
+	for name, r := range map[string]*history.Reader{"zero": {}, "nil": history.NewReader(nil), "sized": {MaxLineBytes: 10}} {
+		_, err := r.Read()
+		assert.ErrorIs(t, err, history.ErrNoSource, name)
+	}
+	for name, w := range map[string]*history.Writer{"zero": {}, "nil": history.NewWriter(nil)} {
+		assert.ErrorIs(t, w.Write(history.Record{}), history.ErrNoSource, name)
+		assert.ErrorIs(t, w.Flush(), history.ErrNoSource, name)
+	}
+}

@@ -18,6 +18,9 @@ const DefaultMaxLineBytes = 16 << 20
 
 // A Reader reads records from JSON Lines, one record a line.
 //
+// The zero Reader, like one from NewReader(nil), has no source: Read
+// returns an error wrapping ErrNoSource.
+//
 // A Reader is not safe for concurrent use. Decoding a line costs a few
 // microseconds for an inquiry with five events, and memory in proportion
 // to the longest line, never to the input.
@@ -35,6 +38,9 @@ type Reader struct {
 
 // NewReader returns a Reader reading from r.
 func NewReader(r io.Reader) *Reader {
+	if r == nil {
+		return &Reader{}
+	}
 	return &Reader{br: bufio.NewReaderSize(r, 64<<10)}
 }
 
@@ -44,6 +50,9 @@ func NewReader(r io.Reader) *Reader {
 // error of the source is returned as it is, by this Read and every later
 // one.
 func (r *Reader) Read() (Record, error) {
+	if r.br == nil {
+		return Record{}, errNoReader
+	}
 	for {
 		if r.err != nil {
 			return Record{}, r.err

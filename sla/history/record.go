@@ -2,6 +2,7 @@ package history
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/replyby/replyby/calendar/strictjson"
@@ -52,6 +53,15 @@ var ErrBadRecord = errors.New("bad record")
 
 // ErrLineTooLong means a line is longer than the Reader's MaxLineBytes.
 var ErrLineTooLong = errors.New("line too long")
+
+// ErrNoSource is the error of a Reader or a Writer made without one to
+// read from or write to: the zero value, or NewReader(nil), NewWriter(nil).
+var ErrNoSource = errors.New("no source or destination")
+
+var (
+	errNoReader = fmt.Errorf("history: a Reader not made by NewReader with an io.Reader: %w", ErrNoSource)
+	errNoWriter = fmt.Errorf("history: a Writer not made by NewWriter with an io.Writer: %w", ErrNoSource)
+)
 
 // An Error says what is wrong with a line, and where.
 type Error struct {

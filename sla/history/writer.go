@@ -11,6 +11,9 @@ import (
 // A Writer writes records as JSON Lines, one record a line, in the form
 // the Reader reads. It buffers what it writes: call Flush at the end.
 //
+// The zero Writer, like one from NewWriter(nil), has no destination:
+// Write and Flush return an error wrapping ErrNoSource.
+//
 // A Writer is not safe for concurrent use.
 type Writer struct {
 	bw   *bufio.Writer
@@ -20,6 +23,9 @@ type Writer struct {
 
 // NewWriter returns a Writer writing to w.
 func NewWriter(w io.Writer) *Writer {
+	if w == nil {
+		return &Writer{}
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -33,6 +39,9 @@ func NewWriter(w io.Writer) *Writer {
 // encoding/json writes them: bytes that are not valid UTF-8 become
 // U+FFFD. An error of the destination is returned as it is.
 func (w *Writer) Write(rec Record) error {
+	if w.bw == nil {
+		return errNoWriter
+	}
 	if e := rec.check(); e != nil {
 		e.Line = w.line + 1
 		return e
@@ -51,4 +60,9 @@ func (w *Writer) Write(rec Record) error {
 }
 
 // Flush writes what is buffered to the destination.
-func (w *Writer) Flush() error { return w.bw.Flush() }
+func (w *Writer) Flush() error {
+	if w.bw == nil {
+		return errNoWriter
+	}
+	return w.bw.Flush()
+}

@@ -247,8 +247,12 @@ func NewComparer(from, to time.Time) *Comparer {
 // Add counts one inquiry: a is its status under set A and b under set B,
 // evaluated from the same inquiry and log at the same instant. An
 // inquiry that arrived outside the window (by a's Received) is left out.
-// The statuses are read, not kept.
+// The statuses are read, not kept. A nil status is not an inquiry's:
+// Add with a or b nil counts nothing.
 func (c *Comparer) Add(a, b *sla.Status) {
+	if a == nil || b == nil {
+		return
+	}
 	if !c.from.IsZero() && a.Received.Before(c.from) || !c.to.IsZero() && !a.Received.Before(c.to) {
 		return
 	}

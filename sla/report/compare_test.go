@@ -239,6 +239,12 @@ func TestCompareWindow(t *testing.T) {
 	require.Len(t, cmp.Changes, 1)
 	assert.Equal(t, "c2", cmp.Changes[0].InquiryID)
 	assert.Equal(t, from, cmp.From)
+
+	// A nil status counts nothing.
+	c := report.NewComparer(time.Time{}, time.Time{})
+	st := &sla.Status{Received: from}
+	assert.NotPanics(t, func() { c.Add(nil, st); c.Add(st, nil); c.Add(nil, nil) })
+	assert.Zero(t, c.Comparison().Inquiries)
 }
 
 // Why obligations differ, each reason once: targets added and removed,
