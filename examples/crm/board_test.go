@@ -616,3 +616,31 @@ func TestPostgresBoard(t *testing.T) {
 	assert.Equal(t, http.StatusSeeOther, code)
 	assert.Zero(t, queryInt(t, s, `SELECT COUNT(*) FROM sessions`).Int64)
 }
+
+// One tenant's update streams cannot take every stream from the others:
+// each tenant holds at most maxTenantStreams, the process maxStreams.
+func TestUpdateStreamsPerTenant(t *testing.T) {
+	h := newHub(func(func(string)) func() { return func() {} })
+	defer h.close()
+	var cancels []func()
+	for range maxTenantStreams {
+		_, cancel, ok := h.subscribe("acme")
+		require.True(t, ok)
+		cancels = append(cancels, cancel)
+	}
+	_, _, ok := h.subscribe("acme")
+	assert.False(t, ok, "acme holds its share")
+	_, cancel, ok := h.subscribe("globex")
+	assert.True(t, ok, "globex still gets a stream")
+	cancel()
+	cancels[0]()
+	_, _, ok = h.subscribe("acme")
+	assert.True(t, ok, "one closed, one may open")
+	// Other tenants fill the process, a share each.
+	for i, open := 0, maxTenantStreams; open < maxStreams; i, open = i+1, open+1 {
+		_, _, ok := h.subscribe(fmt.Sprintf("t%d", i/maxTenantStreams))
+		require.True(t, ok, i)
+	}
+	_, _, ok = h.subscribe("late")
+	assert.False(t, ok, "the process holds maxStreams")
+}

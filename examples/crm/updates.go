@@ -19,8 +19,11 @@ import (
 
 // Limits of the update streams.
 const (
-	// maxStreams bounds the update streams a process holds open.
-	maxStreams = 1000
+	// maxStreams bounds the update streams a process holds open, and
+	// maxTenantStreams those of one tenant, so that one tenant's
+	// sessions cannot take every stream from the others.
+	maxStreams       = 1000
+	maxTenantStreams = 100
 	// streamLife is how long a stream stays open before the server ends
 	// it; the browser's EventSource reconnects (after streamRetry).
 	streamLife = 10 * time.Minute
@@ -49,12 +52,13 @@ func newHub(watch func(changed func(tenant string)) (stop func())) *hub {
 }
 
 // subscribe returns a signal that receives (coalesced) when the tenant
-// changes, and its cancel; false when the process holds maxStreams or is
-// closing. The first subscription starts watching the database.
+// changes, and its cancel; false when the process holds maxStreams, or
+// the tenant maxTenantStreams, or it is closing. The first subscription
+// starts watching the database.
 func (h *hub) subscribe(tenant string) (<-chan struct{}, func(), bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.closed || h.n >= maxStreams {
+	if h.closed || h.n >= maxStreams || len(h.subs[tenant]) >= maxTenantStreams {
 		return nil, nil, false
 	}
 	if !h.started {
