@@ -359,7 +359,7 @@ func TestTokensAndTenants(t *testing.T) {
 func TestWritesAreStrictJSON(t *testing.T) {
 	s, _, tokens := startSQLite(t, config{})
 	acme := tokens["acme"]
-	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"} {
+	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=latin1"} {
 		code, _ := raw(t, s, "POST", "/inquiries", acme, ct, `{"id":"a","channel":"email"}`)
 		assert.Equal(t, http.StatusUnsupportedMediaType, code, ct)
 	}
@@ -372,14 +372,40 @@ func TestWritesAreStrictJSON(t *testing.T) {
 		{`{"id":"a","channel":"email","colour":"red"}`, "colour"},
 		{`{"id":"a","channel":"email","labels":"vip"}`, "labels"},
 		{`{"id":"a/b","channel":"email"}`, "id"},
+		{`{"id":"..","channel":"email"}`, "id"},
+		{`{"id":".","channel":"email"}`, "id"},
+		// The library's checks name the field too.
+		{`{"id":"a","channel":"email","party":"alien"}`, "party"},
+		{`{"id":"a","channel":"email","received":"2026-11-23T15:00:00Z"}`, "received"},
+		{`null`, ""},
+		{`[]`, ""},
+		{"{\"id\":\"a\",\"channel\":\"email\",\"labels\":[\"\xff\"]}", ""},
 	} {
 		code, out := raw(t, s, "POST", "/inquiries", acme, "application/json", tc.body)
 		assert.Equal(t, http.StatusBadRequest, code, tc.body)
-		assert.Equal(t, tc.field, out["field"], tc.body)
+		field, _ := out["field"].(string)
+		assert.Equal(t, tc.field, field, tc.body)
+		assert.NotEmpty(t, out["error"], tc.body)
 	}
 	code, out := raw(t, s, "POST", "/inquiries/ok/events", acme, "application/json", `{"type":"assign","Owner":"x"}`, "Idempotency-Key", "k")
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Equal(t, "Owner", out["field"])
+	code, out = raw(t, s, "POST", "/inquiries/ok/events", acme, "application/json", `{"type":"nonsense"}`, "Idempotency-Key", "k")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, "type", out["field"])
+
+	// Two Idempotency-Keys are none.
+	req, err := http.NewRequest("POST", s.url+"/inquiries/ok/events", strings.NewReader(`{"type":"assign","owner":"x"}`))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+acme)
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Add("Idempotency-Key", "k1")
+	req.Header.Add("Idempotency-Key", "k2")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+	assert.Equal(t, 0, (&client{base: s.url, token: acme}).status("ok").Events, "nothing stored")
 }
 
 // A client that sends its headers too slowly, or keeps an idle

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -525,12 +526,34 @@ type opDone struct {
 // written.
 func clientError(code int, err error) result {
 	body := map[string]string{"error": err.Error()}
-	var fe *fieldError
-	if errors.As(err, &fe) {
-		body["field"] = fe.field
+	if f := fieldOf(err); f != "" {
+		body["field"] = f
 	}
 	b, _ := json.Marshal(body)
 	return result{code: code, body: b}
+}
+
+// fieldOf names the request's field at fault in err: a *fieldError's, or
+// the member an *sla.Error's path ends in ("events[3].channel" and
+// "inquiry.channel" are a request's "channel"); "" if err names none.
+func fieldOf(err error) string {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return fe.field
+	}
+	var se *sla.Error
+	if !errors.As(err, &se) {
+		return ""
+	}
+	p := se.Path
+	if strings.HasPrefix(p, "events[") || strings.HasPrefix(p, "inquiry") || strings.HasPrefix(p, "now") {
+		i := strings.IndexByte(p, '.')
+		if i < 0 {
+			return ""
+		}
+		p = p[i+1:]
+	}
+	return p
 }
 
 // write runs a write in a transaction of its own, or, if the database
@@ -662,6 +685,10 @@ func (a *app) create(ctx context.Context, tenant string, body []byte) (result, e
 	}
 	if err := in.check(); err != nil {
 		return clientError(http.StatusBadRequest, err), nil
+	}
+	if in.Received.After(now) {
+		return clientError(http.StatusBadRequest, &fieldError{"received", fmt.Sprintf("%s is after now (%s)",
+			in.Received.Format(time.RFC3339), now.Format(time.RFC3339))}), nil
 	}
 	doc, err := json.Marshal(in)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/replyby/replyby/calendar/strictjson"
 	"github.com/replyby/replyby/clock"
@@ -38,6 +39,11 @@ const (
 // decodeStrict decodes one JSON object: member names match exactly,
 // unknown and repeated members are refused, and errors name the path.
 func decodeStrict(body []byte, v any) error {
+	if t := bytes.TrimSpace(body); len(t) == 0 || t[0] != '{' {
+		// null would decode as an empty object, and a list or a
+		// scalar as a type error about the whole document.
+		return errors.New("want a JSON object")
+	}
 	if err := strictjson.Decode(body, v); err != nil {
 		var se *strictjson.Error
 		if errors.As(err, &se) && se.Path != "" {
@@ -53,6 +59,9 @@ func decodeStrict(body []byte, v any) error {
 func checkID(field, id string) error {
 	if id == "" || len(id) > 128 {
 		return &fieldError{field, "want 1 to 128 characters"}
+	}
+	if id == "." || id == ".." {
+		return &fieldError{field, fmt.Sprintf("%q: a path's own name, not an ID", id)}
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
@@ -198,9 +207,13 @@ func (a *app) handler(manual *clock.Manual) http.Handler {
 		writeJSON(w, http.StatusOK, st)
 	})
 	mux.HandleFunc("POST /inquiries/{id}/events", func(w http.ResponseWriter, r *http.Request) {
-		key := r.Header.Get("Idempotency-Key")
+		keys := r.Header.Values("Idempotency-Key")
+		key := ""
+		if len(keys) == 1 {
+			key = keys[0]
+		}
 		if key == "" || len(key) > 128 || strings.ContainsFunc(key, func(c rune) bool { return c < 0x21 || c > 0x7e }) {
-			writeError(w, http.StatusBadRequest, errors.New("want an Idempotency-Key header of 1 to 128 printable ASCII characters"))
+			writeError(w, http.StatusBadRequest, errors.New("want one Idempotency-Key header of 1 to 128 printable ASCII characters"))
 			return
 		}
 		body, ok := readBody(w, r)
@@ -255,9 +268,13 @@ func adminOnly(next http.Handler) http.Handler {
 // readBody reads a write's body: application/json and at most maxBody
 // bytes, or it answers 415 or 413 and returns false.
 func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || mt != "application/json" {
-		writeError(w, http.StatusUnsupportedMediaType, errors.New("want Content-Type: application/json"))
+	cts := r.Header.Values("Content-Type")
+	mt, params, err := "", map[string]string(nil), errors.New("not one Content-Type")
+	if len(cts) == 1 {
+		mt, params, err = mime.ParseMediaType(cts[0])
+	}
+	if cs, ok := params["charset"]; err != nil || mt != "application/json" || ok && !strings.EqualFold(cs, "utf-8") {
+		writeError(w, http.StatusUnsupportedMediaType, errors.New("want Content-Type: application/json (UTF-8)"))
 		return nil, false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
@@ -268,6 +285,11 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		return nil, false
 	case err != nil:
 		writeError(w, http.StatusBadRequest, err)
+		return nil, false
+	case !utf8.Valid(body):
+		// encoding/json would read bad bytes as U+FFFD: what is stored
+		// would not be what was sent (and hashed for retries).
+		writeError(w, http.StatusBadRequest, errors.New("the body is not valid UTF-8"))
 		return nil, false
 	}
 	return body, true
@@ -434,13 +456,12 @@ func (a *app) fail(w http.ResponseWriter, err error) {
 	}
 }
 
-// writeError writes {"error": ..., "field": ...} (field for a
-// *fieldError only).
+// writeError writes {"error": ..., "field": ...} (field when err names
+// one: fieldOf).
 func writeError(w http.ResponseWriter, code int, err error) {
 	body := map[string]string{"error": err.Error()}
-	var fe *fieldError
-	if errors.As(err, &fe) {
-		body["field"] = fe.field
+	if f := fieldOf(err); f != "" {
+		body["field"] = f
 	}
 	writeJSON(w, code, body)
 }

@@ -65,7 +65,9 @@ func TestPostgresWorkersTakeDisjointBatches(t *testing.T) {
 	var workers []*app
 	var clocks []*clock.Manual
 	for range 3 {
-		a, clk := newWorker(t, url, config{batch: 100}, ny(23, 9, 0))
+		// Each batch held 20 ms, so that a worker whose goroutine starts
+		// late on a busy machine still finds batches left to take.
+		a, clk := newWorker(t, url, config{batch: 100, sweepPause: 20 * time.Millisecond}, ny(23, 9, 0))
 		workers, clocks = append(workers, a), append(clocks, clk)
 	}
 	seedDue(t, workers[0].db, "acme", n, received, ny(23, 13, 0)) // the warning
