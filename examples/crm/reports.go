@@ -162,13 +162,17 @@ func (a *app) weekStart(week string) (time.Time, error) {
 	if len(week) != 8 || week[4:6] != "-W" {
 		return time.Time{}, bad
 	}
-	if _, err := fmt.Sscanf(week, "%4d-W%2d", &y, &w); err != nil || y < 1971 || y > 2098 || w < 1 || w > 53 {
+	if _, err := fmt.Sscanf(week, "%4d-W%2d", &y, &w); err != nil || y < 1970 || y > 2099 || w < 1 || w > 53 {
 		return time.Time{}, bad
 	}
 	jan4 := time.Date(y, 1, 4, 0, 0, 0, 0, a.loc)
 	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+7*(w-1))
 	if isoWeek(monday) != week {
 		return time.Time{}, bad // a week 53 of a year of 52
+	}
+	if monday.Before(minInstant) || monday.AddDate(0, 0, 7).After(maxInstant) {
+		return time.Time{}, &fieldError{"week", fmt.Sprintf("%q is not wholly within the instants the back end computes exactly (%s to %s)",
+			week, minInstant.Format(time.RFC3339), maxInstant.Format(time.RFC3339))}
 	}
 	return monday, nil
 }
