@@ -21,9 +21,11 @@ type Alert struct {
 
 // A Store holds inquiries and knows when each must be evaluated again: the
 // in-memory ledger (package sla/ledger), or a host's database. The monitor
-// calls its methods from one sweep at a time; a Store shared by several
-// monitors (several workers over one database) must make its Sweeps
-// disjoint itself.
+// calls Sweep and Delivered from one sweep at a time, and Earliest
+// whenever it re-arms, which may be from several goroutines at once (a
+// Wake while a sweep ends, say); a Store shared by several monitors
+// (several workers over one database) must make its Sweeps disjoint
+// itself.
 type Store interface {
 	// Earliest returns the earliest instant at which an inquiry of the
 	// store must be evaluated again, and false if none must.
@@ -78,8 +80,11 @@ func Retry(d time.Duration) Option {
 
 // OnError sets a function the monitor calls with each error of the store
 // (from a timer callback, so it must not block for long); the default
-// drops them. The monitor holds no lock of its own while it calls it, so
-// the function may call the monitor (Stop it on a fatal error, say).
+// drops them. The monitor holds none of the locks its methods take while
+// it calls it, so the function may call the monitor — Stop it on a fatal
+// error, say; not Wake with the zero Time, which would ask the failing
+// store again at once. It is not called for the store's answers to a
+// monitor already stopped.
 func OnError(f func(error)) Option {
 	return func(m *Monitor) {
 		if f != nil {
@@ -134,6 +139,7 @@ type Monitor struct {
 	asking  []*asking // the rearms asking the store for its earliest instant
 	asks    uint64    // how many rearms have begun asking
 	applied uint64    // the latest-begun rearm whose answer set the timer
+	backoff time.Time // after a failed sweep: no sweep before, unless woken
 
 	sweeping sync.Mutex
 }
@@ -157,7 +163,7 @@ func New(s Store, c clock.Clock, deliver func(Alert), opts ...Option) (*Monitor,
 	if w, ok := s.(Watcher); ok {
 		m.unwatch = w.Watch(m.Wake)
 	}
-	m.rearm(time.Time{})
+	m.rearm()
 	return m, nil
 }
 
@@ -189,7 +195,10 @@ func (m *Monitor) Stop() {
 func (m *Monitor) Armed() (time.Time, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return m.armed, m.pending
+	if !m.pending {
+		return time.Time{}, false
+	}
+	return m.armed, true
 }
 
 // Wake tells the monitor that the store changed: something is due at at
@@ -200,7 +209,7 @@ func (m *Monitor) Armed() (time.Time, bool) {
 // store: an answer the store read before the change does not undo it.
 func (m *Monitor) Wake(at time.Time) {
 	if at.IsZero() {
-		m.rearm(time.Time{})
+		m.rearm()
 		return
 	}
 	m.mu.Lock()
@@ -230,15 +239,16 @@ type asking struct {
 }
 
 // rearm sets the timer for the store's earliest instant, but not before
-// notBefore (after an error, so that a failing store is not called in a
-// loop).
+// the backoff after a failed sweep, so that a failing store is not called
+// in a loop. If the store fails to answer, it tries again after the Retry
+// delay, or when the timer was set for already if that is sooner.
 //
 // The store answers outside the monitor's lock, so changes can happen
 // while it does: a Wake meanwhile is kept (the timer is not set past its
 // instant, whatever the answer), and an answer is dropped if a rearm that
 // began asking later has set the timer already, since that answer is the
 // fresher.
-func (m *Monitor) rearm(notBefore time.Time) {
+func (m *Monitor) rearm() {
 	m.mu.Lock()
 	if m.stopped {
 		m.mu.Unlock()
@@ -250,7 +260,7 @@ func (m *Monitor) rearm(notBefore time.Time) {
 	m.mu.Unlock()
 
 	next, ok, err := m.s.Earliest(m.ctx)
-	if err != nil {
+	if err != nil && m.ctx.Err() == nil {
 		m.onError(err) // outside the lock: it may call the monitor
 	}
 
@@ -264,9 +274,12 @@ func (m *Monitor) rearm(notBefore time.Time) {
 	now := m.c.Now()
 	if err != nil {
 		next, ok = now.Add(m.retry), true
+		if m.pending && m.armed.Before(next) {
+			next = m.armed // what the timer was set for still holds
+		}
 	}
-	if ok && next.Before(notBefore) {
-		next = notBefore
+	if ok && next.Before(m.backoff) {
+		next = m.backoff
 	}
 	if a.woken && (!ok || a.wakeAt.Before(next)) {
 		next, ok = a.wakeAt, true
@@ -308,7 +321,12 @@ func (m *Monitor) fire() {
 		return // a running sweep re-arms when it is done
 	}
 	var retryAt time.Time
-	defer func() { m.rearm(retryAt) }()
+	defer func() {
+		m.mu.Lock()
+		m.backoff = retryAt
+		m.mu.Unlock()
+		m.rearm()
+	}()
 	defer m.sweeping.Unlock()
 	now := m.c.Now()
 	for {

@@ -377,3 +377,83 @@ func TestMonitorOnErrorMayCallTheMonitor(t *testing.T) {
 	_, ok := m.Armed()
 	assert.False(t, ok, "stopped from OnError")
 }
+
+// When the store cannot answer, the monitor tries again after the Retry
+// delay, but never later than the instant its timer was set for already:
+// what was due then is still due.
+func TestMonitorKeepsItsTimerWhenTheStoreFails(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	var got []string
+	var gotAt []time.Time
+	m, err := monitor.New(s, c, func(a monitor.Alert) { got, gotAt = append(got, a.InquiryID), append(gotAt, c.Now()) }, monitor.Retry(time.Hour))
+	require.NoError(t, err)
+	defer m.Stop()
+	s.add("a", t0.Add(time.Minute))
+	m.Wake(t0.Add(time.Minute))
+	s.mu.Lock()
+	s.earliestErr = errors.New("database down")
+	s.mu.Unlock()
+	m.Wake(time.Time{})
+	at, ok := m.Armed()
+	assert.True(t, ok)
+	assert.Equal(t, t0.Add(time.Minute), at, "not the retry an hour on")
+	s.mu.Lock()
+	s.earliestErr = nil
+	s.mu.Unlock()
+	c.Advance(2 * time.Minute)
+	assert.Equal(t, []string{"a"}, got)
+	assert.Equal(t, []time.Time{t0.Add(time.Minute)}, gotAt)
+}
+
+// After a failed sweep the monitor waits the Retry delay before it sweeps
+// again, also when woken meanwhile to ask the store again.
+func TestMonitorBacksOffAfterAFailedSweep(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	s.add("a", t0)
+	s.fail = 1
+	m, err := monitor.New(s, c, func(monitor.Alert) {}, monitor.Retry(time.Minute))
+	require.NoError(t, err)
+	defer m.Stop()
+	c.Advance(0) // the sweep at t0 fails
+	m.Wake(time.Time{})
+	at, ok := m.Armed()
+	assert.True(t, ok)
+	assert.Equal(t, t0.Add(time.Minute), at)
+	c.Advance(time.Minute)
+	assert.Equal(t, []string{"a"}, s.delivered)
+	m.Wake(time.Time{})
+	_, ok = m.Armed()
+	assert.False(t, ok, "a sweep that worked ends the back-off; nothing is due")
+}
+
+// A store's answer to a monitor already stopped is not reported, even if
+// it is an error (the context Stop cancelled).
+func TestMonitorStoppedReportsNothing(t *testing.T) {
+	c := clock.NewManual(t0)
+	s := newStore()
+	var mu sync.Mutex
+	var errs []error
+	m, err := monitor.New(s, c, func(monitor.Alert) {}, monitor.OnError(func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		errs = append(errs, err)
+	}))
+	require.NoError(t, err)
+	asked, release := s.pauseEarliest()
+	s.mu.Lock()
+	s.earliestErr = context.Canceled
+	s.mu.Unlock()
+	done := make(chan struct{})
+	go func() { m.Wake(time.Time{}); close(done) }()
+	<-asked
+	m.Stop()
+	release()
+	<-done
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Empty(t, errs)
+	_, ok := m.Armed()
+	assert.False(t, ok)
+}
