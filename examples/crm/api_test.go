@@ -322,7 +322,7 @@ func TestTokensAndTenants(t *testing.T) {
 
 	// The scheme's name is case-insensitive; Basic is not taken.
 	for auth, want := range map[string]int{"bearer " + tokens["acme"]: http.StatusOK, "BEARER " + tokens["acme"]: http.StatusOK,
-		"Basic " + tokens["acme"]: http.StatusUnauthorized, "Bearer": http.StatusUnauthorized, "Bearer  " + tokens["acme"]: http.StatusUnauthorized} {
+		"Basic " + tokens["acme"]: http.StatusUnauthorized, "Bearer": http.StatusUnauthorized, "Bearer  " + tokens["acme"]: http.StatusOK, "Bearer  ": http.StatusUnauthorized} {
 		code, _ := raw(t, s, "GET", "/inquiries/lead-1", "", "", "", "Authorization", auth)
 		assert.Equal(t, want, code, auth)
 	}
@@ -364,6 +364,8 @@ func TestWritesAreStrictJSON(t *testing.T) {
 		assert.Equal(t, http.StatusUnsupportedMediaType, code, ct)
 	}
 	code, _ := raw(t, s, "POST", "/inquiries", acme, "application/json; charset=utf-8", `{"id":"ok","channel":"email"}`)
+	assert.Equal(t, http.StatusCreated, code)
+	code, _ = raw(t, s, "POST", "/inquiries", acme, "application/json; charset=UTF8", `{"id":"ok2","channel":"email"}`)
 	assert.Equal(t, http.StatusCreated, code)
 	for _, tc := range []struct{ body, field string }{
 		{`{"ID":"a","channel":"email"}`, "ID"},

@@ -118,9 +118,12 @@ type pageData struct {
 	Nav    []navItem
 	Tenant string
 	CSRF   string
-	At     time.Time // the back end's clock when the page was made
-	Loc    *time.Location
-	Body   any
+	// Changes is the hub's count of the tenant's changes before the page
+	// read anything (session.changes).
+	Changes string
+	At      time.Time // the back end's clock when the page was made
+	Loc     *time.Location
+	Body    any
 }
 
 // When writes an instant on the desk's wall clock.
@@ -169,7 +172,7 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, code int, name stri
 		return
 	}
 	s := sessionOf(r)
-	p := pageData{Path: r.URL.Path, Nav: boardNav, Tenant: s.tenant, CSRF: s.csrf, At: a.clk.Now(), Loc: a.loc, Body: body}
+	p := pageData{Path: r.URL.Path, Nav: boardNav, Tenant: s.tenant, CSRF: s.csrf, Changes: s.changes, At: a.clk.Now(), Loc: a.loc, Body: body}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		a.log.Printf("board: page %s: %v", name, err)

@@ -368,6 +368,8 @@ func TestBoardParameters(t *testing.T) {
 	assert.Contains(t, out["error"], "cracks")
 	code, _ = raw(t, s, "GET", "/report?week=2026-W47&hours=12&from=2026-11-01&to=2026-12-01T00:00:00-05:00", tokens["acme"], "", "")
 	assert.Equal(t, http.StatusOK, code)
+	code, _ = raw(t, s, "GET", "/report?week=1970-W02", tokens["acme"], "", "")
+	assert.Equal(t, http.StatusOK, code, "the first week wholly within the instants taken")
 	code, _ = raw(t, s, "GET", "/report", "", "", "")
 	assert.Equal(t, http.StatusUnauthorized, code)
 }
@@ -515,6 +517,7 @@ func TestBoardUpdates(t *testing.T) {
 	acme := &client{base: s.url, token: tokens["acme"]}
 	acme.post("/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email, Party: sla.Prospect})
 	require.NoError(t, acme.err)
+	var counts []string // the "changes" each stream began with
 	stream := func(token string) (*bufio.Reader, func()) {
 		b := newBrowser(t, s.url)
 		b.login(token)
@@ -529,6 +532,14 @@ func TestBoardUpdates(t *testing.T) {
 		line, err := r.ReadString('\n')
 		require.NoError(t, err)
 		assert.Equal(t, "retry: 2000\n", line)
+		for _, want := range []string{"\n", "event: changes\n"} {
+			line, err = r.ReadString('\n')
+			require.NoError(t, err)
+			require.Equal(t, want, line)
+		}
+		line, err = r.ReadString('\n')
+		require.NoError(t, err)
+		counts = append(counts, strings.TrimSpace(strings.TrimPrefix(line, "data: ")))
 		return r, func() { cancel(); res.Body.Close() }
 	}
 	next := func(r *bufio.Reader) string {
@@ -557,6 +568,18 @@ func TestBoardUpdates(t *testing.T) {
 	// Globex heard nothing: its stream ends with the context, eventless.
 	stopG()
 	assert.Equal(t, "", next(globexStream))
+
+	// A stream opened after changes says how many the tenant had: a page
+	// made before them (its data-changes lower) knows it is behind.
+	_, stopA2 := stream(tokens["acme"])
+	defer stopA2()
+	require.Len(t, counts, 3)
+	hubName, _, _ := strings.Cut(counts[0], ":")
+	assert.Equal(t, []string{hubName + ":0", hubName + ":0", hubName + ":2"}, counts)
+	b := newBrowser(t, s.url)
+	b.login(tokens["acme"])
+	_, page := b.get("/breached")
+	assert.Contains(t, page, `data-changes="`+hubName+`:2"`)
 }
 
 // The board on PostgreSQL: the same desk gives the same report as on

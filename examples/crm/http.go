@@ -140,8 +140,10 @@ func tenantOf(r *http.Request) string { s, _ := r.Context().Value(tenantKey{}).(
 // and passes the others on with their tenant in the context.
 func (a *app) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The scheme's name is case-insensitive (RFC 9110, 11.1).
+		// The scheme's name is case-insensitive, and one or more spaces
+		// follow it (RFC 9110, 11.4).
 		scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+		token = strings.TrimLeft(token, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="crm"`)
 			writeError(w, http.StatusUnauthorized, errors.New("want Authorization: Bearer TOKEN"))
@@ -273,7 +275,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 	if len(cts) == 1 {
 		mt, params, err = mime.ParseMediaType(cts[0])
 	}
-	if cs, ok := params["charset"]; err != nil || mt != "application/json" || ok && !strings.EqualFold(cs, "utf-8") {
+	if cs, ok := params["charset"]; err != nil || mt != "application/json" || ok && !strings.EqualFold(cs, "utf-8") && !strings.EqualFold(cs, "utf8") {
 		writeError(w, http.StatusUnsupportedMediaType, errors.New("want Content-Type: application/json (UTF-8)"))
 		return nil, false
 	}

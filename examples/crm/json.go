@@ -37,7 +37,9 @@ type fieldError struct {
 
 func (e *fieldError) Error() string { return e.field + ": " + e.reason }
 
-// maxListed bounds the channels and labels of one inquiry.
+// maxListed bounds the channels and labels an inquiry is created with,
+// and the labels one event adds or removes. (Many events can still give
+// an inquiry more labels: at most maxListed times the log's maximum.)
 const maxListed = 64
 
 // inquiryJSON is an inquiry as the API takes it and the database keeps it.

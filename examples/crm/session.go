@@ -43,6 +43,10 @@ type session struct {
 	tenant string
 	// csrf is the token its forms carry.
 	csrf string
+	// changes is how many changes of the tenant the hub had counted when
+	// the request began, before its page read anything: a page shows at
+	// least what they made (hub.changes).
+	changes string
 }
 
 type sessionKey struct{}
@@ -108,7 +112,7 @@ func (a *app) withSession(next http.Handler) http.Handler {
 			return
 		}
 		ctx := context.WithValue(r.Context(), tenantKey{}, row.tenant)
-		ctx = context.WithValue(ctx, sessionKey{}, session{tenant: row.tenant, csrf: csrfToken(c.Value)})
+		ctx = context.WithValue(ctx, sessionKey{}, session{tenant: row.tenant, csrf: csrfToken(c.Value), changes: a.hub.changes(row.tenant)})
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"crypto/rand"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -44,11 +46,28 @@ type hub struct {
 	closed  bool
 	subs    map[string]map[chan struct{}]bool // tenant: its streams' signals
 	n       int
-	done    chan struct{} // closed by close
+	counts  map[string]uint64 // tenant: its changes heard (while watching)
+	all     uint64            // changes heard for every tenant ("")
+	boot    string            // names this hub: counts of two hubs (two processes, a restart) do not compare
+	done    chan struct{}     // closed by close
 }
 
 func newHub(watch func(changed func(tenant string)) (stop func())) *hub {
-	return &hub{watch: watch, subs: map[string]map[chan struct{}]bool{}, done: make(chan struct{})}
+	return &hub{watch: watch, subs: map[string]map[chan struct{}]bool{}, counts: map[string]uint64{}, boot: rand.Text()[:8], done: make(chan struct{})}
+}
+
+// changes names how many changes of the tenant the hub has heard, as
+// "hub:count", so that a page made before a change and a stream opened
+// after it can tell that the page is behind (same hub, higher count).
+// Counts of two hubs do not compare: behind a balancer a page and its
+// stream may come from two API processes, and a page then never reloads
+// for a count alone. The hub hears changes once it watches (from its
+// first subscription); before that it counts none, and a page made then
+// is behind no stream opened before the next change.
+func (h *hub) changes(tenant string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.boot + ":" + strconv.FormatUint(h.counts[tenant]+h.all, 10)
 }
 
 // subscribe returns a signal that receives (coalesced) when the tenant
@@ -98,11 +117,13 @@ func (h *hub) publish(tenant string) {
 		}
 	}
 	if tenant == "" {
+		h.all++
 		for _, subs := range h.subs {
 			signal(subs)
 		}
 		return
 	}
+	h.counts[tenant]++
 	signal(h.subs[tenant])
 }
 
@@ -141,7 +162,10 @@ func (a *app) serveUpdates(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	fmt.Fprintf(w, "retry: %d\n\n", streamRetry.Milliseconds())
+	// The count of the tenant's changes as the stream begins: a page
+	// made before the last of them (its data-changes is lower) is behind
+	// and reloads, since the stream did not hear those changes.
+	fmt.Fprintf(w, "retry: %d\n\nevent: changes\ndata: %s\n\n", streamRetry.Milliseconds(), a.hub.changes(tenantOf(r)))
 	if rc.Flush() != nil {
 		return
 	}

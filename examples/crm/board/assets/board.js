@@ -30,4 +30,14 @@
     document.body.setAttribute("data-live", "1");
   });
   stream.addEventListener("changed", changed);
+  // What the tenant's changes counted ("hub:count") when the stream
+  // began: more than when the page was made, by the same hub, means
+  // changes the stream did not hear.
+  var made = (document.body.getAttribute("data-changes") || "").split(":");
+  stream.addEventListener("changes", function (e) {
+    var now = String(e.data).split(":");
+    if (made.length === 2 && now.length === 2 && now[0] === made[0] && Number(now[1]) > Number(made[1])) {
+      changed();
+    }
+  });
 })();
