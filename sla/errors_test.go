@@ -52,7 +52,10 @@ func TestEvaluateErrors(t *testing.T) {
 		{"a window on a promise to do something", []sla.Event{{Time: received, Type: sla.Promise, PromiseKind: sla.DoSomething, Due: received.Add(time.Hour), From: received}}, 0, sla.ErrBadEvent, ""},
 		{"an unknown promise kind", []sla.Event{{Time: received, Type: sla.Promise, PromiseKind: "vow", Due: received.Add(time.Hour)}}, 0, sla.ErrBadEvent, ""},
 		{"an override without an obligation", []sla.Event{{Time: received, Type: sla.Override, Due: received.Add(time.Hour)}}, 0, sla.ErrBadEvent, ""},
-		{"an empty label", []sla.Event{{Time: received, Type: sla.Reclassify, AddLabels: []string{""}}}, 0, sla.ErrBadEvent, ""},
+		{"an empty label", []sla.Event{{Time: received, Type: sla.Reclassify, AddLabels: []string{""}}}, 0, sla.ErrBadEvent,
+			`sla: events[0].add_labels[0]: an empty label`},
+		{"an empty label to remove", []sla.Event{{Time: received, Type: sla.Reclassify, AddLabels: []string{"vip"}, RemoveLabels: []string{"eu", ""}}}, 0, sla.ErrBadEvent,
+			`sla: events[0].remove_labels[1]: an empty label`},
 		// A malformed event after now is still an error.
 		{"unknown type after now", []sla.Event{{Time: now.Add(time.Hour), Type: "later"}}, 0, sla.ErrBadEvent, ""},
 	}

@@ -3,6 +3,8 @@ package sla
 import (
 	"slices"
 	"time"
+
+	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // An EventType says what happened to an inquiry, in the words of a
@@ -375,10 +377,11 @@ func (e *Event) check(received time.Time) error {
 		if !e.Class.Party.valid() {
 			return errAt("class.party", string(e.Class.Party), "want prospect or customer", ErrBadEvent)
 		}
-		for _, l := range [][]string{e.AddLabels, e.RemoveLabels} {
-			if slices.Contains(l, "") {
-				return errAt("labels", "", "an empty label", ErrBadEvent)
-			}
+		if i := slices.Index(e.AddLabels, ""); i >= 0 {
+			return errAt(strictjson.Index("add_labels", i), "", "an empty label", ErrBadEvent)
+		}
+		if i := slices.Index(e.RemoveLabels, ""); i >= 0 {
+			return errAt(strictjson.Index("remove_labels", i), "", "an empty label", ErrBadEvent)
 		}
 	}
 	return nil
