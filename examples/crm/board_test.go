@@ -667,3 +667,23 @@ func TestUpdateStreamsPerTenant(t *testing.T) {
 	_, _, ok = h.subscribe("late")
 	assert.False(t, ok, "the process holds maxStreams")
 }
+
+// A page asks for the tenant's change count before any stream opened:
+// from then on the hub watches, so that the changes between the page and
+// its stream are counted and the page knows it is behind.
+func TestHubCountsFromTheFirstPage(t *testing.T) {
+	var publish func(string)
+	h := newHub(func(p func(string)) func() { publish = p; return func() {} })
+	defer h.close()
+	first := h.changes("acme")
+	require.NotNil(t, publish, "asking for the count started the watch")
+	publish("acme")
+	publish("globex")
+	name, n, _ := strings.Cut(first, ":")
+	assert.Equal(t, "0", n)
+	assert.Equal(t, name+":1", h.changes("acme"))
+	publish("")
+	assert.Equal(t, name+":2", h.changes("acme"), "a change of every tenant counts too")
+	assert.Equal(t, name+":2", h.changes("globex"))
+	assert.NotEqual(t, name, strings.SplitN(newHub(h.watch).changes("acme"), ":", 2)[0], "another hub, another name")
+}

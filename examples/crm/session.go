@@ -43,8 +43,8 @@ type session struct {
 	tenant string
 	// csrf is the token its forms carry.
 	csrf string
-	// changes is how many changes of the tenant the hub had counted when
-	// the request began, before its page read anything: a page shows at
+	// changes names the hub's count of the tenant's changes when the
+	// request began, before its page read anything: a page shows at
 	// least what they made (hub.changes).
 	changes string
 }

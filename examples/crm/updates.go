@@ -61,29 +61,37 @@ func newHub(watch func(changed func(tenant string)) (stop func())) *hub {
 // after it can tell that the page is behind (same hub, higher count).
 // Counts of two hubs do not compare: behind a balancer a page and its
 // stream may come from two API processes, and a page then never reloads
-// for a count alone. The hub hears changes once it watches (from its
-// first subscription); before that it counts none, and a page made then
-// is behind no stream opened before the next change.
+// for a count alone. Asking starts the hub watching the database, if it
+// was not yet, so that changes after the first page are counted.
 func (h *hub) changes(tenant string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.watchLocked()
 	return h.boot + ":" + strconv.FormatUint(h.counts[tenant]+h.all, 10)
+}
+
+// watchLocked starts watching the database, once, unless the hub is
+// closed; h.mu must be held. It waits for the board's first page or
+// stream, so that a process that serves no board (a worker) watches
+// nothing.
+func (h *hub) watchLocked() {
+	if !h.started && !h.closed {
+		h.started = true
+		h.stop = h.watch(h.publish)
+	}
 }
 
 // subscribe returns a signal that receives (coalesced) when the tenant
 // changes, and its cancel; false when the process holds maxStreams, or
-// the tenant maxTenantStreams, or it is closing. The first subscription
-// starts watching the database.
+// the tenant maxTenantStreams, or it is closing. It starts watching the
+// database if the hub was not yet (watchLocked).
 func (h *hub) subscribe(tenant string) (<-chan struct{}, func(), bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed || h.n >= maxStreams || len(h.subs[tenant]) >= maxTenantStreams {
 		return nil, nil, false
 	}
-	if !h.started {
-		h.started = true
-		h.stop = h.watch(h.publish)
-	}
+	h.watchLocked()
 	c := make(chan struct{}, 1)
 	if h.subs[tenant] == nil {
 		h.subs[tenant] = map[chan struct{}]bool{}
