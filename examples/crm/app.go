@@ -97,9 +97,9 @@ type app struct {
 	cache *logCache
 	mon   *monitor.Monitor // nil in the api role
 
-	writes    chan *writeOp // to the group committer, if the database wants one
-	stopWrite chan struct{}
-	writerWG  sync.WaitGroup
+	writes     chan *writeOp // to the group committer, if the database wants one
+	stopWrite  chan struct{}
+	writerDone chan struct{} // closed when the committer ended, having answered every write it took
 
 	tokens   sync.Map // SHA-256 of a token: cachedTenant
 	sessions sync.Map // SHA-256 of a session ID: cachedSession
@@ -118,8 +118,12 @@ func newApp(db backend, cfg config, ps *sla.PolicySet, clk clock.Clock, loc *tim
 	a.cache = newLogCache(a.cfg.cacheSize)
 	a.hub = newHub(db.watchChanges)
 	if db.groupCommit() {
-		a.writes, a.stopWrite = make(chan *writeOp), make(chan struct{})
-		a.writerWG.Add(1)
+		// Buffered, so that a write queued while the committer commits
+		// waits only for its answer: with an unbuffered queue its
+		// goroutine was woken twice, to hand the write over and for
+		// the answer, and on this machine a goroutine the committer
+		// wakes waits 0.12–0.18 ms for a core (README, "Speed").
+		a.writes, a.stopWrite, a.writerDone = make(chan *writeOp, maxGroup), make(chan struct{}), make(chan struct{})
 		go a.committer()
 	}
 	if sweep {
@@ -153,7 +157,7 @@ func (a *app) close() error {
 	}
 	if a.writes != nil {
 		close(a.stopWrite)
-		a.writerWG.Wait()
+		<-a.writerDone
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
@@ -564,15 +568,33 @@ func (a *app) write(ctx context.Context, run func(ctx context.Context, tx txn) (
 	}
 	op := &writeOp{ctx: ctx, run: run, done: make(chan opDone, 1)}
 	select {
+	case <-a.stopWrite:
+		return result{}, errShuttingDown
+	default:
+	}
+	select {
 	case a.writes <- op:
 	case <-ctx.Done():
 		return result{}, ctx.Err()
 	case <-a.stopWrite:
-		return result{}, errors.New("shutting down")
+		return result{}, errShuttingDown
 	}
-	d := <-op.done
-	return d.res, d.err
+	select {
+	case d := <-op.done:
+		return d.res, d.err
+	case <-a.writerDone:
+		// The committer ended, having answered op if it took it.
+		select {
+		case d := <-op.done:
+			return d.res, d.err
+		default:
+			return result{}, errShuttingDown
+		}
+	}
 }
+
+// errShuttingDown answers a write queued as the back end closes.
+var errShuttingDown = errors.New("shutting down")
 
 func (a *app) writeAlone(ctx context.Context, run func(ctx context.Context, tx txn) (result, error)) (result, error) {
 	tx, err := a.db.begin(ctx)
@@ -601,7 +623,7 @@ const maxGroup = 64
 // write refused by the client's fault writes nothing; if a write fails
 // otherwise, the group is rolled back and each write runs alone.
 func (a *app) committer() {
-	defer a.writerWG.Done()
+	defer close(a.writerDone)
 	ctx := context.Background()
 	for {
 		var group []*writeOp
@@ -609,7 +631,7 @@ func (a *app) committer() {
 		case op := <-a.writes:
 			group = append(group, op)
 		case <-a.stopWrite:
-			return
+			return // write refuses the writes still queued
 		}
 	fill:
 		for len(group) < maxGroup {

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log"
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -127,4 +129,65 @@ func TestPostgresAppendsAtOnceToOneInquiry(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(s.kill)
 	appendsAtOnce(t, s)
+}
+
+// Writes queued behind the committer when the back end closes are each
+// answered — committed, or refused as shutting down — and so is a write
+// that comes after: none waits for ever. The committer is held inside a
+// write while the others queue, so that the queue holds them at close.
+func TestWritesQueuedAtCloseAreAnswered(t *testing.T) {
+	db, err := openSQLite(filepath.Join(t.TempDir(), "crm.db"))
+	require.NoError(t, err)
+	a, err := newApp(db, config{}, policies, clock.NewManual(ny(23, 9, 0)), nyc, log.New(io.Discard, "", 0), false)
+	require.NoError(t, err)
+	held, release := make(chan struct{}), make(chan struct{})
+	ok := func(context.Context, txn) (result, error) { return result{code: 200}, nil }
+	answers := make(chan error, 2*maxGroup)
+	go func() {
+		_, err := a.write(context.Background(), func(context.Context, txn) (result, error) {
+			close(held)
+			<-release
+			return result{code: 200}, nil
+		})
+		answers <- err
+	}()
+	<-held
+	const queued = maxGroup - 1 // as many as the queue holds
+	for range queued {
+		go func() {
+			_, err := a.write(context.Background(), ok)
+			answers <- err
+		}()
+	}
+	require.Eventually(t, func() bool { return len(a.writes) == queued }, 5*time.Second, time.Millisecond)
+	closed := make(chan error, 1)
+	go func() { closed <- a.close() }()
+	require.Eventually(t, func() bool {
+		select {
+		case <-a.stopWrite:
+			return true
+		default:
+			return false
+		}
+	}, 5*time.Second, time.Millisecond)
+	close(release)
+	// One more, after close began.
+	go func() {
+		_, err := a.write(context.Background(), ok)
+		answers <- err
+	}()
+	refused := 0
+	for range queued + 2 {
+		select {
+		case err := <-answers:
+			if err != nil {
+				require.ErrorIs(t, err, errShuttingDown)
+				refused++
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatal("a write queued at close was never answered")
+		}
+	}
+	require.NoError(t, <-closed)
+	assert.GreaterOrEqual(t, refused, 1, "the write after close began")
 }
