@@ -52,6 +52,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -133,6 +134,27 @@ func parseClock(spec string) (*clock.Manual, error) {
 	return clock.NewManual(t), nil
 }
 
+// writerSlot gives Go's scheduler one slot (GOMAXPROCS) more than it
+// has, for a SQLite back end and unless the GOMAXPROCS environment
+// variable is set, and returns what undoes it.
+//
+// SQLite's one writer spends about two thirds of its turn in system
+// calls (writing the log and waiting for its fsync), and a goroutine in
+// a system call keeps its slot until the runtime's monitor hands it on
+// (golang/go#29734): the handlers the writer has just answered then
+// wait for the other slot. On 2 cores, with a slot more, they were
+// woken ≈ 20 % sooner, and ingest with lean clients measured
+// 5,520–6,140 events/s against 4,960–5,410 in turns (README, "Speed");
+// with Go's HTTP client as the clients, and the sweep, the same.
+func writerSlot(db string) (undo func()) {
+	if isPostgres(db) || os.Getenv("GOMAXPROCS") != "" {
+		return func() {}
+	}
+	n := runtime.GOMAXPROCS(0)
+	runtime.GOMAXPROCS(n + 1)
+	return func() { runtime.GOMAXPROCS(n) }
+}
+
 // isPostgres reports whether -db names a PostgreSQL database.
 func isPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
@@ -160,6 +182,7 @@ func serve(o options, ps *sla.PolicySet) error {
 	default:
 		return fmt.Errorf("-role %q: want all, api or worker", o.role)
 	}
+	defer writerSlot(o.db)()
 	db, err := openBackend(ctx, o.db)
 	if err != nil {
 		return err
