@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -212,4 +214,22 @@ func TestHTTPErrorsAreJSON(t *testing.T) {
 	writeJSON(rec, http.StatusOK, map[string]any{"at": time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("", 24*60*60))})
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 	assert.JSONEq(t, `{"error":"internal error"}`, rec.Body.String())
+}
+
+// writerSlot adds one scheduler slot for a SQLite file and undoes it;
+// it leaves the slots alone for PostgreSQL and when the environment
+// sets GOMAXPROCS.
+func TestWriterSlot(t *testing.T) {
+	n := runtime.GOMAXPROCS(0)
+	undo := writerSlot("crm.db")
+	assert.Equal(t, n+1, runtime.GOMAXPROCS(0))
+	undo()
+	assert.Equal(t, n, runtime.GOMAXPROCS(0))
+	writerSlot("postgres://127.0.0.1/crm")()
+	assert.Equal(t, n, runtime.GOMAXPROCS(0))
+	t.Setenv("GOMAXPROCS", strconv.Itoa(n))
+	undo = writerSlot("crm.db")
+	assert.Equal(t, n, runtime.GOMAXPROCS(0))
+	undo()
+	assert.Equal(t, n, runtime.GOMAXPROCS(0))
 }
