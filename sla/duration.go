@@ -220,6 +220,8 @@ func (d Duration) IsZero() bool { return d == Duration{} }
 
 // String returns d as ParseDuration reads it: a short Go duration ("4h",
 // "1h30m", "0") when d has no days, else ISO 8601 ("P1D", "P2DT4H30M").
+// A Duration outside the range ParseDuration reads is written with its
+// minus signs ("-4h", "P-1D", "P1DT-1H"), which ParseDuration refuses.
 func (d Duration) String() string {
 	if d.Days == 0 {
 		return shortDuration(d.Time)
@@ -232,22 +234,27 @@ func (d Duration) String() string {
 		return b.String()
 	}
 	b.WriteString("T")
-	t := d.Time
-	if h := t / time.Hour; h > 0 {
-		b.WriteString(strconv.FormatInt(int64(h), 10))
-		b.WriteString("H")
-		t -= h * time.Hour
+	t := uint64(d.Time) // the magnitude, also of math.MinInt64
+	if d.Time < 0 {
+		b.WriteString("-")
+		t = -t
 	}
-	if m := t / time.Minute; m > 0 {
-		b.WriteString(strconv.FormatInt(int64(m), 10))
+	const hour, minute, second = uint64(time.Hour), uint64(time.Minute), uint64(time.Second)
+	if h := t / hour; h > 0 {
+		b.WriteString(strconv.FormatUint(h, 10))
+		b.WriteString("H")
+		t -= h * hour
+	}
+	if m := t / minute; m > 0 {
+		b.WriteString(strconv.FormatUint(m, 10))
 		b.WriteString("M")
-		t -= m * time.Minute
+		t -= m * minute
 	}
 	if t > 0 {
 		// Exactly, not through a float64.
-		b.WriteString(strconv.FormatInt(int64(t/time.Second), 10))
-		if ns := int64(t % time.Second); ns > 0 {
-			frac := strconv.FormatInt(1e9+ns, 10)[1:] // nine digits
+		b.WriteString(strconv.FormatUint(t/second, 10))
+		if ns := t % second; ns > 0 {
+			frac := strconv.FormatUint(1e9+ns, 10)[1:] // nine digits
 			b.WriteString(".")
 			b.WriteString(strings.TrimRight(frac, "0"))
 		}

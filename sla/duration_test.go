@@ -1,6 +1,7 @@
 package sla_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -73,4 +74,24 @@ func TestDurationAddTo(t *testing.T) {
 	// One business day and an hour: Monday 16:55, then the last five
 	// minutes of Monday and 55 of Tuesday.
 	assert.True(t, at("2026-03-10 09:55").Equal(sla.Duration{Days: 1, Time: time.Hour}.AddTo(nycCal, fri)))
+}
+
+// A Duration outside the range is written with its minus signs, and
+// ParseDuration refuses what String wrote; the time part is not lost.
+func TestDurationStringOutOfRange(t *testing.T) {
+	for _, c := range []struct {
+		d    sla.Duration
+		want string
+	}{
+		{sla.Duration{Time: -time.Hour}, "-1h"},
+		{sla.Duration{Days: -1}, "P-1D"},
+		{sla.Duration{Days: 1, Time: -time.Hour}, "P1DT-1H"},
+		{sla.Duration{Days: 1, Time: -90 * time.Second}, "P1DT-1M30S"},
+		{sla.Duration{Days: 1, Time: math.MinInt64}, "P1DT-2562047H47M16.854775808S"},
+		{sla.Duration{Days: 1, Time: math.MaxInt64}, "P1DT2562047H47M16.854775807S"},
+	} {
+		assert.Equal(t, c.want, c.d.String())
+		_, err := sla.ParseDuration(c.d.String())
+		assert.ErrorIs(t, err, sla.ErrBadDuration, c.want)
+	}
 }
