@@ -35,18 +35,24 @@ type Trigger struct {
 func AtOffset(d time.Duration) Trigger { return Trigger{offset: d} }
 
 // AtShare returns the trigger at percent per cent of the target, rounded to
-// a hundredth of a per cent. Policy sets refuse shares that are negative
-// or above 10000%.
+// a hundredth of a per cent. Policy sets refuse shares that are negative,
+// above 10000% or NaN; such a trigger's String says what it was ("-5%",
+// "NaN%"), shares beyond ±10000.01% written as that.
 func AtShare(percent float64) Trigger {
-	bp := percent*100 + 0.5
+	bp := percent * 100
 	switch {
-	case !(bp >= 0): // negative or NaN
-		return Trigger{share: -1, isShare: true}
-	case bp >= maxShare+1:
+	case bp != bp:
+		return Trigger{share: nanShare, isShare: true}
+	case bp < 0:
+		return Trigger{share: int32(max(bp-0.5, -maxShare-1)), isShare: true}
+	case bp+0.5 >= maxShare+1:
 		return Trigger{share: maxShare + 1, isShare: true}
 	}
-	return Trigger{share: int32(bp), isShare: true}
+	return Trigger{share: int32(bp + 0.5), isShare: true}
 }
+
+// nanShare is the share of AtShare(NaN).
+const nanShare = math.MinInt32
 
 // ParseTrigger reads a trigger: an offset as a signed Go or ISO 8601
 // duration ("-1h", "0", "+4h", "-PT30M"), or a share of the target ("75%",
@@ -129,7 +135,7 @@ func (t Trigger) String() string {
 	case t.offset > 0:
 		return "+" + shortDuration(t.offset)
 	case t.offset < 0:
-		return "-" + shortDuration(-t.offset)
+		return shortDuration(t.offset) // with its "-", also for math.MinInt64
 	}
 	return "0"
 }
@@ -137,6 +143,9 @@ func (t Trigger) String() string {
 // shareString writes a share of bp basis points as a decimal per cent with
 // no trailing zeros ("75%", "12.5%", "0.07%"), exactly.
 func shareString(bp int32) string {
+	if bp == nanShare {
+		return "NaN%"
+	}
 	sign := ""
 	n := int64(bp)
 	if n < 0 {

@@ -87,6 +87,36 @@ func TestAtShareRounds(t *testing.T) {
 	}
 }
 
+// A trigger out of range says what it was, in the policy set's error too:
+// negative shares and offsets with one sign, NaN as NaN.
+func TestTriggerOutOfRangePrintsItsValue(t *testing.T) {
+	for _, c := range []struct {
+		tr   sla.Trigger
+		want string
+	}{
+		{sla.AtShare(-5), "-5%"},
+		{sla.AtShare(-0.01), "-0.01%"},
+		{sla.AtShare(-0.004), "0%"},
+		{sla.AtShare(-1e12), "-10000.01%"},
+		{sla.AtShare(math.Inf(-1)), "-10000.01%"},
+		{sla.AtShare(math.Inf(1)), "10000.01%"},
+		{sla.AtShare(math.NaN()), "NaN%"},
+		{sla.AtOffset(math.MinInt64), "-2562047h47m16.854775808s"},
+		{sla.AtOffset(math.MaxInt64), "+2562047h47m16.854775807s"},
+	} {
+		assert.Equal(t, c.want, c.tr.String())
+		if c.want == "0%" {
+			continue
+		}
+		_, err := sla.NewPolicySet(sla.Document{Policies: []sla.Policy{{Name: "all", Targets: map[sla.Metric]sla.Target{
+			sla.FirstReply: {Within: sla.Duration{Time: time.Hour}, Escalation: []sla.Level{{Name: "w", At: c.tr}}},
+		}}}})
+		if assert.ErrorIs(t, err, sla.ErrBadLevel, c.want) {
+			assert.Contains(t, err.Error(), c.want)
+		}
+	}
+}
+
 // Every share a Trigger can hold prints as a string that parses back to it,
 // and AtShare of its value in per cent gives it back.
 func TestEveryShareRoundTrips(t *testing.T) {
