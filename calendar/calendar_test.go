@@ -431,8 +431,25 @@ func TestComposeTooLarge(t *testing.T) {
 	require.NoError(t, err)
 	_, err = Union(dense, dense)
 	assert.ErrorIs(t, err, ErrTooLarge)
-	_, err = Intersect(dense, mustParse(t, nineToFive))
-	assert.ErrorIs(t, err, ErrTooLarge)
+	_, err = Intersect(dense, dense)
+	assert.ErrorIs(t, err, ErrTooLarge, "the intersection has as many spans as dense")
+	// The limit is on the intersection, not on its members: dense has
+	// more than a million spans, within 9 to 5 a quarter of that. Dense
+	// is in UTC, the hours in New York (UTC-5 in November and March).
+	both, err := Intersect(dense, mustParse(t, nineToFive))
+	require.NoError(t, err)
+	for _, c := range []struct {
+		at   string
+		open bool
+	}{
+		{"2026-11-23 09:00", true}, {"2026-11-23 09:29", true}, {"2026-11-23 09:30", false},
+		{"2026-11-23 16:05", true}, {"2026-11-23 16:35", false}, {"2026-11-23 17:00", false}, {"2026-11-23 08:15", false},
+		{"2026-11-28 10:00", false}, {"2090-03-06 11:10", true},
+	} {
+		at, err := time.ParseInLocation("2006-01-02 15:04", c.at, mustLoad(t, "America/New_York"))
+		require.NoError(t, err)
+		assert.Equal(t, c.open, both.IsOpen(at), c.at)
+	}
 }
 
 // A special opening overrides a yearly rule on its date; a closure of the

@@ -24,8 +24,9 @@ func Union(cals ...*Calendar) (*Calendar, error) {
 // reports the first calendar's zone (used by AddDays) and has no JSON form.
 // Always (and a nil or zero Calendar) leaves the others as they are; the
 // intersection of Always alone is Always. An intersection that some year
-// is never open is refused with ErrNeverOpen, and one too large as for
-// Union.
+// is never open is refused with ErrNeverOpen, and one of more than about
+// a million spans with ErrTooLarge, however many spans its members have
+// (a calendar of 48 half hours a day within a 9-to-5 one is built).
 func Intersect(cals ...*Calendar) (*Calendar, error) {
 	return compose("Intersect", cals, true)
 }
@@ -54,21 +55,35 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	if len(members) == 0 {
 		return Always(), nil
 	}
+	from := time.Unix(-1<<40, 0)
 	var acc []piece
-	for i, m := range members {
-		var ps []piece
-		for p := range m.eng.pieces(time.Unix(-1<<40, 0)) {
-			if len(ps) == maxComposedPieces {
-				return nil, fieldErr(op, m.Name(), "more than "+itoa(maxComposedPieces)+" open spans to compose", ErrTooLarge)
-			}
-			ps = append(ps, p)
+	if intersect {
+		// The members' pieces are intersected as they come, so that
+		// only the intersection is bounded: a fine-grained member
+		// within a 9-to-5 one is not refused for its own size.
+		seq := members[0].eng.pieces(from)
+		for _, m := range members[1:] {
+			seq = intersectPieces(seq, m.eng.pieces(from))
 		}
-		switch {
-		case i == 0:
-			acc = ps
-		case intersect:
-			acc = intersectPieces(acc, ps)
-		default:
+		for p := range seq {
+			if len(acc) == maxComposedPieces {
+				return nil, fieldErr(op, "", "more than "+itoa(maxComposedPieces)+" open spans in the intersection", ErrTooLarge)
+			}
+			acc = append(acc, p)
+		}
+	} else {
+		for i, m := range members {
+			var ps []piece
+			for p := range m.eng.pieces(from) {
+				if len(ps) == maxComposedPieces {
+					return nil, fieldErr(op, m.Name(), "more than "+itoa(maxComposedPieces)+" open spans to compose", ErrTooLarge)
+				}
+				ps = append(ps, p)
+			}
+			if i == 0 {
+				acc = ps
+				continue
+			}
 			acc = normalize(append(acc, ps...))
 			if len(acc) > maxComposedPieces {
 				return nil, fieldErr(op, "", "more than "+itoa(maxComposedPieces)+" open spans in the union", ErrTooLarge)
@@ -90,20 +105,31 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	return c, nil
 }
 
-func intersectPieces(a, b []piece) []piece {
-	var out []piece
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		s, e := max(a[i].start, b[j].start), min(a[i].end, b[j].end)
-		if s < e {
-			out = append(out, piece{s, e})
-		}
-		if a[i].end < b[j].end {
-			i++
-		} else {
-			j++
+// intersectPieces yields the pieces open in both a and b, two sorted
+// sequences of disjoint pieces, as they come.
+func intersectPieces(a, b iter.Seq[piece]) iter.Seq[piece] {
+	return func(yield func(piece) bool) {
+		next, stop := iter.Pull(b)
+		defer stop()
+		q, ok := next()
+		for p := range a {
+			for ok && q.end <= p.start {
+				q, ok = next()
+			}
+			for ok && q.start < p.end {
+				if !yield(piece{max(p.start, q.start), min(p.end, q.end)}) {
+					return
+				}
+				if q.end > p.end {
+					break // q goes on past p, into the pieces after it
+				}
+				q, ok = next()
+			}
+			if !ok {
+				return
+			}
 		}
 	}
-	return out
 }
 
 // spans is the engine of a composed calendar: its open pieces over the
