@@ -2,8 +2,10 @@ package calendar
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"iter"
+	"math"
 	"slices"
 	"time"
 
@@ -311,9 +313,19 @@ func (c *Calendar) Between(a, b time.Time) time.Duration {
 // for d < 0 the latest u <= t with Between(u, t) == −d. Add(t, 0) is t.
 //
 // A budget that does not run out inside the supported range (years 1970 to
-// 2099) gives the range's end (for d > 0) or start (for d < 0).
+// 2099) gives the range's end (for d > 0) or start (for d < 0). Always
+// has no range: its Add is t.Add(d), saturating at the first and last
+// instants a time.Time holds.
 func (c *Calendar) Add(t time.Time, d time.Duration) time.Time {
 	if c == nil || c.eng == nil {
+		// time.Time.Add saturates its seconds but not its
+		// nanoseconds, which can then land before t.
+		switch {
+		case d > 0 && lastInstant.Sub(t) < d:
+			return lastInstant.In(t.Location())
+		case d < 0 && firstInstant.Sub(t) > d:
+			return firstInstant.In(t.Location())
+		}
 		return t.Add(d)
 	}
 	e := c.eng
@@ -399,6 +411,27 @@ func (c *Calendar) Spans(a, b time.Time) iter.Seq[Span] {
 			}
 		}
 	}
+}
+
+// firstInstant and lastInstant are the first and last instants a
+// time.Time holds: its seconds count from year 1 in an int64.
+var (
+	firstInstant = instant(math.MinInt64, 0)
+	lastInstant  = instant(math.MaxInt64, 999999999)
+)
+
+// instant returns the time.Time sec seconds after January 1, year 1 UTC,
+// and nsec nanoseconds: through its binary form, since time.Unix cannot
+// reach the first seconds (they lie before math.MinInt64 in Unix time).
+func instant(sec int64, nsec uint32) time.Time {
+	b := []byte{1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff} // version 1, UTC
+	binary.BigEndian.PutUint64(b[1:], uint64(sec))
+	binary.BigEndian.PutUint32(b[9:], nsec)
+	var t time.Time
+	if err := t.UnmarshalBinary(b); err != nil {
+		panic(err) // not reached: the form is time.Time's own
+	}
+	return t
 }
 
 func maxTime(a, b time.Time) time.Time {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -477,4 +478,29 @@ func TestNextCloseAroundTheClock(t *testing.T) {
 	stocktake := mustParse(t, `{"zone":"Europe/London",`+week+`,"closed":[{"date":"2026-04-14","hours":["13:17-14:00"]}]}`)
 	assert.Equal(t, time.Date(2026, 4, 14, 13, 17, 0, 0, lon), stocktake.NextClose(from), "across the March DST change")
 	assert.Equal(t, time.Date(2026, 4, 14, 14, 0, 0, 0, lon), stocktake.NextOpen(time.Date(2026, 4, 14, 13, 17, 0, 0, lon)))
+}
+
+// Always's Add saturates at the ends of time.Time: a budget of business
+// time never ends before it starts (time.Time.Add saturates its seconds
+// only, and gave an instant before t).
+func TestAlwaysAddSaturates(t *testing.T) {
+	last := time.Unix(math.MaxInt64-62135596800, 999999999).UTC()
+	first := instant(math.MinInt64, 0)
+	assert.Equal(t, last, lastInstant)
+	assert.True(t, last.Add(time.Nanosecond).Before(last), "time.Time's own Add")
+	assert.True(t, first.Before(time.Unix(math.MinInt64, 0)))
+	for _, c := range []struct {
+		t    time.Time
+		d    time.Duration
+		want time.Time
+	}{
+		{last, time.Nanosecond, last},
+		{last.Add(-time.Hour), math.MaxInt64, last},
+		{first, -time.Nanosecond, first},
+		{first.Add(time.Hour), math.MinInt64, first},
+		{first, math.MaxInt64, first.Add(math.MaxInt64)},
+	} {
+		got := Always().Add(c.t, c.d)
+		assert.True(t, c.want.Equal(got), "Add(%v, %v) = %v, want %v", c.t, c.d, got, c.want)
+	}
 }
