@@ -26,7 +26,7 @@ func Union(cals ...*Calendar) (*Calendar, error) {
 // intersection of Always alone is Always. An intersection that some year
 // is never open is refused with ErrNeverOpen, and one of more than about
 // a million spans with ErrTooLarge, however many spans its members have
-// (a calendar of 48 half hours a day within a 9-to-5 one is built).
+// (a calendar open a half hour every hour, within a 9-to-5 one, is built).
 func Intersect(cals ...*Calendar) (*Calendar, error) {
 	return compose("Intersect", cals, true)
 }

@@ -628,6 +628,11 @@ func (a *app) committer() {
 	for {
 		var group []*writeOp
 		select {
+		case <-a.stopWrite:
+			return // write refuses the writes still queued
+		default:
+		}
+		select {
 		case op := <-a.writes:
 			group = append(group, op)
 		case <-a.stopWrite:

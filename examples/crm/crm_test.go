@@ -220,6 +220,8 @@ func TestHTTPErrorsAreJSON(t *testing.T) {
 // it leaves the slots alone for PostgreSQL and when the environment
 // sets GOMAXPROCS.
 func TestWriterSlot(t *testing.T) {
+	t.Setenv("GOMAXPROCS", "")
+	runtime.SetDefaultGOMAXPROCS()
 	n := runtime.GOMAXPROCS(0)
 	undo := writerSlot("crm.db")
 	assert.Equal(t, n+1, runtime.GOMAXPROCS(0))

@@ -151,8 +151,8 @@ func writerSlot(db string) (undo func()) {
 		return func() {}
 	}
 	n := runtime.GOMAXPROCS(0)
-	runtime.GOMAXPROCS(n + 1)
-	return func() { runtime.GOMAXPROCS(n) }
+	runtime.GOMAXPROCS(n + 1) // which stops the runtime's own updates of it
+	return runtime.SetDefaultGOMAXPROCS
 }
 
 // isPostgres reports whether -db names a PostgreSQL database.
