@@ -173,7 +173,7 @@ func BenchmarkIngestSQLite(b *testing.B) {
 func benchmarkIngest(b *testing.B, lean bool) {
 	clk := clock.NewManual(ny(23, 9, 0))
 	path := filepath.Join(b.TempDir(), "crm.db")
-	defer writerSlot(path)() // as serve does
+	defer writerSlot(path)() // as serve does: the name's "-2" is one slot short
 	s, err := start(path, config{}, policies, clk, log.New(io.Discard, "", 0))
 	require.NoError(b, err)
 	defer s.kill()

@@ -220,6 +220,8 @@ func TestHTTPErrorsAreJSON(t *testing.T) {
 // it leaves the slots alone for PostgreSQL and when the environment
 // sets GOMAXPROCS.
 func TestWriterSlot(t *testing.T) {
+	before := runtime.GOMAXPROCS(0) // as go test -cpu or the environment set it
+	t.Cleanup(func() { runtime.GOMAXPROCS(before) })
 	t.Setenv("GOMAXPROCS", "")
 	runtime.SetDefaultGOMAXPROCS()
 	n := runtime.GOMAXPROCS(0)
