@@ -236,4 +236,11 @@ func TestWriterSlot(t *testing.T) {
 	assert.Equal(t, n, runtime.GOMAXPROCS(0))
 	undo()
 	assert.Equal(t, n, runtime.GOMAXPROCS(0))
+	for _, v := range []string{"abc", "0", "-1", "2147483648", " 2"} {
+		t.Setenv("GOMAXPROCS", v) // the runtime ignores it, and so does writerSlot
+		undo = writerSlot("crm.db")
+		assert.Equal(t, n+1, runtime.GOMAXPROCS(0), "GOMAXPROCS=%q", v)
+		undo()
+		assert.Equal(t, n, runtime.GOMAXPROCS(0), "GOMAXPROCS=%q", v)
+	}
 }

@@ -53,6 +53,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -136,7 +137,10 @@ func parseClock(spec string) (*clock.Manual, error) {
 
 // writerSlot gives Go's scheduler one slot (GOMAXPROCS) more than it
 // has, for a SQLite back end and unless the GOMAXPROCS environment
-// variable is set, and returns what undoes it.
+// variable sets it, and returns what undoes it. The variable sets it as
+// the runtime reads it: a decimal number above zero that fits 32 bits
+// ("abc", "0" or "-1" leave the runtime's default, and so do not stop
+// writerSlot).
 //
 // SQLite's one writer spends about two thirds of its turn in system
 // calls (writing the log and waiting for its fsync), and a goroutine in
@@ -147,12 +151,19 @@ func parseClock(spec string) (*clock.Manual, error) {
 // 5,520–6,140 events/s against 4,960–5,410 in turns (README, "Speed");
 // with Go's HTTP client as the clients, and the sweep, the same.
 func writerSlot(db string) (undo func()) {
-	if isPostgres(db) || os.Getenv("GOMAXPROCS") != "" {
+	if isPostgres(db) || envSetsProcs(os.Getenv("GOMAXPROCS")) {
 		return func() {}
 	}
 	n := runtime.GOMAXPROCS(0)
 	runtime.GOMAXPROCS(n + 1) // which stops the runtime's own updates of it
 	return runtime.SetDefaultGOMAXPROCS
+}
+
+// envSetsProcs reports whether the runtime takes v, the GOMAXPROCS
+// environment variable, as its GOMAXPROCS (runtime/proc.go, schedinit).
+func envSetsProcs(v string) bool {
+	n, err := strconv.ParseInt(v, 10, 32)
+	return err == nil && n > 0
 }
 
 // isPostgres reports whether -db names a PostgreSQL database.
