@@ -11,8 +11,9 @@ import (
 
 // Union returns the calendar open whenever any of cals is open. Calendars
 // in different zones compose over real instants. The result reports the
-// first calendar's zone (used by AddDays) and has no JSON form. A union
-// with Always (or with a nil or zero Calendar, which is Always) is Always.
+// first calendar's zone (used by AddDays) and has no JSON form; it is
+// named "union(a,b)" after its members, an unnamed one written by its
+// place: "union(office,#2)". A union with Always (or with a nil or zero Calendar, which is Always) is Always.
 // A composition holds every open span of the supported range; one of more
 // than about a million spans is refused with ErrTooLarge.
 func Union(cals ...*Calendar) (*Calendar, error) {
@@ -21,8 +22,8 @@ func Union(cals ...*Calendar) (*Calendar, error) {
 
 // Intersect returns the calendar open whenever all of cals are open, such
 // as a New York office's hours within a London customer's. The result
-// reports the first calendar's zone (used by AddDays) and has no JSON form.
-// Always (and a nil or zero Calendar) leaves the others as they are; the
+// reports the first calendar's zone (used by AddDays) and has no JSON form;
+// it is named like a Union's: "intersect(office,#2)". Always (and a nil or zero Calendar) leaves the others as they are; the
 // intersection of Always alone is Always. An intersection that some year
 // is never open is refused with ErrNeverOpen, and one of more than about
 // a million spans with ErrTooLarge, however many spans its members have
@@ -42,8 +43,12 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	}
 	var members []*Calendar
 	names := make([]string, 0, len(cals))
-	for _, c := range cals {
-		names = append(names, c.Name())
+	for i, c := range cals {
+		name := c.Name()
+		if name == "" {
+			name = "#" + itoa(i+1) // an unnamed member, by its place
+		}
+		names = append(names, name)
 		if c == nil || c.eng == nil {
 			if !intersect {
 				return Always(), nil

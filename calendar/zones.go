@@ -1,6 +1,7 @@
 package calendar
 
 import (
+	"strconv"
 	"sync"
 	"time"
 )
@@ -67,7 +68,7 @@ func (c *Calendar) In(zone string) (*Calendar, error) {
 		return c, nil
 	}
 	if c.doc == nil {
-		return nil, fieldErr("zone", zone, "a Union or Intersect has no definition to place in another zone", ErrNoJSON)
+		return nil, fieldErr("", c.name, "a Union or Intersect has no definition to place in "+strconv.Quote(zone), ErrNoJSON)
 	}
 	if zone == c.doc.Zone {
 		return c, nil

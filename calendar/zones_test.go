@@ -70,6 +70,7 @@ func TestInRefuses(t *testing.T) {
 	require.NoError(t, err)
 	_, err = u.In("Asia/Tokyo")
 	assert.ErrorIs(t, err, ErrNoJSON)
+	assert.EqualError(t, err, `calendar: "union(support,#2)": a Union or Intersect has no definition to place in "Asia/Tokyo"`, "the union is at fault, not the zone")
 	for _, c := range []*Calendar{nil, {}, Always()} {
 		got, err := c.In("Asia/Tokyo")
 		require.NoError(t, err)
