@@ -200,6 +200,24 @@ func TestEventsNeverMakeAcceptedOnesAnomalies(t *testing.T) {
 	require.NoError(t, c.err)
 	assert.Equal(t, 2, st.Events)
 	assert.Equal(t, 1, st.Anomalies, "the legacy anomaly, not a new one")
+
+	// A missed appointment that named none, written before: an
+	// appointment dated before it, due after it, would make it another
+	// anomaly (missed before it began), and is refused.
+	c.post("/inquiries", inquiryJSON{ID: "legacy2", Channel: sla.Email, Party: sla.Customer})
+	require.NoError(t, c.err)
+	execSQL(t, s, fmt.Sprintf(`INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer)
+		VALUES ('acme', 'legacy2', 1, '{"time":"%s","type":"appointment_missed","ref":"a"}', 'old', x'00', x'00')`, ny(23, 10, 50).Format(time.RFC3339)))
+	execSQL(t, s, `UPDATE inquiries SET event_count = 1 WHERE tenant = 'acme' AND id = 'legacy2'`)
+	clk.Set(ny(23, 11, 0))
+	c.event("legacy2", eventJSON{Type: sla.Appointment, Ref: "a", Channel: sla.Phone, Time: ny(23, 10, 40), Due: ny(23, 11, 30)})
+	assert.ErrorContains(t, c.err, "400")
+	assert.ErrorContains(t, c.err, "accepted before")
+	assert.ErrorContains(t, c.err, "before the appointment was to begin")
+	c.err = nil
+	st = c.event("legacy2", eventJSON{Type: sla.Appointment, Ref: "a", Channel: sla.Phone, Time: ny(23, 10, 55), Due: ny(23, 11, 30)})
+	require.NoError(t, c.err, "dated after the legacy anomaly, it changes nothing of it")
+	assert.Equal(t, 1, st.Anomalies)
 }
 
 // A retried event under the same Idempotency-Key gets the first answer
@@ -452,4 +470,19 @@ func TestServerTimeouts(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
 	io.Copy(io.Discard, res.Body)
 	closedWithin("idle", conn3, 3*time.Second)
+}
+
+// An event dated before its inquiry arrived is refused with 400 naming
+// its time, not the instant the log was read at.
+func TestEventBeforeInquiryNamesItsTime(t *testing.T) {
+	s, clk, tokens := startSQLite(t, config{})
+	c := &client{base: s.url, token: tokens["acme"]}
+	clk.Set(ny(23, 10, 0))
+	c.post("/inquiries", inquiryJSON{ID: "a", Channel: sla.Email, Party: sla.Customer})
+	require.NoError(t, c.err)
+	clk.Set(ny(23, 10, 30))
+	c.event("a", eventJSON{Type: sla.Assign, Owner: "ann", Time: ny(23, 9, 59)})
+	assert.ErrorContains(t, c.err, "400")
+	assert.ErrorContains(t, c.err, `events[0].time: "2026-11-23 09:59:00`)
+	assert.ErrorContains(t, c.err, "before the inquiry arrived")
 }

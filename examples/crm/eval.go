@@ -189,7 +189,7 @@ func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
 	if appended && len(in.events) > 0 {
 		// Evaluate names a malformed event by its index in the log and
 		// lists the anomalies of the whole log, future ones too.
-		st, err := ev.ps.Evaluate(in.inquiry, in.events, latest(in.events))
+		st, err := ev.ps.Evaluate(in.inquiry, in.events, latest(in.inquiry, in.events))
 		if err != nil {
 			return nil, err
 		}
@@ -215,25 +215,31 @@ func (ev *evaluator) replay(in *logInput, appended bool) (*sla.Run, error) {
 
 // madeAnomaly returns, as the appended (last) event's anomaly, the first
 // of anomalies, those of in's log, that the appended event makes of an
-// event dated after it: one the log without it did not have (a log
-// written before the API refused anomalies may hold some already).
+// event dated after it: one the log without it did not have, for that
+// event and that reason (a log written before the API refused anomalies
+// may hold some already; the appended event may not change what one of
+// them says either).
 func (ev *evaluator) madeAnomaly(in *logInput, anomalies []sla.Anomaly) (sla.Anomaly, bool) {
+	type held struct {
+		index  int
+		reason string
+	}
 	last := len(in.events) - 1
 	e := in.events[last]
-	var before map[int]bool
+	var before map[held]bool
 	for _, a := range anomalies {
 		if a.Index < 0 || a.Index >= last || !in.events[a.Index].Time.After(e.Time) {
 			continue
 		}
 		if before == nil {
-			before = map[int]bool{}
-			if st, err := ev.ps.Evaluate(in.inquiry, in.events[:last], latest(in.events[:last])); err == nil {
+			before = map[held]bool{}
+			if st, err := ev.ps.Evaluate(in.inquiry, in.events[:last], latest(in.inquiry, in.events[:last])); err == nil {
 				for _, b := range st.Anomalies {
-					before[b.Index] = true
+					before[held{b.Index, b.Reason}] = true
 				}
 			}
 		}
-		if before[a.Index] {
+		if before[held{a.Index, a.Reason}] {
 			continue
 		}
 		return sla.Anomaly{Index: last, Type: e.Type, At: e.Time,
@@ -261,9 +267,12 @@ func (ev *evaluator) full(in *logInput, now, since time.Time) (outcome, error) {
 	return out, nil
 }
 
-// latest returns the time of the latest event (the zero Time if none).
-func latest(events []sla.Event) time.Time {
-	var t time.Time
+// latest returns the time of the latest of events, or when inq arrived if
+// that is later: a now Evaluate takes, so that an event dated before the
+// inquiry is refused as the event at fault ("events[3].time"), not as a
+// bad now.
+func latest(inq sla.Inquiry, events []sla.Event) time.Time {
+	t := inq.Received
 	for _, e := range events {
 		if e.Time.After(t) {
 			t = e.Time
