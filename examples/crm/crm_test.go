@@ -210,10 +210,14 @@ func TestHTTPErrorsAreJSON(t *testing.T) {
 	}
 
 	// What cannot be written as JSON is a 500, never a 200 with no body.
+	// The app logs why.
 	rec := httptest.NewRecorder()
-	writeJSON(rec, http.StatusOK, map[string]any{"at": time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("", 24*60*60))})
+	var logged strings.Builder
+	a := &app{log: log.New(&logged, "", 0)}
+	a.writeJSON(rec, http.StatusOK, map[string]any{"at": time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("", 24*60*60))})
 	assert.Equal(t, http.StatusInternalServerError, rec.Code)
 	assert.JSONEq(t, `{"error":"internal error"}`, rec.Body.String())
+	assert.Contains(t, logged.String(), "internal error: writing a map[string]interface {}: json: error calling MarshalJSON for type time.Time")
 }
 
 // writerSlot adds one scheduler slot for a SQLite file and undoes it;

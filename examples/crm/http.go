@@ -206,7 +206,7 @@ func (a *app) handler(manual *clock.Manual) http.Handler {
 			a.fail(w, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, st)
+		a.writeJSON(w, http.StatusOK, st)
 	})
 	mux.HandleFunc("POST /inquiries/{id}/events", func(w http.ResponseWriter, r *http.Request) {
 		keys := r.Header.Values("Idempotency-Key")
@@ -387,7 +387,7 @@ func (a *app) listEscalations(w http.ResponseWriter, r *http.Request) {
 		last := rows[len(rows)-1]
 		page.Next = formatCursor(cursor{last.firedAt, last.inquiryID, last.obligation, last.level})
 	}
-	writeJSON(w, http.StatusOK, page)
+	a.writeJSON(w, http.StatusOK, page)
 }
 
 // A cursor travels as base64url of the JSON list [fired_at, inquiry,
@@ -471,8 +471,8 @@ func writeError(w http.ResponseWriter, code int, err error) {
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // writeJSON answers v in JSON with code; if v cannot be written (which
-// the checks of what the API takes should rule out), 500.
-func writeJSON(w http.ResponseWriter, code int, v any) {
+// the checks of what the API takes should rule out), 500, and the error.
+func writeJSON(w http.ResponseWriter, code int, v any) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
 	buf.Reset()
@@ -482,10 +482,20 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 	if err := enc.Encode(v); err != nil {
 		w.WriteHeader(http.StatusInternalServerError)
 		w.Write([]byte("{\"error\": \"internal error\"}\n"))
-		return
+		return err
 	}
 	w.WriteHeader(code)
 	w.Write(buf.Bytes())
+	return nil
+}
+
+// writeJSON answers v in JSON with code, as the function does, and logs
+// why when v cannot be written: the answer is then a 500 that says only
+// "internal error".
+func (a *app) writeJSON(w http.ResponseWriter, code int, v any) {
+	if err := writeJSON(w, code, v); err != nil {
+		a.log.Printf("internal error: writing a %T: %v", v, err)
+	}
 }
 
 // queryOf returns the request's query parameters, refusing a malformed

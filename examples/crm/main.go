@@ -309,7 +309,7 @@ func clockHandler(m *clock.Manual) http.Handler {
 	var mu sync.Mutex // one move at a time, so that the check against now holds
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /admin/clock", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, clockJSON{Now: m.Now()})
+		writeJSON(w, http.StatusOK, clockJSON{Now: m.Now()}) // an instant the API accepts: written
 	})
 	mux.HandleFunc("POST /admin/clock", func(w http.ResponseWriter, r *http.Request) {
 		body, ok := readBody(w, r)
@@ -346,7 +346,7 @@ func clockHandler(m *clock.Manual) http.Handler {
 			writeError(w, http.StatusBadRequest, errors.New(`want one of "advance" or "set"`))
 			return
 		}
-		writeJSON(w, http.StatusOK, clockJSON{Now: m.Now()})
+		writeJSON(w, http.StatusOK, clockJSON{Now: m.Now()}) // an instant the API accepts: written
 	})
 	return jsonErrors(mux)
 }

@@ -338,7 +338,7 @@ func (a *app) serveReport(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, rep)
+	a.writeJSON(w, http.StatusOK, rep)
 }
 
 // serveReportCSV serves GET /report.csv?table=NAME: one table of the
@@ -400,7 +400,7 @@ func (a *app) serveSurvey(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, rep.Calls)
+	a.writeJSON(w, http.StatusCreated, rep.Calls)
 }
 
 // reportPage serves a board page that shows part of the board report.
