@@ -25,8 +25,8 @@ const (
 )
 
 // serveExport serves GET /export?from=T&to=T&limit=N&after=CURSOR: the
-// tenant's inquiries received in [from, to) (RFC 3339; either may be
-// left out for no bound), each with its whole log, as the JSON Lines
+// tenant's inquiries received in [from, to) (RFC 3339, instants the API
+// takes elsewhere: checkInstant; either may be left out for no bound), each with its whole log, as the JSON Lines
 // of package sla/history (one record a line, Content-Type
 // application/jsonl), by inquiry ID, at most limit (default 100, at
 // most 1000) a page. The body is written as the rows are read, a chunk
@@ -64,6 +64,10 @@ func (a *app) serveExport(w http.ResponseWriter, r *http.Request) {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
 			writeError(w, http.StatusBadRequest, &fieldError{p.name, fmt.Sprintf("%q: want an RFC 3339 instant (2026-11-01T00:00:00Z)", s)})
+			return
+		}
+		if err := checkInstant(p.name, t); err != nil {
+			writeError(w, http.StatusBadRequest, err) // like every instant the API takes
 			return
 		}
 		*p.t = t

@@ -185,6 +185,8 @@ func testExport(t *testing.T, s *server, clk *clock.Manual, tokens map[string]st
 	for _, tc := range []struct{ query, field string }{
 		{"?from=yesterday", "from"},
 		{"?to=2026-11-40T00:00:00Z", "to"},
+		{"?from=0001-01-01T00:00:00Z", "from"}, // outside the instants the back end computes exactly
+		{"?to=9999-12-31T23:59:59Z", "to"},
 		{"?from=2026-11-24T00:00:00Z&to=2026-11-23T00:00:00Z", "to"},
 		{"?limit=0", "limit"},
 		{"?limit=1001", "limit"},
