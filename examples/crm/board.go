@@ -224,7 +224,7 @@ func secureHeaders(next http.Handler) http.Handler {
 }
 
 // boardRoutes are the paths the board serves; the API serves the rest.
-var boardRoutes = []string{"GET /{$}", "/breached", "/cracks", "/workload", "/calls", "/trend", "/timeline/{id}", "/updates", "/login", "/logout", "/assets/"}
+var boardRoutes = []string{"GET /{$}", "/breached", "/cracks", "/workload", "/calls", "/trend", "/timeline/", "/updates", "/login", "/logout", "/assets/"}
 
 // boardHandler returns the board's routes.
 func (a *app) boardHandler() http.Handler {
@@ -238,6 +238,7 @@ func (a *app) boardHandler() http.Handler {
 	page("POST /calls", a.recordCall)
 	page("GET /trend", a.reportPage("trend", "On-time trend"))
 	page("GET /timeline/{id}", a.serveTimeline)
+	page("GET /timeline/", func(w http.ResponseWriter, r *http.Request) { a.failPage(w, r, errNotFound) }) // no ID, or more than one segment
 	page("GET /updates", a.serveUpdates)
 	page("POST /logout", a.serveLogout)
 	mux.HandleFunc("GET /login", a.serveLogin)

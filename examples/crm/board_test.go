@@ -204,6 +204,11 @@ func TestBoardRefusesForgeriesAndOtherTenants(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, code)
 	code, _ = b.get("/timeline/" + url.PathEscape("<script>"))
 	assert.Equal(t, http.StatusNotFound, code)
+	for _, path := range []string{"/timeline/", "/timeline/case-1/x"} {
+		code, page := b.get(path)
+		assert.Equal(t, http.StatusNotFound, code, path)
+		assert.Contains(t, page, "<!doctype html>", "a page for a session, not the API's JSON 401: %s", path)
+	}
 
 	form := url.Values{"csrf": {csrf}, "week": {"2026-W48"}, "inquiry_id": {"case-1"}, "reached": {"yes"}}
 	for _, h := range [][]string{
