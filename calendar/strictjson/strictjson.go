@@ -12,6 +12,9 @@
 //   - a member given twice in one object is refused;
 //   - a value of the wrong JSON type is refused where it stands;
 //   - anything after the document's one value is refused;
+//   - strings are text: bytes that are not UTF-8, and an escaped UTF-16
+//     surrogate not in a pair ("\ud800"), are refused (encoding/json
+//     reads either as U+FFFD);
 //   - integers must be written as integers, in range.
 //
 // Every error is an *Error whose Path names the offending value as in
@@ -39,6 +42,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Errors an *Error wraps when the document itself is at fault; an error
@@ -159,7 +163,15 @@ var (
 
 // token reads the next token, reporting a syntax error at path.
 func (d *decoder) token(path string) (json.Token, error) {
+	from := d.dec.InputOffset()
 	tok, err := d.dec.Token()
+	if s, ok := tok.(string); ok && err == nil && strings.ContainsRune(s, utf8.RuneError) {
+		// encoding/json writes U+FFFD for what is not text; the
+		// document's own bytes say whether it was.
+		if reason := notText(d.data[from:d.dec.InputOffset()]); reason != "" {
+			return nil, &Error{Path: path, Reason: reason, Err: ErrSyntax}
+		}
+	}
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{Path: path, Reason: "unexpected end of the document", Err: ErrSyntax}
@@ -171,6 +183,48 @@ func (d *decoder) token(path string) (json.Token, error) {
 		return nil, &Error{Path: path, Reason: err.Error(), Err: ErrSyntax}
 	}
 	return tok, nil
+}
+
+// notText says why b, the bytes of a JSON string token (with the white
+// space and separators before it), is not text: invalid UTF-8, or an
+// escaped UTF-16 surrogate not in a pair (encoding/json reads either as
+// U+FFFD); "" if it is text.
+func notText(b []byte) string {
+	if !utf8.Valid(b) {
+		return "a string holds bytes that are not UTF-8"
+	}
+	hex4 := func(i int) rune { // the escape \uXXXX at b[i], -1 if none
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return -1
+		}
+		n, err := strconv.ParseUint(string(b[i+2:i+6]), 16, 16)
+		if err != nil {
+			return -1
+		}
+		return rune(n)
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r := hex4(i)
+		switch {
+		case r < 0: // another escape: \n, \\, \", …
+			i++
+			continue
+		case 0xD800 <= r && r < 0xDC00:
+			if lo := hex4(i + 6); 0xDC00 <= lo && lo < 0xE000 {
+				i += 11
+				continue
+			}
+		case 0xDC00 <= r && r < 0xE000:
+		default:
+			i += 5
+			continue
+		}
+		return "a string holds " + string(b[i:i+6]) + ", a UTF-16 surrogate not in a pair"
+	}
+	return ""
 }
 
 // raw reads the next value whole and returns its bytes.

@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 type level struct {
@@ -151,6 +153,14 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"name" "a"}`, "name", "", ErrSyntax},
 		{`{"raw": [1,}`, "raw", "", ErrSyntax},
 		{`{"raw": ]}`, "raw", "", ErrSyntax},
+		{`{"name": "a\ud800"}`, "name", `a string holds \ud800, a UTF-16 surrogate not in a pair`, ErrSyntax},
+		{`{"name": "\uDE00\uD83D"}`, "name", `a string holds \uDE00, a UTF-16 surrogate not in a pair`, ErrSyntax},
+		{`{"name": "\uD83D\u0041"}`, "name", `a string holds \uD83D, a UTF-16 surrogate not in a pair`, ErrSyntax},
+		{"{\"name\": \"\xff\"}", "name", "a string holds bytes that are not UTF-8", ErrSyntax},
+		{"{\"n\xc3\": 1}", "", "a string holds bytes that are not UTF-8", ErrSyntax},
+		{`{"any": {"k": ["\udfff"]}}`, "any.k[0]", `a string holds \udfff, a UTF-16 surrogate not in a pair`, ErrSyntax},
+		{`{"raw": {"k": "\ud800"}}`, "raw", `a string holds \ud800, a UTF-16 surrogate not in a pair`, ErrSyntax},
+		{`{"when": "\ud800"}`, "when", `a string holds \ud800, a UTF-16 surrogate not in a pair`, ErrSyntax},
 		{strings.Repeat("[", 2000) + strings.Repeat("]", 2000), "", "want an object, not a list", ErrType},
 		{`{"any": ` + strings.Repeat("[", 2000) + strings.Repeat("]", 2000) + `}`, "", "nested too deeply", ErrSyntax},
 	} {
@@ -229,5 +239,63 @@ func FuzzDecode(f *testing.F) {
 		wantJSON, _ := json.Marshal(want)
 		gotJSON, _ := json.Marshal(got)
 		assert.JSONEq(t, string(wantJSON), string(gotJSON))
+	})
+}
+
+// A string is taken exactly when it is text: its pieces, written as a
+// JSON string, are checked against a reference that reads each piece as
+// the UTF-16 code units (or the bytes that are not UTF-8) it stands for.
+func TestStringsAreText(t *testing.T) {
+	type piece struct {
+		json  string
+		units []uint16 // what it stands for; nil with bad
+		bad   bool     // bytes that are not UTF-8
+	}
+	pieces := []piece{
+		{json: "a", units: []uint16{'a'}},
+		{json: `u`, units: []uint16{'u'}},
+		{json: `D800`, units: []uint16{'D', '8', '0', '0'}},
+		{json: `\\`, units: []uint16{'\\'}},
+		{json: `\"`, units: []uint16{'"'}},
+		{json: `\n`, units: []uint16{'\n'}},
+		{json: `\u0041`, units: []uint16{'A'}},
+		{json: `\uD83D`, units: []uint16{0xD83D}},
+		{json: `\ude00`, units: []uint16{0xDE00}},
+		{json: `\uFFFD`, units: []uint16{0xFFFD}},
+		{json: "é", units: []uint16{0xE9}},
+		{json: "\uFFFD", units: []uint16{0xFFFD}},
+		{json: "😀", units: []uint16{0xD83D, 0xDE00}},
+		{json: "\xff", bad: true},
+		{json: "\xc3", bad: true},
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		ps := rapid.SliceOfN(rapid.SampledFrom(pieces), 0, 8).Draw(t, "pieces")
+		var doc strings.Builder
+		var units []uint16
+		valid := true
+		for _, p := range ps {
+			doc.WriteString(p.json)
+			units = append(units, p.units...)
+			valid = valid && !p.bad
+		}
+		raw := doc.String() // no piece begins with a UTF-8 continuation byte: a bad one stays bad
+		for i := 0; i < len(units); i++ {
+			switch u := units[i]; {
+			case utf16.IsSurrogate(rune(u)) && u < 0xDC00 && i+1 < len(units) && 0xDC00 <= units[i+1] && units[i+1] < 0xE000:
+				i++
+			case utf16.IsSurrogate(rune(u)):
+				valid = false
+			}
+		}
+		var d struct {
+			Name string `json:"name"`
+		}
+		err := Decode([]byte(`{"name": "`+raw+`"}`), &d)
+		if !valid {
+			require.ErrorIs(t, err, ErrSyntax, "%q", raw)
+			return
+		}
+		require.NoError(t, err, "%q", raw)
+		assert.Equal(t, string(utf16.Decode(units)), d.Name, "%q", raw)
 	})
 }

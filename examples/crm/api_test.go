@@ -401,6 +401,7 @@ func TestWritesAreStrictJSON(t *testing.T) {
 		{`null`, ""},
 		{`[]`, ""},
 		{"{\"id\":\"a\",\"channel\":\"email\",\"labels\":[\"\xff\"]}", ""},
+		{`{"id":"a","channel":"email","labels":["vip\ud800"]}`, "labels[0]"}, // not text: it would be stored as U+FFFD
 	} {
 		code, out := raw(t, s, "POST", "/inquiries", acme, "application/json", tc.body)
 		assert.Equal(t, http.StatusBadRequest, code, tc.body)

@@ -2,6 +2,7 @@ package history
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -165,18 +166,22 @@ func (d *fast) stringEnd() (end int, escaped, high bool) {
 	return -1, false, false
 }
 
-// str reads a string as encoding/json does: escapes decoded, and bytes
-// that are not UTF-8 replaced (by encoding/json itself, for the rare
-// strings that need it).
+// str reads a string as encoding/json does, escapes decoded (by
+// encoding/json itself, for the rare strings that need it). It gives up
+// on bytes that are not UTF-8 and on any U+FFFD an escape gives, for the
+// reference to refuse what is not text and take what is (strictjson).
 func (d *fast) str() (string, bool) {
 	end, escaped, high := d.stringEnd()
 	if end < 0 {
 		return "", false
 	}
 	raw := d.b[d.i+1 : end-1]
-	if escaped || high && !utf8.Valid(raw) {
+	if high && !utf8.Valid(raw) {
+		return "", false
+	}
+	if escaped {
 		var s string
-		if json.Unmarshal(d.b[d.i:end], &s) != nil {
+		if json.Unmarshal(d.b[d.i:end], &s) != nil || strings.ContainsRune(s, utf8.RuneError) {
 			return "", false
 		}
 		d.i = end
