@@ -191,3 +191,61 @@ func TestWritesQueuedAtCloseAreAnswered(t *testing.T) {
 	require.NoError(t, <-closed)
 	assert.GreaterOrEqual(t, refused, 1, "the write after close began")
 }
+
+// Migration 0004 moves the events of a database made before it into the
+// table in arrival order: every log reads back as it was, in order, a
+// retried idempotency key gets its first answer, and events append.
+func TestSQLiteEventsMigrateToArrivalOrder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "crm.db")
+	clk := clock.NewManual(ny(23, 9, 0))
+	s, err := start(path, config{}, policies, clk, log.New(io.Discard, "", 0))
+	require.NoError(t, err)
+	token := addTokens(t, s, "acme")["acme"]
+	c := &client{base: s.url, token: token}
+	for _, id := range []string{"b", "a", "c"} {
+		c.post("/inquiries", inquiryJSON{ID: id, Channel: sla.Email, Party: sla.Customer})
+	}
+	var first compactStatus
+	for i := range 6 {
+		clk.Advance(time.Minute)
+		id := []string{"a", "b", "c"}[i%3]
+		st := c.eventKey(id, fmt.Sprintf("k%d", i), eventJSON{Type: sla.CustomerMessage, Channel: sla.Email})
+		if i == 0 {
+			first = st
+		}
+	}
+	require.NoError(t, c.err)
+	before := map[string]statusJSON{}
+	for _, id := range []string{"a", "b", "c"} {
+		before[id] = c.status(id)
+	}
+	// Back to the table as it was before 0004, events interleaved.
+	execSQL(t, s, `CREATE TABLE events_old (
+		tenant TEXT NOT NULL, inquiry_id TEXT NOT NULL, seq INTEGER NOT NULL, event TEXT NOT NULL,
+		idem_key TEXT NOT NULL, request_hash BLOB NOT NULL, answer BLOB NOT NULL,
+		PRIMARY KEY (tenant, inquiry_id, seq), UNIQUE (tenant, inquiry_id, idem_key),
+		FOREIGN KEY (tenant, inquiry_id) REFERENCES inquiries (tenant, id)) WITHOUT ROWID;
+		INSERT INTO events_old SELECT tenant, inquiry_id, seq, event, idem_key, request_hash, answer FROM events;
+		DROP TABLE events;
+		ALTER TABLE events_old RENAME TO events;
+		DELETE FROM schema_migrations WHERE version = 4`)
+	s.kill()
+
+	s, err = start(path, config{}, policies, clk, log.New(io.Discard, "", 0))
+	require.NoError(t, err)
+	t.Cleanup(s.kill)
+	assert.Equal(t, int64(1), queryInt(t, s, `SELECT COUNT(*) FROM schema_migrations WHERE version = 4`).Int64)
+	assert.Equal(t, int64(0), queryInt(t, s, `SELECT COUNT(*) FROM sqlite_schema WHERE name = 'events' AND sql LIKE '%WITHOUT ROWID%'`).Int64)
+	c = &client{base: s.url, token: token}
+	for _, id := range []string{"a", "b", "c"} {
+		assert.Equal(t, before[id], c.status(id), id)
+	}
+	again := c.eventKey("a", "k0", eventJSON{Type: sla.CustomerMessage, Channel: sla.Email})
+	require.NoError(t, c.err)
+	assert.Equal(t, first, again, "the first answer")
+	clk.Advance(time.Minute)
+	st := c.event("a", eventJSON{Type: sla.Reply, Channel: sla.Email, Actor: "ann"})
+	require.NoError(t, c.err)
+	assert.Equal(t, 3, st.Events)
+	assert.Equal(t, int64(7), queryInt(t, s, `SELECT COUNT(*) FROM events`).Int64)
+}
