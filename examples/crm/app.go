@@ -736,6 +736,7 @@ func (a *app) create(ctx context.Context, tenant string, body []byte) (result, e
 	}
 	hash := requestHash(body)
 	e := a.evaluatedRow(tenant, in.ID, 0, now, out, 0, now.UnixNano())
+	input.storedNext, input.nextKnown = e.next, true // what the write stores
 	return a.write(ctx, func(ctx context.Context, tx txn) (result, error) {
 		ok, prior, err := tx.insertInquiry(ctx, newInquiry{tenant: tenant, id: in.ID, doc: doc, requestHash: hash, answer: answer}, e)
 		if err != nil {
@@ -806,7 +807,7 @@ func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []by
 	return a.write(ctx, func(ctx context.Context, tx txn) (result, error) {
 		ap := pre
 		if ap != nil {
-			ok, err := tx.appendIf(ctx, eventOf(ap, doc, key, hash), ap.ev, ap.from)
+			ok, err := tx.appendIf(ctx, eventOf(ap, doc, key, hash), ap.ev, ap.from, ap.sameNext)
 			if err != nil {
 				return result{}, err
 			}
@@ -863,10 +864,11 @@ func eventOf(ap *appended, doc []byte, key string, hash []byte) newEvent {
 
 // An appended is an event's evaluation on an inquiry's row at a version.
 type appended struct {
-	from   version
-	ev     evaluated // the row to write back
-	answer []byte
-	input  *logInput // to keep once written
+	from     version
+	sameNext bool      // from's next_check, as the input evaluated knew it, is ev.next
+	ev       evaluated // the row to write back
+	answer   []byte
+	input    *logInput // to keep once written
 }
 
 // preAppend evaluates the event on the log the cache holds for the
@@ -922,7 +924,9 @@ func (a *app) evaluateAppend(row inquiryRow, input *logInput, e *eventJSON, now 
 		return nil, result{}, err
 	}
 	ev := a.evaluatedRow(row.tenant, row.id, row.eventCount+1, now, out, row.sealedAt, now.UnixNano())
-	return &appended{from: version{row.eventCount, row.sealedAt}, ev: ev, answer: answer, input: next}, result{}, nil
+	next.storedNext, next.nextKnown = ev.next, true // what the write stores
+	return &appended{from: version{row.eventCount, row.sealedAt}, sameNext: input.nextKnown && input.storedNext == ev.next,
+		ev: ev, answer: answer, input: next}, result{}, nil
 }
 
 // status evaluates an inquiry at the clock's time. A read does not

@@ -249,3 +249,48 @@ func TestSQLiteEventsMigrateToArrivalOrder(t *testing.T) {
 	assert.Equal(t, 3, st.Events)
 	assert.Equal(t, int64(7), queryInt(t, s, `SELECT COUNT(*) FROM events`).Int64)
 }
+
+// An append that leaves next_check as the cache knows it leaves the
+// column alone (on SQLite its index is not written); a next_check moved
+// behind the cache's back (the version the same) makes the write go
+// under the lock and store the next the log gives.
+func TestAppendLeavesAnUnmovedNextCheck(t *testing.T) {
+	s, _, tokens := startSQLite(t, config{})
+	c := &client{base: s.url, token: tokens["acme"]}
+	c.post("/inquiries", inquiryJSON{ID: "a", Channel: sla.Email, Party: sla.Prospect})
+	require.NoError(t, c.err)
+	next := queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'a'`)
+	require.True(t, next.Valid)
+	_, in, ok := s.app.cache.latest("acme", "a")
+	require.True(t, ok)
+	assert.True(t, in.nextKnown, "the create's input knows what it stored")
+	assert.Equal(t, next.Int64, in.storedNext)
+
+	// An assign moves nothing due: one evaluation, next_check as it was.
+	before := s.app.evaluations.Load()
+	c.event("a", eventJSON{Type: sla.Assign, Owner: "ann"})
+	require.NoError(t, c.err)
+	assert.Equal(t, int64(1), s.app.evaluations.Load()-before)
+	assert.Equal(t, next, queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'a'`))
+
+	// Moved behind the cache's back: evaluated again under the lock, and
+	// the next the log gives is stored.
+	execSQL(t, s, `UPDATE inquiries SET next_check = next_check + 1 WHERE id = 'a'`)
+	before = s.app.evaluations.Load()
+	st := c.event("a", eventJSON{Type: sla.Assign, Owner: "bob"})
+	require.NoError(t, c.err)
+	assert.Equal(t, int64(2), s.app.evaluations.Load()-before)
+	assert.Equal(t, 2, st.Events)
+	assert.Equal(t, next, queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'a'`))
+
+	// A reply moves it: set, in one evaluation.
+	before = s.app.evaluations.Load()
+	c.event("a", eventJSON{Type: sla.Reply, Channel: sla.Email})
+	require.NoError(t, c.err)
+	assert.Equal(t, int64(1), s.app.evaluations.Load()-before)
+	assert.NotEqual(t, next, queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'a'`))
+	_, in, _ = s.app.cache.latest("acme", "a")
+	moved := queryInt(t, s, `SELECT next_check FROM inquiries WHERE id = 'a'`)
+	assert.True(t, in.nextKnown)
+	assert.Equal(t, moved.Int64, in.storedNext, "0 for NULL") // NullInt64 holds 0 when NULL
+}

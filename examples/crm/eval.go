@@ -36,6 +36,11 @@ type logInput struct {
 	run *sla.Run
 	// seen counts the escalations of run already looked at.
 	seen int
+	// storedNext is the next_check stored with the version the input
+	// is kept for, if nextKnown (an append that leaves it need not set
+	// it: txn.appendIf).
+	storedNext int64
+	nextKnown  bool
 	// taken is how many elements of events' array some input holds: the
 	// inputs an evaluation makes share the array of the one it read, so
 	// that of two evaluations of one input at once only the first to

@@ -553,7 +553,9 @@ func (t *pgTx) save(ctx context.Context, rows []evaluated) ([]escalationRow, err
 // first, as lockInquiry does, so that an append never holds an event's
 // key or sequence number while it waits for the row (which would
 // deadlock against a write holding the row and wanting them).
-func (t *pgTx) appendIf(ctx context.Context, ev newEvent, r evaluated, from version) (bool, error) {
+// PostgreSQL writes the row anew either way, and an index entry only
+// when a value changes, so sameNext changes nothing.
+func (t *pgTx) appendIf(ctx context.Context, ev newEvent, r evaluated, from version, sameNext bool) (bool, error) {
 	tag, err := t.tx.Exec(ctx, `UPDATE inquiries SET event_count = $1, evaluated_at = $2, next_check = NULLIF($3::bigint, 0), sealed_at = $4
 		WHERE tenant = $5 AND id = $6 AND event_count = $7 AND sealed_at = $8
 		AND NOT EXISTS (SELECT 1 FROM events WHERE tenant = $5 AND inquiry_id = $6 AND idem_key = $9)`,

@@ -148,8 +148,12 @@ type txn interface {
 	// evaluation e of the log with ev back as save does, if the row is
 	// as from says (no event appended and no escalation recorded since)
 	// and ev's idempotency key is new for it: false, with nothing
-	// written, otherwise. It locks the row as lockInquiry does.
-	appendIf(ctx context.Context, ev newEvent, e evaluated, from version) (bool, error)
+	// written, otherwise. It locks the row as lockInquiry does. With
+	// sameNext (the row's next_check, as far as the caller knows, is
+	// e.next already) a store may leave next_check as it is, if it is:
+	// SQLite then writes no page of its index (it writes an entry anew
+	// for any column set, to its own value too).
+	appendIf(ctx context.Context, ev newEvent, e evaluated, from version, sameNext bool) (bool, error)
 	// claimDue returns (and locks) up to limit inquiries whose next_check
 	// is at or before now, earliest first, skipping rows others hold.
 	claimDue(ctx context.Context, now int64, limit int) ([]inquiryRow, error)
