@@ -161,17 +161,37 @@ var (
 	rawMessage      = reflect.TypeFor[json.RawMessage]()
 )
 
-// token reads the next token, reporting a syntax error at path.
+// token reads the next token, reporting a syntax error, or a string
+// that is not text, at path.
 func (d *decoder) token(path string) (json.Token, error) {
 	from := d.dec.InputOffset()
-	tok, err := d.dec.Token()
-	if s, ok := tok.(string); ok && err == nil && strings.ContainsRune(s, utf8.RuneError) {
-		// encoding/json writes U+FFFD for what is not text; the
-		// document's own bytes say whether it was.
-		if reason := notText(d.data[from:d.dec.InputOffset()]); reason != "" {
-			return nil, &Error{Path: path, Reason: reason, Err: ErrSyntax}
+	tok, err := d.anyToken(path)
+	if s, ok := tok.(string); ok {
+		if err := d.text(s, from, path); err != nil {
+			return nil, err
 		}
 	}
+	return tok, err
+}
+
+// text refuses s, a string token read from offset from on, if it is not
+// text, reporting it at path.
+func (d *decoder) text(s string, from int64, path string) error {
+	if !strings.ContainsRune(s, utf8.RuneError) {
+		return nil
+	}
+	// encoding/json writes U+FFFD for what is not text; the document's
+	// own bytes say whether it was.
+	if reason := notText(d.data[from:d.dec.InputOffset()]); reason != "" {
+		return &Error{Path: path, Reason: reason, Err: ErrSyntax}
+	}
+	return nil
+}
+
+// anyToken reads the next token, reporting a syntax error at path; a
+// string is as encoding/json read it (see text).
+func (d *decoder) anyToken(path string) (json.Token, error) {
+	tok, err := d.dec.Token()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &Error{Path: path, Reason: "unexpected end of the document", Err: ErrSyntax}
@@ -538,7 +558,8 @@ func (d *decoder) members(path string, depth int, f func(name, sub string) error
 	var seen []string
 	var seenSet map[string]bool
 	for {
-		tok, err := d.token(path)
+		from := d.dec.InputOffset()
+		tok, err := d.anyToken(path)
 		if err != nil {
 			return err
 		}
@@ -550,6 +571,9 @@ func (d *decoder) members(path string, depth int, f func(name, sub string) error
 			return &Error{Path: path, Reason: "want a member name", Err: ErrSyntax}
 		}
 		sub := Join(path, name)
+		if err := d.text(name, from, sub); err != nil {
+			return err // the member whose name is not text
+		}
 		dup := false
 		if seenSet != nil {
 			dup = seenSet[name]

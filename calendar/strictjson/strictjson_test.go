@@ -157,7 +157,8 @@ func TestDecodeErrors(t *testing.T) {
 		{`{"name": "\uDE00\uD83D"}`, "name", `a string holds \uDE00, a UTF-16 surrogate not in a pair`, ErrSyntax},
 		{`{"name": "\uD83D\u0041"}`, "name", `a string holds \uD83D, a UTF-16 surrogate not in a pair`, ErrSyntax},
 		{"{\"name\": \"\xff\"}", "name", "a string holds bytes that are not UTF-8", ErrSyntax},
-		{"{\"n\xc3\": 1}", "", "a string holds bytes that are not UTF-8", ErrSyntax},
+		{"{\"n\xc3\": 1}", "[\"n\uFFFD\"]", "a string holds bytes that are not UTF-8", ErrSyntax}, // the member named so
+		{`{"targets": {"a\udc00": {}}}`, "targets[\"a\uFFFD\"]", `a string holds \udc00, a UTF-16 surrogate not in a pair`, ErrSyntax},
 		{`{"any": {"k": ["\udfff"]}}`, "any.k[0]", `a string holds \udfff, a UTF-16 surrogate not in a pair`, ErrSyntax},
 		{`{"raw": {"k": "\ud800"}}`, "raw", `a string holds \ud800, a UTF-16 surrogate not in a pair`, ErrSyntax},
 		{`{"when": "\ud800"}`, "when", `a string holds \ud800, a UTF-16 surrogate not in a pair`, ErrSyntax},
