@@ -205,6 +205,13 @@ func (d *decoder) anyToken(path string) (json.Token, error) {
 	return tok, nil
 }
 
+// IsText reports whether literal, a well-formed JSON string literal
+// (quotes included, as in a document), is text: valid UTF-8 with no
+// escaped UTF-16 surrogate outside a pair, which Decode refuses (and
+// encoding/json reads as U+FFFD). A decoder of its own that takes only
+// what Decode takes can check a string with it.
+func IsText(literal []byte) bool { return notText(literal) == "" }
+
 // notText says why b, the bytes of a JSON string token (with the white
 // space and separators before it), is not text: invalid UTF-8, or an
 // escaped UTF-16 surrogate not in a pair (encoding/json reads either as

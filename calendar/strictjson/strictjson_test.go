@@ -300,3 +300,16 @@ func TestStringsAreText(t *testing.T) {
 		assert.Equal(t, string(utf16.Decode(units)), d.Name, "%q", raw)
 	})
 }
+
+func ExampleIsText() {
+	for _, s := range []string{`"caf\u00e9"`, `"\ud83d\ude00"`, `"\ud83d"`, `"\\ud800"`} {
+		fmt.Println(s, IsText([]byte(s)))
+	}
+	fmt.Println(IsText([]byte("\"caf\xe9\""))) // Latin-1, not UTF-8
+	// Output:
+	// "caf\u00e9" true
+	// "\ud83d\ude00" true
+	// "\ud83d" false
+	// "\\ud800" true
+	// false
+}

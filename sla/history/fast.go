@@ -6,6 +6,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/replyby/replyby/calendar/strictjson"
 	"github.com/replyby/replyby/sla"
 )
 
@@ -168,8 +169,10 @@ func (d *fast) stringEnd() (end int, escaped, high bool) {
 
 // str reads a string as encoding/json does, escapes decoded (by
 // encoding/json itself, for the rare strings that need it). It gives up
-// on bytes that are not UTF-8 and on any U+FFFD an escape gives, for the
-// reference to refuse what is not text and take what is (strictjson).
+// on a string that is not text (bytes that are not UTF-8, an escaped
+// surrogate not in a pair), for the reference to refuse it as the
+// project's strict decoder does; a U+FFFD written as such, or as
+// "\ufffd" (as the Writer writes bytes that are not UTF-8), is text.
 func (d *fast) str() (string, bool) {
 	end, escaped, high := d.stringEnd()
 	if end < 0 {
@@ -181,7 +184,7 @@ func (d *fast) str() (string, bool) {
 	}
 	if escaped {
 		var s string
-		if json.Unmarshal(d.b[d.i:end], &s) != nil || strings.ContainsRune(s, utf8.RuneError) {
+		if json.Unmarshal(d.b[d.i:end], &s) != nil || strings.ContainsRune(s, utf8.RuneError) && !strictjson.IsText(d.b[d.i:end]) {
 			return "", false
 		}
 		d.i = end

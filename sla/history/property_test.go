@@ -14,7 +14,7 @@ import (
 )
 
 var (
-	genText     = rapid.SampledFrom([]string{"", "ann", "bob", "a b", "ünïcode", `"quoted"`, "back\\slash", "tab\tnew\nline", "<&>", "😀"})
+	genText     = rapid.SampledFrom([]string{"", "ann", "bob", "a b", "ünïcode", `"quoted"`, "back\\slash", "tab\tnew\nline", "<&>", "😀", "\uFFFD", "<\uFFFD>\n"})
 	genName     = rapid.SampledFrom([]string{"ann", "bob", "team-a", "ünï", "x y", "<b>"})
 	genChannel  = rapid.SampledFrom([]sla.Channel{sla.Email, sla.Phone, sla.Voicemail, sla.Chat, sla.WebForm, sla.Meeting, "pigeon"})
 	genPriority = rapid.SampledFrom([]sla.Priority{"", sla.Low, sla.Urgent})
