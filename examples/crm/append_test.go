@@ -236,6 +236,15 @@ func TestSQLiteEventsMigrateToArrivalOrder(t *testing.T) {
 	t.Cleanup(s.kill)
 	assert.Equal(t, int64(1), queryInt(t, s, `SELECT COUNT(*) FROM schema_migrations WHERE version = 4`).Int64)
 	assert.Equal(t, int64(0), queryInt(t, s, `SELECT COUNT(*) FROM sqlite_schema WHERE name = 'events' AND sql LIKE '%WITHOUT ROWID%'`).Int64)
+	assert.Equal(t, int64(2), queryInt(t, s, `SELECT COUNT(*) FROM pragma_index_list('events') WHERE "unique"`).Int64, "the key's and the idempotency key's")
+	assert.Equal(t, int64(0), queryInt(t, s, `SELECT COUNT(*) FROM pragma_foreign_key_check('events')`).Int64)
+	for _, dup := range []string{
+		`INSERT INTO events SELECT tenant, inquiry_id, seq, event, 'other', request_hash, answer FROM events LIMIT 1`,
+		`INSERT INTO events SELECT tenant, inquiry_id, seq + 100, event, idem_key, request_hash, answer FROM events LIMIT 1`,
+	} {
+		_, err := sqliteOf(s).w.Exec(dup)
+		assert.ErrorContains(t, err, "UNIQUE constraint failed", dup)
+	}
 	c = &client{base: s.url, token: token}
 	for _, id := range []string{"a", "b", "c"} {
 		assert.Equal(t, before[id], c.status(id), id)

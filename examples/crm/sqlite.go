@@ -111,7 +111,10 @@ func (d *sqliteDB) migrate() error {
 		if n == 0 {
 			if _, err := tx.Exec(m.sql); err != nil {
 				tx.Rollback()
-				return fmt.Errorf("migration %s: %w (a database made before migrations existed must start from a new file)", m.name, err)
+				if m.version == 1 {
+					return fmt.Errorf("migration %s: %w (a database made before migrations existed must start from a new file)", m.name, err)
+				}
+				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
 			if _, err := tx.Exec(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name); err != nil {
 				tx.Rollback()
