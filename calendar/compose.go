@@ -13,18 +13,20 @@ import (
 // in different zones compose over real instants. The result reports the
 // first calendar's zone (used by AddDays) and has no JSON form; it is
 // named "union(a,b)" after its members, an unnamed one written by its
-// place: "union(office,#2)". A union with Always (or with a nil or zero Calendar, which is Always) is Always.
-// A composition holds every open span of the supported range; one of more
-// than about a million spans is refused with ErrTooLarge.
+// place: "union(office,#2)". A union with Always (or with a nil or zero
+// Calendar, which is Always) is Always. A composition holds every open
+// span of the supported range; one of more than about a million spans is
+// refused with ErrTooLarge.
 func Union(cals ...*Calendar) (*Calendar, error) {
 	return compose("Union", cals, false)
 }
 
 // Intersect returns the calendar open whenever all of cals are open, such
 // as a New York office's hours within a London customer's. The result
-// reports the first calendar's zone (used by AddDays) and has no JSON form;
-// it is named like a Union's: "intersect(office,#2)". Always (and a nil or zero Calendar) leaves the others as they are; the
-// intersection of Always alone is Always. An intersection that some year
+// reports the first calendar's zone (used by AddDays) and has no JSON
+// form; it is named like a Union's, "intersect(office,#2)", a nil or zero
+// member "always". Always (and a nil or zero Calendar) leaves the others
+// as they are; the intersection of Always alone is Always. An intersection that some year
 // is never open is refused with ErrNeverOpen, and one of more than about
 // a million spans with ErrTooLarge, however many spans its members have
 // (a calendar open a half hour every hour, within a 9-to-5 one, is built).
@@ -43,9 +45,13 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	}
 	var members []*Calendar
 	names := make([]string, 0, len(cals))
+	var memberNames []string
 	for i, c := range cals {
 		name := c.Name()
-		if name == "" {
+		switch {
+		case c == nil || c.eng == nil:
+			name = "always" // as Always() is named
+		case name == "":
 			name = "#" + itoa(i+1) // an unnamed member, by its place
 		}
 		names = append(names, name)
@@ -56,6 +62,7 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 			continue
 		}
 		members = append(members, c)
+		memberNames = append(memberNames, name)
 	}
 	if len(members) == 0 {
 		return Always(), nil
@@ -81,7 +88,7 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 			var ps []piece
 			for p := range m.eng.pieces(from) {
 				if len(ps) == maxComposedPieces {
-					return nil, fieldErr(op, m.Name(), "more than "+itoa(maxComposedPieces)+" open spans to compose", ErrTooLarge)
+					return nil, fieldErr(op, memberNames[i], "more than "+itoa(maxComposedPieces)+" open spans to compose", ErrTooLarge)
 				}
 				ps = append(ps, p)
 			}

@@ -235,11 +235,13 @@ func TestWriterSlot(t *testing.T) {
 	assert.Equal(t, n, runtime.GOMAXPROCS(0))
 	writerSlot("postgres://127.0.0.1/crm")()
 	assert.Equal(t, n, runtime.GOMAXPROCS(0))
-	t.Setenv("GOMAXPROCS", strconv.Itoa(n))
-	undo = writerSlot("crm.db")
-	assert.Equal(t, n, runtime.GOMAXPROCS(0))
-	undo()
-	assert.Equal(t, n, runtime.GOMAXPROCS(0))
+	for _, v := range []string{strconv.Itoa(n), "+" + strconv.Itoa(n)} {
+		t.Setenv("GOMAXPROCS", v) // the runtime takes "+2" too
+		undo = writerSlot("crm.db")
+		assert.Equal(t, n, runtime.GOMAXPROCS(0), "GOMAXPROCS=%q", v)
+		undo()
+		assert.Equal(t, n, runtime.GOMAXPROCS(0), "GOMAXPROCS=%q", v)
+	}
 	for _, v := range []string{"abc", "0", "-1", "2147483648", " 2"} {
 		t.Setenv("GOMAXPROCS", v) // the runtime ignores it, and so does writerSlot
 		undo = writerSlot("crm.db")
