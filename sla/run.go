@@ -149,6 +149,9 @@ type Glance struct {
 	Violations int
 	// EventCount is how many events were applied.
 	EventCount int
+	// Labels counts the labels the inquiry holds (Status.Labels lists
+	// them): a host that bounds them checks an event's effect with it.
+	Labels int
 }
 
 // Glance returns a glance at now. It does not change the run. An instant
@@ -172,7 +175,7 @@ func (r *Run) Glance(now time.Time) (Glance, error) {
 	}
 	g := Glance{At: now, Next: c.nextThreshold(time.Time{}),
 		Policy: c.ps.doc.Policies[c.pol].Name, Owner: c.owner, Team: c.team, Resolved: c.resolved, HostStatus: c.hostStatus,
-		Breached: c.breachedNow, Escalations: c.escLog.n, Anomalies: c.anomalies.n, Violations: c.vios.n, EventCount: c.n}
+		Breached: c.breachedNow, Escalations: c.escLog.n, Anomalies: c.anomalies.n, Violations: c.vios.n, EventCount: c.n, Labels: len(c.labels)}
 	for _, i := range c.live {
 		if o := &c.obs[i]; o.tracked && o.live() {
 			g.Open = append(g.Open, c.final(o, now))

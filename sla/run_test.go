@@ -68,6 +68,7 @@ func TestPropertyRunIsEvaluate(t *testing.T) {
 		assert.Equal(t, len(want.Anomalies), g.Anomalies)
 		assert.Equal(t, len(want.Violations), g.Violations)
 		assert.Equal(t, len(log), g.EventCount)
+		assert.Equal(t, len(want.Labels), g.Labels)
 		assert.Equal(t, [...]any{want.Policy, want.Owner, want.Team, want.Resolved, want.HostStatus},
 			[...]any{g.Policy, g.Owner, g.Team, g.Resolved, g.HostStatus})
 		for _, o := range g.Open {
