@@ -487,3 +487,42 @@ func TestEventBeforeInquiryNamesItsTime(t *testing.T) {
 	assert.ErrorContains(t, c.err, `events[0].time: "2026-11-23 09:59:00`)
 	assert.ErrorContains(t, c.err, "before the inquiry arrived")
 }
+
+// An inquiry holds at most maxListed labels: an event that would give it
+// more is refused with 400 naming add_labels, whether it comes after the
+// kept run or is back-dated (the log replayed); one that adds labels it
+// holds, or removes some first, is taken.
+func TestLabelsHeldAreBounded(t *testing.T) {
+	s, clk, tokens := startSQLite(t, config{})
+	c := &client{base: s.url, token: tokens["acme"]}
+	labels := func(from, n int) []string {
+		var out []string
+		for i := from; i < from+n; i++ {
+			out = append(out, fmt.Sprintf("l%d", i))
+		}
+		return out
+	}
+	c.post("/inquiries", inquiryJSON{ID: "a", Channel: sla.Email, Party: sla.Customer, Labels: labels(0, maxListed-4)})
+	require.NoError(t, c.err)
+	clk.Advance(time.Minute)
+	c.event("a", eventJSON{Type: sla.Reclassify, AddLabels: labels(maxListed-4, 4)})
+	require.NoError(t, c.err, "up to the bound")
+	clk.Advance(time.Minute)
+	for _, e := range []eventJSON{
+		{Type: sla.Reclassify, AddLabels: []string{"one-more"}},
+		{Type: sla.Reclassify, AddLabels: []string{"one-more"}, Time: clk.Now().Add(-90 * time.Second)}, // before the last event: replayed
+	} {
+		body, err := json.Marshal(e)
+		require.NoError(t, err)
+		code, out := raw(t, s, "POST", "/inquiries/a/events", tokens["acme"], "application/json", string(body), "Idempotency-Key", newKey())
+		assert.Equal(t, http.StatusBadRequest, code)
+		assert.Equal(t, "add_labels", out["field"])
+		assert.Contains(t, out["error"], "would hold 65 labels; it holds at most 64")
+	}
+	c.event("a", eventJSON{Type: sla.Reclassify, AddLabels: labels(0, 3)})
+	require.NoError(t, c.err, "labels it holds")
+	c.event("a", eventJSON{Type: sla.Reclassify, RemoveLabels: labels(0, 1), AddLabels: []string{"one-more"}})
+	require.NoError(t, c.err, "one out, one in")
+	c.event("a", eventJSON{Type: sla.Reclassify, AddLabels: []string{"two-more"}})
+	assert.ErrorContains(t, c.err, "would hold 65 labels", "still at the bound")
+}

@@ -153,12 +153,20 @@ func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) 
 			if a := r.Anomalies(anomalies); len(a) > 0 && a[0].Index == before {
 				return outcome{}, nil, &anomalyError{a[0]}
 			}
+			if err := heldLabels(r, e); err != nil {
+				return outcome{}, nil, err
+			}
 		}
 		next.seen = in.seen
 	} else {
 		var err error
 		if r, err = ev.replay(next, e != nil); err != nil {
 			return outcome{}, nil, err
+		}
+		if e != nil {
+			if err := heldLabels(r, e); err != nil {
+				return outcome{}, nil, err
+			}
 		}
 		if r == nil || r.Time().After(now) {
 			// An event dated after now: evaluate the log up to now.
@@ -181,6 +189,24 @@ func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) 
 	}
 	next.run, next.seen = r, g.Escalations
 	return out, next, nil
+}
+
+// heldLabels refuses e, just applied to r, if it adds labels and the
+// inquiry then holds more than maxListed: a log adds and removes labels
+// one event at a time, and the status (and each later label's check)
+// would otherwise grow with every event.
+func heldLabels(r *sla.Run, e *sla.Event) error {
+	if len(e.AddLabels) == 0 || r == nil {
+		return nil
+	}
+	g, err := r.Glance(r.Time())
+	if err != nil {
+		return err
+	}
+	if g.Labels > maxListed {
+		return &fieldError{"add_labels", fmt.Sprintf("the inquiry would hold %d labels; it holds at most %d", g.Labels, maxListed)}
+	}
+	return nil
 }
 
 // replay applies the whole log, in time order, to a new run. With

@@ -38,8 +38,8 @@ type fieldError struct {
 func (e *fieldError) Error() string { return e.field + ": " + e.reason }
 
 // maxListed bounds the channels and labels an inquiry is created with,
-// and the labels one event adds or removes. (Many events can still give
-// an inquiry more labels: at most maxListed times the log's maximum.)
+// the labels one event adds or removes, and the labels an inquiry holds
+// (an event that would give it more is refused: heldLabels).
 const maxListed = 64
 
 // inquiryJSON is an inquiry as the API takes it and the database keeps it.
