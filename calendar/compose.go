@@ -3,6 +3,7 @@ package calendar
 import (
 	"iter"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +14,7 @@ import (
 // in different zones compose over real instants. The result reports the
 // first calendar's zone (used by AddDays) and has no JSON form; it is
 // named "union(a,b)" after its members, an unnamed one written by its
-// place: "union(office,#2)". A union with Always (or with a nil or zero
+// place: "union(office,#2)" (a name holding any of `,()#"` is quoted). A union with Always (or with a nil or zero
 // Calendar, which is Always) is Always. A composition holds every open
 // span of the supported range; one of more than about a million spans is
 // refused with ErrTooLarge.
@@ -53,6 +54,8 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 			name = "always" // as Always() is named
 		case name == "":
 			name = "#" + itoa(i+1) // an unnamed member, by its place
+		case strings.ContainsAny(name, `,()#"`):
+			name = strconv.Quote(name) // not to be read as two, or as a place
 		}
 		names = append(names, name)
 		if c == nil || c.eng == nil {
