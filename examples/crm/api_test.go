@@ -525,4 +525,36 @@ func TestLabelsHeldAreBounded(t *testing.T) {
 	require.NoError(t, c.err, "one out, one in")
 	c.event("a", eventJSON{Type: sla.Reclassify, AddLabels: []string{"two-more"}})
 	assert.ErrorContains(t, c.err, "would hold 65 labels", "still at the bound")
+	c.err = nil
+
+	// Removals dated ahead do not hide what the inquiry would hold
+	// until they come.
+	c.post("/inquiries", inquiryJSON{ID: "b", Channel: sla.Email, Party: sla.Customer, Labels: labels(0, maxListed)})
+	require.NoError(t, c.err)
+	c.event("b", eventJSON{Type: sla.Reclassify, RemoveLabels: labels(100, 3), Time: clk.Now().Add(time.Hour)})
+	require.NoError(t, c.err)
+	c.event("b", eventJSON{Type: sla.Reclassify, AddLabels: labels(100, 3)})
+	assert.ErrorContains(t, c.err, "would hold 67 labels", "held for the hour until the removal")
+	c.err = nil
+
+	// A log that held more before the bound is not refused an event that
+	// adds none, or that adds fewer than it removes.
+	c.post("/inquiries", inquiryJSON{ID: "legacy", Channel: sla.Email, Party: sla.Customer, Labels: labels(0, maxListed)})
+	require.NoError(t, c.err)
+	execSQL(t, s, fmt.Sprintf(`INSERT INTO events (tenant, inquiry_id, seq, event, idem_key, request_hash, answer)
+		VALUES ('acme', 'legacy', 1, '{"time":"%s","type":"reclassify","add_labels":["x1","x2"]}', 'old', x'00', x'00')`, clk.Now().Format(time.RFC3339)))
+	execSQL(t, s, `UPDATE inquiries SET event_count = 1 WHERE tenant = 'acme' AND id = 'legacy'`)
+	clk.Advance(time.Minute)
+	c.event("legacy", eventJSON{Type: sla.Reclassify, AddLabels: []string{"x1"}})
+	require.NoError(t, c.err, "a label it holds")
+	c.event("legacy", eventJSON{Type: sla.Reclassify, AddLabels: []string{"y"}, RemoveLabels: []string{"x1", "x2"}})
+	require.NoError(t, c.err, "two out, one in")
+	c.event("legacy", eventJSON{Type: sla.Reclassify, AddLabels: []string{"z"}})
+	assert.ErrorContains(t, c.err, "would hold 66 labels")
+	c.err = nil
+
+	// A label given twice at creation would be held twice.
+	code, out := raw(t, s, "POST", "/inquiries", tokens["acme"], "application/json", `{"id":"c","channel":"email","labels":["x","y","x"]}`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, "labels[2]", out["field"])
 }

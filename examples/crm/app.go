@@ -477,9 +477,13 @@ func (a *app) sweepRow(r inquiryRow, in *logInput, docs [][]byte, now time.Time,
 		// A log the policy set refuses (say, after a policy change)
 		// must not stop the sweeper: park the row.
 		a.log.Printf("sweep: %s/%s: %v; not checked again until its next event", r.tenant, r.id, err)
-		return evaluated{tenant: r.tenant, id: r.id, eventCount: r.eventCount, evaluatedAt: now.UnixNano(), sealedAt: r.sealedAt}, in, nil
+		parked := *in // next_check is written NULL: in's storedNext is not it
+		parked.nextKnown = false
+		return evaluated{tenant: r.tenant, id: r.id, eventCount: r.eventCount, evaluatedAt: now.UnixNano(), sealedAt: r.sealedAt}, &parked, nil
 	}
-	return a.evaluatedRow(r.tenant, r.id, r.eventCount, now, out, r.sealedAt, lease), kept, nil
+	e := a.evaluatedRow(r.tenant, r.id, r.eventCount, now, out, r.sealedAt, lease)
+	kept.storedNext, kept.nextKnown = e.next, true // what the sweep writes back
+	return e, kept, nil
 }
 
 // evaluatedRow is what an evaluation at now writes back: the escalations

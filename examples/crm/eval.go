@@ -26,7 +26,9 @@ import (
 // replays the whole log: the new event is applied to a copy of the kept
 // sla.Run, at the cost of the inquiry's open obligations. A logInput is
 // never changed once made (its events' array may be written beyond its
-// length, by the one evaluation that took that element: see withEvent).
+// length, by the one evaluation that took that element: see withEvent),
+// but for storedNext and nextKnown, which the code that made it sets
+// before any other sees it.
 type logInput struct {
 	inquiry sla.Inquiry
 	events  []sla.Event
@@ -130,7 +132,9 @@ func (e *anomalyError) Error() string { return string(e.a.Type) + ": " + e.a.Rea
 // next evaluation. fired holds only the escalations that fired after
 // since (the latest firing already recorded: those up to it are
 // recorded, and no event accepted afterwards can change them). An event
-// that is an anomaly is refused (an *anomalyError). in is not changed.
+// that is an anomaly is refused (an *anomalyError), and so is one that
+// would leave the inquiry holding too many labels (heldLabels). in is
+// not changed.
 //
 // The cost follows the inquiry's open obligations, not its log, when in
 // has a run and e comes after the run's instant; otherwise (the first
@@ -153,7 +157,7 @@ func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) 
 			if a := r.Anomalies(anomalies); len(a) > 0 && a[0].Index == before {
 				return outcome{}, nil, &anomalyError{a[0]}
 			}
-			if err := heldLabels(r, e); err != nil {
+			if err := ev.heldLabels(in, next, r, e, true); err != nil {
 				return outcome{}, nil, err
 			}
 		}
@@ -164,7 +168,7 @@ func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) 
 			return outcome{}, nil, err
 		}
 		if e != nil {
-			if err := heldLabels(r, e); err != nil {
+			if err := ev.heldLabels(in, next, r, e, false); err != nil {
 				return outcome{}, nil, err
 			}
 		}
@@ -191,22 +195,78 @@ func (ev *evaluator) evaluate(in *logInput, e *sla.Event, now, since time.Time) 
 	return out, next, nil
 }
 
-// heldLabels refuses e, just applied to r, if it adds labels and the
-// inquiry then holds more than maxListed: a log adds and removes labels
-// one event at a time, and the status (and each later label's check)
-// would otherwise grow with every event.
-func heldLabels(r *sla.Run, e *sla.Event) error {
-	if len(e.AddLabels) == 0 || r == nil {
+// heldLabels refuses e, the event next appends to in's log, if it adds
+// labels and makes the inquiry hold more than maxListed at some instant
+// from e's on, and more than the log without it held there (so that a
+// log that held more before the bound was kept is not refused an event
+// that adds none). Labels are added and removed one event at a time, and
+// without the bound the status, and each later label's check, would grow
+// with every event. r is next's run, with e applied: on the kept run
+// (kept), e is the log's latest event, and the counts are the runs'
+// own; otherwise the logs are applied again, an event at a time, since
+// an event dated after e may remove what e adds (and hide how many the
+// inquiry held in between).
+func (ev *evaluator) heldLabels(in, next *logInput, r *sla.Run, e *sla.Event, kept bool) error {
+	if len(e.AddLabels) == 0 {
 		return nil
 	}
-	g, err := r.Glance(r.Time())
+	var with, without int
+	var err error
+	if kept {
+		if with, err = labelCount(r); err == nil {
+			without, err = labelCount(in.run)
+		}
+	} else if with, err = ev.labelPeak(next, e.Time); err == nil {
+		without, err = ev.labelPeak(in, e.Time)
+	}
 	if err != nil {
 		return err
 	}
-	if g.Labels > maxListed {
-		return &fieldError{"add_labels", fmt.Sprintf("the inquiry would hold %d labels; it holds at most %d", g.Labels, maxListed)}
+	if with > maxListed && with > without {
+		return &fieldError{"add_labels", fmt.Sprintf("the inquiry would hold %d labels; it holds at most %d", with, maxListed)}
 	}
 	return nil
+}
+
+// labelCount returns how many labels the inquiry of r holds at r's
+// instant.
+func labelCount(r *sla.Run) (int, error) {
+	g, err := r.Glance(r.Time())
+	return g.Labels, err
+}
+
+// labelPeak returns the most labels the inquiry holds from instant from
+// on, applying in's log an event at a time, in time order: after the
+// events up to from (an appended event comes after those at its instant),
+// and after each later one.
+func (ev *evaluator) labelPeak(in *logInput, from time.Time) (int, error) {
+	r, err := ev.ps.Start(in.inquiry)
+	if err != nil {
+		return 0, err
+	}
+	peak, counted := 0, false
+	for _, x := range inTimeOrder(in.events) {
+		if !counted && x.Time.After(from) {
+			if peak, err = labelCount(r); err != nil { // as from ends
+				return 0, err
+			}
+			counted = true
+		}
+		if err := r.Apply(x); err != nil {
+			return 0, err
+		}
+		if counted {
+			n, err := labelCount(r)
+			if err != nil {
+				return 0, err
+			}
+			peak = max(peak, n)
+		}
+	}
+	if !counted {
+		return labelCount(r)
+	}
+	return peak, nil
 }
 
 // replay applies the whole log, in time order, to a new run. With

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/replyby/replyby/sla"
@@ -64,6 +65,11 @@ func (in inquiryJSON) check() error {
 	}
 	if len(in.Labels) > maxListed {
 		return &fieldError{"labels", fmt.Sprintf("more than %d labels", maxListed)}
+	}
+	for i, l := range in.Labels {
+		if slices.Contains(in.Labels[:i], l) { // the library would hold it twice
+			return &fieldError{fmt.Sprintf("labels[%d]", i), fmt.Sprintf("%q given twice", l)}
+		}
 	}
 	return checkInstant("received", in.Received)
 }

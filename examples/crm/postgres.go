@@ -553,8 +553,8 @@ func (t *pgTx) save(ctx context.Context, rows []evaluated) ([]escalationRow, err
 // first, as lockInquiry does, so that an append never holds an event's
 // key or sequence number while it waits for the row (which would
 // deadlock against a write holding the row and wanting them).
-// PostgreSQL writes the row anew either way, and an index entry only
-// when a value changes, so sameNext changes nothing.
+// PostgreSQL writes a new version of the row either way, and leaving
+// next_check out of it saves no index entry there: sameNext is ignored.
 func (t *pgTx) appendIf(ctx context.Context, ev newEvent, r evaluated, from version, sameNext bool) (bool, error) {
 	tag, err := t.tx.Exec(ctx, `UPDATE inquiries SET event_count = $1, evaluated_at = $2, next_check = NULLIF($3::bigint, 0), sealed_at = $4
 		WHERE tenant = $5 AND id = $6 AND event_count = $7 AND sealed_at = $8
