@@ -131,12 +131,15 @@ func rowsWith(page, attr, value string) int {
 func TestBoardLogin(t *testing.T) {
 	s, _, tokens := startSQLite(t, config{})
 	b := newBrowser(t, s.url)
-	for _, path := range []string{"/", "/breached", "/cracks", "/workload", "/calls", "/trend", "/timeline/x"} {
+	for _, path := range []string{"/", "/breached", "/cracks", "/workload", "/calls", "/trend", "/timeline/x", "/timeline/", "/timeline/x/y"} {
 		code, h, _ := b.do("GET", path, nil)
 		assert.Equal(t, http.StatusSeeOther, code, path)
 		assert.Equal(t, "/login?next="+url.QueryEscape(path), h.Get("Location"), path)
 	}
-	code, _, _ := b.do("GET", "/updates", nil)
+	code, h, _ := b.do("GET", "/timeline", nil)
+	assert.Equal(t, http.StatusTemporaryRedirect, code, "the mux's redirect to the board's subtree")
+	assert.Equal(t, "/timeline/", h.Get("Location"))
+	code, _, _ = b.do("GET", "/updates", nil)
 	assert.Equal(t, http.StatusUnauthorized, code)
 	code, page := b.get("/login?next=/cracks")
 	assert.Equal(t, http.StatusOK, code)
@@ -152,7 +155,7 @@ func TestBoardLogin(t *testing.T) {
 	code, _, page = b.do("POST", "/login", url.Values{"token": {"not-a-token-of-anyone"}})
 	assert.Equal(t, http.StatusUnauthorized, code)
 	assert.Contains(t, page, "not known")
-	code, h, _ := b.do("POST", "/login", url.Values{"token": {tokens["acme"]}, "next": {"/cracks"}})
+	code, h, _ = b.do("POST", "/login", url.Values{"token": {tokens["acme"]}, "next": {"/cracks"}})
 	require.Equal(t, http.StatusSeeOther, code)
 	assert.Equal(t, "/cracks", h.Get("Location"))
 	cookie := h.Get("Set-Cookie")
