@@ -14,10 +14,10 @@ import (
 // in different zones compose over real instants. The result reports the
 // first calendar's zone (used by AddDays) and has no JSON form; it is
 // named "union(a,b)" after its members, an unnamed one written by its
-// place: "union(office,#2)" (a name holding any of `,()#"` is quoted). A union with Always (or with a nil or zero
-// Calendar, which is Always) is Always. A composition holds every open
-// span of the supported range; one of more than about a million spans is
-// refused with ErrTooLarge.
+// place, "union(office,#2)", and a name holding any of `,()#"` quoted. A
+// union with Always (or with a nil or zero Calendar, which is Always) is
+// Always. A composition holds every open span of the supported range;
+// one of more than about a million spans is refused with ErrTooLarge.
 func Union(cals ...*Calendar) (*Calendar, error) {
 	return compose("Union", cals, false)
 }
@@ -27,10 +27,11 @@ func Union(cals ...*Calendar) (*Calendar, error) {
 // reports the first calendar's zone (used by AddDays) and has no JSON
 // form; it is named like a Union's, "intersect(office,#2)", a nil or zero
 // member "always". Always (and a nil or zero Calendar) leaves the others
-// as they are; the intersection of Always alone is Always. An intersection that some year
-// is never open is refused with ErrNeverOpen, and one of more than about
-// a million spans with ErrTooLarge, however many spans its members have
-// (a calendar open a half hour every hour, within a 9-to-5 one, is built).
+// as they are; the intersection of Always alone is Always. An
+// intersection that some year is never open is refused with
+// ErrNeverOpen, and one of more than about a million spans with
+// ErrTooLarge, however many spans its members have (a calendar open a
+// half hour every hour, within a 9-to-5 one, is built).
 func Intersect(cals ...*Calendar) (*Calendar, error) {
 	return compose("Intersect", cals, true)
 }
@@ -48,22 +49,21 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 	names := make([]string, 0, len(cals))
 	var memberNames []string
 	for i, c := range cals {
+		if c == nil || c.eng == nil { // Always, and named so
+			if !intersect {
+				return Always(), nil
+			}
+			names = append(names, "always")
+			continue
+		}
 		name := c.Name()
 		switch {
-		case c == nil || c.eng == nil:
-			name = "always" // as Always() is named
 		case name == "":
 			name = "#" + itoa(i+1) // an unnamed member, by its place
 		case strings.ContainsAny(name, `,()#"`):
 			name = strconv.Quote(name) // not to be read as two, or as a place
 		}
 		names = append(names, name)
-		if c == nil || c.eng == nil {
-			if !intersect {
-				return Always(), nil
-			}
-			continue
-		}
 		members = append(members, c)
 		memberNames = append(memberNames, name)
 	}

@@ -111,10 +111,11 @@ func (d *sqliteDB) migrate() error {
 		if n == 0 {
 			if _, err := tx.Exec(m.sql); err != nil {
 				tx.Rollback()
+				hint := ""
 				if m.version == 1 {
-					return fmt.Errorf("migration %s: %w (a database made before migrations existed must start from a new file)", m.name, err)
+					hint = " (a database made before migrations existed must start from a new file)"
 				}
-				return fmt.Errorf("migration %s: %w", m.name, err)
+				return fmt.Errorf("migration %s: %w%s", m.name, err, hint)
 			}
 			if _, err := tx.Exec(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`, m.version, m.name); err != nil {
 				tx.Rollback()
