@@ -27,15 +27,16 @@ const (
 // serveExport serves GET /export?from=T&to=T&limit=N&after=CURSOR: the
 // tenant's inquiries received in [from, to) (RFC 3339, instants the API
 // takes elsewhere: checkInstant; either may be left out for no bound),
-// each with its whole log, as the JSON Lines of package sla/history
-// (one record a line, Content-Type application/jsonl), by inquiry ID, at
-// most limit (default 100, at most 1000) a page. The body is written as
-// the rows are read, a chunk at a time, never built whole. Since the next page is known only at
-// the end, its cursor comes in the HTTP trailer field Export-Next,
-// declared in the Trailer header (empty or absent: this was the last
-// page); pass it as ?after= with the same from and to. A database error
-// after the first byte cannot change the status: it ends the body early
-// with the trailer Export-Error set, and no Export-Next.
+// each with its whole log, as the JSON Lines of package sla/history (one
+// record a line, Content-Type application/jsonl), by inquiry ID, at most
+// limit (default 100, at most 1000) a page. The body is written as the
+// rows are read, a chunk at a time, never built whole. Since the next
+// page is known only at the end, its cursor comes in the HTTP trailer
+// field Export-Next, declared in the Trailer header (empty or absent:
+// this was the last page); pass it as ?after= with the same from and to.
+// A database error after the first byte cannot change the status: it
+// ends the body early with the trailer Export-Error set, and no
+// Export-Next.
 func (a *app) serveExport(w http.ResponseWriter, r *http.Request) {
 	q, err := queryOf(r)
 	if err != nil {
