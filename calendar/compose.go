@@ -14,7 +14,9 @@ import (
 // in different zones compose over real instants. The result reports the
 // first calendar's zone (used by AddDays) and has no JSON form; it is
 // named "union(a,b)" after its members, an unnamed one written by its
-// place, "union(office,#2)", and a name holding any of `,()#"` quoted. A
+// place, "union(office,#2)", a Union or Intersect as it is named,
+// "union(intersect(a,b),c)", and a name holding any of `,()#"`, or the
+// name "always" (the name of Always), quoted. A
 // union with Always (or with a nil or zero Calendar, which is Always) is
 // Always. A composition holds every open span of the supported range;
 // one of more than about a million spans is refused with ErrTooLarge.
@@ -58,10 +60,13 @@ func compose(op string, cals []*Calendar, intersect bool) (*Calendar, error) {
 		}
 		name := c.Name()
 		switch {
+		case c.doc == nil:
+			// A Union or Intersect: its name is one this function made,
+			// which reads as it is.
 		case name == "":
 			name = "#" + itoa(i+1) // an unnamed member, by its place
-		case strings.ContainsAny(name, `,()#"`):
-			name = strconv.Quote(name) // not to be read as two, or as a place
+		case name == "always" || strings.ContainsAny(name, `,()#"`):
+			name = strconv.Quote(name) // not to be read as two, as a place or as Always
 		}
 		names = append(names, name)
 		members = append(members, c)
