@@ -364,6 +364,17 @@ func (e *Event) check(received time.Time) error {
 		if e.Type == Override && e.Obligation.Metric.index() < 0 {
 			return errAt("obligation", e.Obligation.String(), "want the key of an obligation, such as \"first_reply\"", ErrBadEvent)
 		}
+		if e.Type == Override {
+			// As ParseEvent reads it: a key that reads back as itself,
+			// so that a log written as JSON reads back.
+			if k, err := ParseKey(e.Obligation.String()); err != nil || k != e.Obligation {
+				reason := "not a key that reads back as itself"
+				if se, ok := err.(*Error); ok {
+					reason = se.Reason
+				}
+				return errAt("obligation", e.Obligation.String(), reason, ErrBadEvent)
+			}
+		}
 		return needDue()
 	case AppointmentCancelled:
 		if e.By != Us && e.By != TheCustomer {

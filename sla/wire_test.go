@@ -79,6 +79,36 @@ func TestEventCheck(t *testing.T) {
 	assert.NoError(t, e.Check())
 }
 
+// TestEventCheckOverrideKeys: Check refuses an override's key that
+// ParseEvent would refuse, so that an event it passes writes as JSON
+// that reads back.
+func TestEventCheckOverrideKeys(t *testing.T) {
+	at := time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
+	for _, k := range []sla.Key{
+		{Metric: sla.NextReply}, {Metric: sla.NextReply, N: -1}, {Metric: sla.FirstReply, N: 3},
+		{Metric: sla.Resolution, N: 1}, {Metric: sla.Update, Team: "x"}, {Metric: sla.Resolution, Team: "a b"},
+		{Metric: sla.Resolution, Team: "a@b"}, {Metric: "next_reply#1"},
+	} {
+		e := sla.Event{Time: at, Type: sla.Override, Obligation: k, Due: at.Add(time.Hour)}
+		err := e.Check()
+		assert.ErrorIs(t, err, sla.ErrBadEvent, k.String())
+		assert.ErrorContains(t, err, "sla: obligation: ", k.String())
+		doc, jerr := json.Marshal([]sla.Event{e})
+		require.NoError(t, jerr)
+		back, perr := sla.ParseEvents(doc)
+		assert.True(t, perr != nil || back[0].Obligation != k, "it does not read back: %s", doc)
+	}
+	for _, k := range []sla.Key{{Metric: sla.FirstReply}, {Metric: sla.NextReply, N: 2}, {Metric: sla.Resolution, N: 2, Team: "billing"}} {
+		e := sla.Event{Time: at, Type: sla.Override, Obligation: k, Due: at.Add(time.Hour)}
+		require.NoError(t, e.Check(), k.String())
+		doc, err := json.Marshal([]sla.Event{e})
+		require.NoError(t, err)
+		back, err := sla.ParseEvents(doc)
+		require.NoError(t, err, "%s", doc)
+		assert.Equal(t, k, back[0].Obligation)
+	}
+}
+
 func TestParseInquiry(t *testing.T) {
 	inq, err := sla.ParseInquiry([]byte(`{"id": "T-1", "channel": "web_form", "reply_to": ["email", "phone"],
 	  "class": {"party": "customer", "kind": "complaint"}, "received": "2026-03-09T09:00:00Z", "labels": ["vip"], "calendar": "customer-paris"}`))
