@@ -695,3 +695,21 @@ func TestHubCountsFromTheFirstPage(t *testing.T) {
 	assert.Equal(t, name+":2", h.changes("globex"))
 	assert.NotEqual(t, name, strings.SplitN(newHub(h.watch).changes("acme"), ":", 2)[0], "another hub, another name")
 }
+
+// TestBoardTakesTheLongestNote: a note of the most characters a call
+// takes, each of 4 bytes, fits the form's bound once percent-encoded,
+// as it fits POST /surveys.
+func TestBoardTakesTheLongestNote(t *testing.T) {
+	s, _, tokens, _ := startDesk(t, config{})
+	b := newBrowser(t, s.url)
+	csrf := b.login(tokens["acme"])
+	note := strings.Repeat("😀", maxNote)
+	code, h, body := b.do("POST", "/calls", url.Values{"csrf": {csrf}, "week": {"2026-W48"},
+		"inquiry_id": {"case-2"}, "reached": {"yes"}, "answer": {strings.Repeat("😀", maxAnswer)}, "note": {note}})
+	require.Equal(t, http.StatusSeeOther, code, body)
+	assert.Equal(t, "/calls?week=2026-W48#call-case-2", h.Get("Location"))
+	code, _, body = b.do("POST", "/calls", url.Values{"csrf": {csrf}, "week": {"2026-W48"},
+		"inquiry_id": {"case-2"}, "reached": {"yes"}, "note": {note + "x"}})
+	assert.Equal(t, http.StatusBadRequest, code, "one character more is the note's bound, named")
+	assert.Contains(t, body, "note:")
+}

@@ -34,8 +34,10 @@ const (
 	sessionCookie = "crm_session"
 	// sessionTTL is how long a session lasts after login.
 	sessionTTL = 12 * time.Hour
-	// maxForm bounds a form's body.
-	maxForm = 16 << 10
+	// maxForm bounds a form's body: room for the longest note and
+	// answer a call takes, each character 4 bytes of UTF-8 and each byte
+	// 3 once a browser percent-encodes it, and 4 kB for the rest.
+	maxForm = 3*4*(maxNote+maxAnswer) + 4<<10
 )
 
 // A session is a browser's session, as the board's handlers see it.
