@@ -209,10 +209,42 @@ func TestWriteRefuses(t *testing.T) {
 	bad.Events = nil
 	err = w.Write(bad)
 	assert.ErrorIs(t, err, history.ErrBadRecord)
-	assert.ErrorContains(t, err, "history: line 2: ")
+	assert.ErrorIs(t, err, sla.ErrBadInquiry)
+	assert.ErrorContains(t, err, "history: line 2: inquiry.received: ")
+	bad = sample()
+	bad.Events[3].Due = time.Date(20260, 3, 10, 0, 0, 0, 0, time.UTC)
+	err = w.Write(bad)
+	assert.ErrorIs(t, err, sla.ErrBadEvent)
+	assert.ErrorContains(t, err, "history: line 2: events[3].due: ")
+	assert.ErrorContains(t, err, "a year outside 0–9999")
 	require.NoError(t, w.Write(sample()))
 	require.NoError(t, w.Flush())
 	assert.Equal(t, 2, strings.Count(b.String(), "\n"), "nothing written for the records refused")
+}
+
+// An offset with seconds (local mean time) has no RFC 3339 form: the
+// Writer writes the instant in UTC, and it reads back Equal.
+func TestWriteOffsetWithSeconds(t *testing.T) {
+	mon, err := time.LoadLocation("Africa/Monrovia")
+	require.NoError(t, err)
+	rec := sample()
+	rec.Inquiry.Received = time.Date(1971, 3, 9, 9, 0, 0, 0, mon) // −00:44:30 until 1972
+	for i := range rec.Events {
+		rec.Events[i].Time = rec.Inquiry.Received.Add(time.Duration(i+1) * time.Minute)
+	}
+	first := rec.Events[0].Time
+	var b bytes.Buffer
+	w := history.NewWriter(&b)
+	require.NoError(t, w.Write(rec))
+	require.NoError(t, w.Flush())
+	assert.Equal(t, first, rec.Events[0].Time, "the caller's events are not changed")
+	got, err := history.NewReader(&b).Read()
+	require.NoError(t, err)
+	assert.True(t, got.Inquiry.Received.Equal(rec.Inquiry.Received), "%v, want %v", got.Inquiry.Received, rec.Inquiry.Received)
+	assert.Equal(t, time.UTC, got.Inquiry.Received.Location())
+	for i := range rec.Events {
+		assert.True(t, got.Events[i].Time.Equal(rec.Events[i].Time), "events[%d]", i)
+	}
 }
 
 // normal returns rec with every instant in a fixed zone of its offset
@@ -224,6 +256,9 @@ func normal(rec history.Record) history.Record {
 			return t
 		}
 		_, off := t.Zone()
+		if off%60 != 0 {
+			off = 0 // written in UTC: RFC 3339 has no seconds in an offset
+		}
 		return t.In(time.FixedZone("", off))
 	}
 	nilIfEmpty := func(s []string) []string {

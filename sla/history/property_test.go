@@ -20,7 +20,7 @@ var (
 	genPriority = rapid.SampledFrom([]sla.Priority{"", sla.Low, sla.Urgent})
 	genKind     = rapid.SampledFrom([]sla.Kind{"", sla.Question, sla.Complaint})
 	genParty    = rapid.SampledFrom([]sla.Party{"", sla.Prospect, sla.Customer})
-	genZone     = rapid.SampledFrom([]*time.Location{time.UTC, time.FixedZone("EST", -5*3600), time.FixedZone("", 5*3600+45*60)})
+	genZone     = rapid.SampledFrom([]*time.Location{time.UTC, time.FixedZone("EST", -5*3600), time.FixedZone("", 5*3600+45*60), time.FixedZone("LMT", -(44*60 + 30))})
 )
 
 // genInstant returns an instant after base, to the nanosecond, in one of

@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/wiretime"
 )
 
 // A Writer writes records as JSON Lines, one record a line, in the form
@@ -35,7 +36,9 @@ func NewWriter(w io.Writer) *Writer {
 // Write writes rec as one line. A record the Reader would refuse (see
 // Record.Check), or whose instants have no JSON form (years outside
 // 0–9999), is refused with an *Error naming the line it would have been
-// and the field, and nothing is written. Strings are written as
+// and the field, and nothing is written. An instant whose UTC offset has
+// seconds (local mean time, before a zone was standardised), which RFC
+// 3339 cannot write, is written in UTC: the same instant. Strings are written as
 // encoding/json writes them: bytes that are not valid UTF-8 become
 // U+FFFD. An error of the destination is returned as it is.
 func (w *Writer) Write(rec Record) error {
@@ -46,13 +49,17 @@ func (w *Writer) Write(rec Record) error {
 		e.Line = w.line + 1
 		return e
 	}
+	if err := wiretime.Unwritable(&rec.Inquiry, rec.Events, 0); err != nil {
+		e := fromSLA("", err)
+		e.Line = w.line + 1
+		return e
+	}
+	rec.Inquiry.Received, _ = wiretime.Form(rec.Inquiry.Received)
+	rec.Events = wiretime.Events(rec.Events)
 	if rec.Events == nil {
 		rec.Events = []sla.Event{}
 	}
 	if err := w.enc.Encode(&rec); err != nil {
-		if _, ok := err.(*json.MarshalerError); ok {
-			return &Error{Line: w.line + 1, Reason: err.Error(), Err: ErrBadRecord}
-		}
 		return err
 	}
 	w.line++

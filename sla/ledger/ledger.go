@@ -12,6 +12,7 @@ import (
 
 	"github.com/replyby/replyby/calendar"
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/wiretime"
 	"github.com/replyby/replyby/sla/monitor"
 )
 
@@ -171,12 +172,17 @@ func (l *Ledger) Len() int {
 
 // Add adds an inquiry with the events known so far. It refuses an inquiry
 // without an ID (sla.ErrBadInquiry), an ID already in the ledger
-// (ErrDuplicateInquiry), an inquiry or a log that Evaluate refuses, and,
+// (ErrDuplicateInquiry), an inquiry or a log that Evaluate refuses, an
+// instant that a snapshot cannot write (a year outside 0–9999:
+// sla.ErrBadInquiry or sla.ErrBadEvent, naming the field), and,
 // with RefuseAnomalies, a log with anomalies (ErrAnomaly); then the
 // ledger is unchanged. Add copies inq and events.
 func (l *Ledger) Add(inq sla.Inquiry, events ...sla.Event) error {
 	if inq.ID == "" {
 		return fmt.Errorf("ledger: add: %w", &sla.Error{Path: "inquiry.id", Reason: "missing", Err: sla.ErrBadInquiry})
+	}
+	if err := wiretime.Unwritable(&inq, events, 0); err != nil {
+		return fmt.Errorf("ledger: add %q: %w", inq.ID, err) // Snapshot could not write it
 	}
 	inq.ReplyTo = slices.Clone(inq.ReplyTo)
 	inq.Labels = slices.Clone(inq.Labels)
@@ -238,7 +244,8 @@ func (l *Ledger) anomalyError(run *sla.Run, from int) error {
 // ledger unchanged, if Evaluate refuses the log, or, with
 // RefuseAnomalies, if one of them is an anomaly (ErrAnomaly). The path of
 // an *sla.Error then counts events from the start of the inquiry's whole
-// log. An unknown id gives ErrUnknownInquiry.
+// log. Like Add, it refuses an instant that a snapshot cannot write. An
+// unknown id gives ErrUnknownInquiry.
 //
 // Appending costs what the inquiry's open obligations cost, not its log:
 // the ledger keeps the inquiry's evaluation and applies the new events to
@@ -250,6 +257,10 @@ func (l *Ledger) Append(id string, events ...sla.Event) error {
 	if !ok {
 		l.mu.Unlock()
 		return fmt.Errorf("ledger: append to %q: %w", id, ErrUnknownInquiry)
+	}
+	if err := wiretime.Unwritable(nil, events, len(e.events)); err != nil {
+		l.mu.Unlock()
+		return fmt.Errorf("ledger: append to %q: %w", id, err) // Snapshot could not write it
 	}
 	// Appending in place writes only beyond the length readers were given.
 	log := append(e.events, events...)

@@ -588,3 +588,53 @@ func TestLedgerAtRestBackdatedBreachIsDueWhenItFired(t *testing.T) {
 	assert.Equal(t, t0.Add(17*time.Minute), alerts[0].At)
 	assert.Equal(t, "promise_kept#1", alerts[0].Obligation.String())
 }
+
+// An offset with seconds (Africa/Monrovia's −00:44:30 until 1972) has no
+// RFC 3339 form: a snapshot writes the instant in UTC and Restore puts
+// it back in the recorded location, the same instant at the same offset.
+func TestLedgerSnapshotOffsetWithSeconds(t *testing.T) {
+	mon, err := time.LoadLocation("Africa/Monrovia")
+	require.NoError(t, err)
+	ps := sla.MustParsePolicies([]byte(`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "4h"}}}]}`))
+	recv := time.Date(1971, 3, 9, 9, 0, 0, 0, mon)
+	plus30s := time.FixedZone("", 30)
+	a := ledger.New(ps)
+	require.NoError(t, a.Add(sla.Inquiry{ID: "x", Channel: sla.Email, Received: recv},
+		sla.Event{Time: recv.Add(time.Minute), Type: sla.Promise, Ref: "call", PromiseKind: sla.GetBack, Due: recv.Add(time.Hour).In(plus30s)}))
+	first := snapshot(t, a)
+	assert.Contains(t, first, `"received":"1971-03-09T09:44:30Z"`)
+	b := ledger.New(ps)
+	require.NoError(t, b.Restore(strings.NewReader(first)))
+	inq, events, err := b.Log("x")
+	require.NoError(t, err)
+	assert.True(t, inq.Received.Equal(recv), "%v, want %v", inq.Received, recv)
+	assert.Equal(t, mon, inq.Received.Location(), "back in the recorded location")
+	assert.True(t, events[0].Due.Equal(recv.Add(time.Hour)), "a fixed offset with seconds: the same instant")
+	assert.Equal(t, first, snapshot(t, b), "Snapshot of Restore of a snapshot is the snapshot")
+}
+
+// An instant a snapshot cannot write (a year outside 0–9999) is refused
+// where it comes in, naming the field, so that Snapshot never fails.
+func TestLedgerRefusesUnwritableInstants(t *testing.T) {
+	ps := sla.MustParsePolicies([]byte(`{"policies": [{"name": "all", "targets": {"first_reply": {"within": "4h"}}}]}`))
+	recv := time.Date(2026, 3, 9, 9, 0, 0, 0, time.UTC)
+	l := ledger.New(ps)
+	require.NoError(t, l.Add(sla.Inquiry{ID: "ok", Channel: sla.Email, Received: recv}))
+	err := l.Add(sla.Inquiry{ID: "typo", Channel: sla.Email, Received: recv},
+		sla.Event{Time: recv.Add(time.Minute), Type: sla.Promise, Ref: "p", PromiseKind: sla.GetBack, Due: time.Date(20260, 3, 10, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, sla.ErrBadEvent)
+	assert.ErrorContains(t, err, `ledger: add "typo": sla: events[0].due: `)
+	err = l.Add(sla.Inquiry{ID: "old", Channel: sla.Email, Received: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, sla.ErrBadInquiry)
+	assert.ErrorContains(t, err, "inquiry.received")
+	require.NoError(t, l.Append("ok", sla.Event{Time: recv.Add(time.Minute), Type: sla.CustomerMessage, Channel: sla.Email}))
+	err = l.Append("ok", sla.Event{Time: recv.Add(2 * time.Minute), Type: sla.Promise, Ref: "p", PromiseKind: sla.GetBack, Due: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assert.ErrorIs(t, err, sla.ErrBadEvent)
+	assert.ErrorContains(t, err, "events[1].due", "counted from the start of the whole log")
+	assert.Equal(t, 1, l.Len())
+	_, events, err := l.Log("ok")
+	require.NoError(t, err)
+	assert.Len(t, events, 1, "nothing appended")
+	var buf bytes.Buffer
+	require.NoError(t, l.Snapshot(&buf))
+}

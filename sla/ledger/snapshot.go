@@ -14,6 +14,7 @@ import (
 
 	"github.com/replyby/replyby/calendar/strictjson"
 	"github.com/replyby/replyby/sla"
+	"github.com/replyby/replyby/sla/internal/wiretime"
 )
 
 // snapshotFormat names the document Snapshot writes.
@@ -72,12 +73,14 @@ func (l *Ledger) Snapshot(w io.Writer) error {
 	l.mu.RLock()
 	inquiries := make([]snapEntry, 0, len(l.byID))
 	for _, e := range l.byID {
+		received, _ := wiretime.Form(e.inq.Received)
+		asOf, _ := wiretime.Form(e.asOf)
 		se := snapEntry{
 			ID: e.inq.ID, Channel: e.inq.Channel, ReplyTo: e.inq.ReplyTo,
 			Party: e.inq.Party, Kind: e.inq.Kind, Priority: e.inq.Priority,
-			Received: e.inq.Received, Zone: e.inq.Received.Location().String(),
-			Labels: e.inq.Labels, Calendar: e.inq.Calendar, AsOf: e.asOf,
-			Events: e.events,
+			Received: received, Zone: e.inq.Received.Location().String(),
+			Labels: e.inq.Labels, Calendar: e.inq.Calendar, AsOf: asOf,
+			Events: wiretime.Events(e.events),
 		}
 		for _, k := range e.sent {
 			if !k.pending {
@@ -123,7 +126,10 @@ func (l *Ledger) Snapshot(w io.Writer) error {
 // of an inquiry (arrival, events, as-of) are put back in the location
 // named by the snapshot when time.LoadLocation knows it and it gives the
 // same offset, so that statuses after a round trip print the same; other
-// instants keep a fixed offset.
+// instants keep a fixed offset. (An offset with seconds, local mean time
+// before a zone was standardised, has no RFC 3339 form: Snapshot writes
+// such an instant in UTC, and Restore puts it back in the recorded
+// location, or leaves it in UTC if that location does not give it.)
 func (l *Ledger) Restore(r io.Reader) error {
 	if r == nil {
 		return fmt.Errorf("ledger: restore: %w: nil reader", ErrBadSnapshot)
@@ -212,7 +218,9 @@ func (l *Ledger) restoreEntry(se *snapEntry, zones map[string]*time.Location) (*
 		}
 		_, off := t.Zone()
 		if loc != nil {
-			if u := t.In(loc); func() bool { _, o := u.Zone(); return o == off }() {
+			// The recorded location if it gives the offset written, or
+			// one with seconds, which Snapshot writes in UTC.
+			if u := t.In(loc); func() bool { _, o := u.Zone(); return o == off || off == 0 && o%60 != 0 }() {
 				return u
 			}
 		}
