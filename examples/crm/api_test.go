@@ -557,4 +557,8 @@ func TestLabelsHeldAreBounded(t *testing.T) {
 	code, out := raw(t, s, "POST", "/inquiries", tokens["acme"], "application/json", `{"id":"c","channel":"email","labels":["x","y","x"]}`)
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Equal(t, "labels[2]", out["field"])
+	// An empty label is refused at creation as in an event.
+	code, out = raw(t, s, "POST", "/inquiries", tokens["acme"], "application/json", `{"id":"c","channel":"email","labels":["x",""]}`)
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, "labels[1]", out["field"], "%v", out)
 }
