@@ -562,3 +562,22 @@ func TestLabelsHeldAreBounded(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Equal(t, "labels[1]", out["field"], "%v", out)
 }
+
+// TestHeaderBound: a request's line and headers are at most 32 kB, as
+// the README says; more is 431.
+func TestHeaderBound(t *testing.T) {
+	s, _, tokens := startSQLite(t, config{})
+	for _, tc := range []struct {
+		size int
+		want int
+	}{{maxHeaderBytes - 1<<10, http.StatusNotFound}, {maxHeaderBytes + 1<<10, http.StatusRequestHeaderFieldsTooLarge}} {
+		req, err := http.NewRequest("GET", s.url+"/inquiries/nope", nil)
+		require.NoError(t, err)
+		req.Header.Set("Authorization", "Bearer "+tokens["acme"])
+		req.Header.Set("X-Pad", strings.Repeat("a", tc.size))
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, tc.want, resp.StatusCode, "%d bytes of header", tc.size)
+	}
+}

@@ -287,9 +287,12 @@ func (a *app) server(handler http.Handler) *http.Server {
 		ReadTimeout:       a.cfg.readTimeout,
 		WriteTimeout:      a.cfg.writeTimeout,
 		IdleTimeout:       a.cfg.idleTimeout,
-		MaxHeaderBytes:    32 << 10,
+		MaxHeaderBytes:    maxHeaderBytes - 4<<10, // net/http reads 4 kB more before it answers 431
 	}
 }
+
+// maxHeaderBytes bounds a request's line and headers.
+const maxHeaderBytes = 32 << 10
 
 // clockJSON is the body of POST /admin/clock: one of advance (a Go
 // duration, "2h30m") or set (an RFC 3339 time, not before now). The answer
