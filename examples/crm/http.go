@@ -231,7 +231,7 @@ func (a *app) handler(manual *clock.Manual) http.Handler {
 	mux.HandleFunc("GET /report.csv", a.serveReportCSV)
 	mux.HandleFunc("POST /surveys", a.serveSurvey)
 	if manual != nil {
-		mux.Handle("/admin/clock", adminOnly(clockHandler(manual)))
+		mux.Handle("/admin/clock", adminOnly(clockHandler(manual, a.cfg.ceiling)))
 	}
 	api := a.authenticate(jsonErrors(mux))
 	// The board (board.go) at / beside the API, behind a session cookie;

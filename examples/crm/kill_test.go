@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -476,11 +477,12 @@ func assertRecordedAsLogged(t *testing.T, c *client, ids []string) {
 // POST /admin/clock moves the manual clock forward only, one way at a time.
 func TestClockHandler(t *testing.T) {
 	m := clock.NewManual(ny(23, 9, 0))
-	srv := httptest.NewServer(clockHandler(m))
+	srv := httptest.NewServer(clockHandler(m, time.Minute))
 	defer srv.Close()
 	c := &client{base: srv.URL, hc: &http.Client{Timeout: 10 * time.Second}}
 	bad := []clockJSON{{Set: ny(23, 9, 0)}, {Advance: "-1h"}, {Advance: "soon"}, {}, {Advance: "1h", Set: ny(25, 9, 0)},
-		{Set: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}, {Advance: "700000h"}}
+		{Set: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}, {Advance: "700000h"},
+		{Advance: (maxCeilings*time.Minute + time.Minute).String()}, {Set: ny(24, 14, 0).Add(maxCeilings*time.Minute + time.Minute)}}
 	var out clockJSON
 	assert.Equal(t, http.StatusOK, c.do(http.MethodPost, "/admin/clock", clockJSON{Advance: "2h"}, &out))
 	assert.Equal(t, ny(23, 11, 0), out.Now.In(nyc))
@@ -500,6 +502,19 @@ func TestClockHandler(t *testing.T) {
 	res.Body.Close()
 	assert.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
 	assert.Equal(t, "application/json", res.Header.Get("Content-Type"), "in JSON like every other error")
+
+	// A move spans at most maxCeilings ceilings, each a sweep.
+	res, err = http.Post(srv.URL+"/admin/clock", "application/json", strings.NewReader(`{"advance":"1700h"}`))
+	require.NoError(t, err)
+	var refused map[string]any
+	require.NoError(t, json.NewDecoder(res.Body).Decode(&refused))
+	res.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, res.StatusCode)
+	assert.Equal(t, "advance", refused["field"])
+	assert.Contains(t, refused["error"], "spans more than 100000 ceilings of 1m0s")
+	c.err = nil
+	assert.Equal(t, http.StatusOK, c.do(http.MethodPost, "/admin/clock", clockJSON{Advance: (maxCeilings * time.Minute).String()}, &out))
+	assert.True(t, ny(24, 14, 0).Add(maxCeilings*time.Minute).Equal(out.Now), "%v", out.Now)
 
 	_, err = parseClock("manual:yesterday")
 	assert.Error(t, err)
