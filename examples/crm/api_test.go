@@ -145,6 +145,21 @@ func TestBackdatedEventsNeverRewriteWhatWasRecorded(t *testing.T) {
 	assert.Equal(t, sla.MetLate, c.status("lead-1").Obligations[0].State)
 	assert.Equal(t, []string{"lead-1/first_reply/warn", "lead-1/first_reply/breach"}, keysOf(c.escalations()))
 
+	// An event without a time is dated now: at the very instant of a
+	// breach just recorded it is refused, and the answer says so.
+	c.post("/inquiries", inquiryJSON{ID: "lead-2", Channel: sla.Email, Party: sla.Prospect})
+	require.NoError(t, c.err)
+	due := c.status("lead-2").Obligations[0].Due
+	require.NoError(t, c.err)
+	clk.Set(due) // lead-2 breached
+	c.event("lead-2", eventJSON{Type: sla.Reply, Channel: sla.Email})
+	assert.ErrorContains(t, c.err, "409")
+	assert.ErrorContains(t, c.err, "dated now ("+due.In(nyc).Format(time.RFC3339)+", as one without a time is)")
+	c.err = nil
+	clk.Advance(time.Second)
+	c.event("lead-2", eventJSON{Type: sla.Reply, Channel: sla.Email})
+	require.NoError(t, c.err, "once the clock has passed it")
+
 	// Older than the window: 422.
 	clk.Set(ny(26, 9, 0))
 	c.event("lead-1", eventJSON{Type: sla.CustomerMessage, Time: ny(23, 14, 0)})

@@ -909,8 +909,16 @@ func (a *app) refuseAppend(row inquiryRow, prior *storedAnswer, found bool, e *e
 		return clientError(http.StatusUnprocessableEntity, &fieldError{"time", fmt.Sprintf("%s is more than %v before now (%s)",
 			e.Time.Format(time.RFC3339), a.cfg.backdate, now.Format(time.RFC3339))}), true
 	case row.sealedAt != 0 && e.Time.UnixNano() <= row.sealedAt:
+		sealed := time.Unix(0, row.sealedAt).In(a.loc).Format(time.RFC3339Nano)
+		if e.Time.Equal(now) {
+			// Dated now, as an event without a time is: the sweep
+			// recorded an escalation at this very instant (on a manual
+			// clock), or after the request read the clock.
+			return clientError(http.StatusConflict, &fieldError{"time", fmt.Sprintf("the event is dated now (%s, as one without a time is), not after %s, when an escalation recorded for %q fired; post it again once the clock has passed that instant",
+				e.Time.Format(time.RFC3339Nano), sealed, row.id)}), true
+		}
 		return clientError(http.StatusConflict, &fieldError{"time", fmt.Sprintf("%s is not after %s, when an escalation recorded for %q fired; an event dated then could rewrite what was recorded",
-			e.Time.Format(time.RFC3339), time.Unix(0, row.sealedAt).In(a.loc).Format(time.RFC3339), row.id)}), true
+			e.Time.Format(time.RFC3339), sealed, row.id)}), true
 	}
 	return result{}, false
 }
