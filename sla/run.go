@@ -75,8 +75,13 @@ func (r *Run) Apply(events ...Event) error {
 		if err := e.check(ev.inq.Received); err != nil {
 			return errUnder(path, err)
 		}
-		if e.Time.Before(last) || !ev.sealed.IsZero() && !e.Time.After(ev.sealed) {
-			return errAt(path+".time", e.Time.String(), "before the run's instant "+r.Time().String(), ErrBackdated)
+		switch {
+		case !ev.sealed.IsZero() && !e.Time.After(ev.sealed):
+			return errAt(path+".time", e.Time.String(), "not after "+ev.sealed.String()+", the instant the run was advanced to", ErrBackdated)
+		case e.Time.Before(ev.cur):
+			return errAt(path+".time", e.Time.String(), "before the run's instant "+ev.cur.String(), ErrBackdated)
+		case e.Time.Before(last):
+			return errAt(path+".time", e.Time.String(), "before the event before it, at "+last.String(), ErrBackdated)
 		}
 		last = e.Time
 	}
