@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -207,6 +208,18 @@ func compileRule(field string, r Rule) (compiledRule, error) {
 		}
 	default:
 		return compiledRule{}, bad("", "", "names no date: give month and day, month, weekday and nth, easter, equinox or between")
+	}
+	// A field the kind does not use is refused, as the JSON form refuses
+	// it, rather than dropped. (Weekday's zero is Sunday: not told.)
+	uses := map[RuleKind]string{FixedDateRule: "month day", NthWeekdayRule: "month nth", NthWeekdayFromRule: "month day nth",
+		EasterRule: "offset", EquinoxRule: "month", BetweenHolidaysRule: ""}[r.Kind]
+	for _, f := range [...]struct {
+		name, sub string
+		v         int
+	}{{"month", ".month", int(r.Month)}, {"day", ".day", r.Day}, {"nth", ".nth", r.Nth}, {"offset", ".easter", r.Offset}} {
+		if f.v != 0 && !slices.Contains(strings.Fields(uses), f.name) {
+			return compiledRule{}, bad(f.sub, itoa(f.v), "this kind of rule takes no "+f.name)
+		}
 	}
 	switch r.Observed {
 	case NotObserved, FridayBefore, MondayAfter, NearestWeekday, TwoDaysLater, SaturdayBefore, NextNonHoliday:

@@ -33,6 +33,27 @@ func TestRuleErrors(t *testing.T) {
 	}
 }
 
+// A rule built in Go with a field its kind does not use is refused, as
+// the JSON form refuses it, and not written back without it.
+func TestRuleUnusedFields(t *testing.T) {
+	for _, tc := range []struct {
+		r   Rule
+		msg string
+	}{
+		{Rule{Kind: EasterRule, Offset: 1, Month: time.March}, `rules[0].month: "3": this kind of rule takes no month`},
+		{Rule{Kind: FixedDateRule, Month: time.July, Day: 4, Nth: 2}, `rules[0].nth: "2": this kind of rule takes no nth`},
+		{Rule{Kind: NthWeekdayRule, Month: time.November, Weekday: time.Thursday, Nth: 4, Day: 1}, `rules[0].day: "1": this kind of rule takes no day`},
+		{Rule{Kind: EquinoxRule, Month: time.March, Offset: -1}, `rules[0].easter: "-1": this kind of rule takes no offset`},
+		{Rule{Kind: BetweenHolidaysRule, Day: 3}, `rules[0].day: "3": this kind of rule takes no day`},
+	} {
+		_, err := New(time.UTC, Weekdays("09:00-17:00"), Rules(tc.r))
+		assert.ErrorIs(t, err, ErrBadRule, "%+v", tc.r)
+		assert.ErrorContains(t, err, tc.msg)
+	}
+	_, err := New(time.UTC, Weekdays("09:00-17:00"), Rules(Easter("Easter Monday", 1), NthWeekdayFrom("Victoria Day", time.May, 24, time.Monday, -1)))
+	assert.NoError(t, err)
+}
+
 func TestRuleYearsAndNewKinds(t *testing.T) {
 	js := `{"zone":"UTC","week":{"mon":["09:00-17:00"],"tue":["09:00-17:00"],"wed":["09:00-17:00"],"thu":["09:00-17:00"],"fri":["09:00-17:00"]},"rules":[` +
 		`{"name":"Repentance Day","month":11,"day":22,"weekday":"wed","nth":-1},` +
