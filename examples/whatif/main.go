@@ -71,6 +71,7 @@ type options struct {
 	now, from, to string // instants; "" for the default
 	zone          string // the zone of wall-clock instants
 	skipBad       bool
+	maxLine       int    // the longest line of the export read, in bytes
 	csvTable      string // a table to write as CSV instead of text
 	json          bool
 	changes       int // the changes listed in text, at most
@@ -94,6 +95,7 @@ func main() {
 	flag.IntVar(&o.changes, "changes", 50, "list at most `n` changes in the text (all are in -csv changes and -json)")
 	flag.StringVar(&o.nameA, "name-a", "", "name of A in the output (default: \"current\", or the file's name)")
 	flag.StringVar(&o.nameB, "name-b", "", "name of B in the output (default: \"proposed\", or the file's name)")
+	flag.IntVar(&o.maxLine, "max-line", history.DefaultMaxLineBytes, "the longest line of the export read, in `bytes` (a longer one is not a record)")
 	flag.Parse()
 	o.workers = runtime.GOMAXPROCS(0)
 	o.stderr = os.Stderr
@@ -318,6 +320,7 @@ func replay(src io.Reader, source string, a, b *sla.PolicySet, now, from, to tim
 	readErr := func() error {
 		defer close(jobs)
 		r := history.NewReader(src)
+		r.MaxLineBytes = o.maxLine
 		cur := job{}
 		for {
 			rec, err := r.Read()

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/replyby/replyby/sla/history"
 	"github.com/replyby/replyby/sla/report"
 )
 
@@ -94,6 +95,13 @@ func TestBadLine(t *testing.T) {
 	assert.Contains(t, stderr.String(), "skipped: history: line 2: inquiry.received")
 	assert.Contains(t, text, "Left out: 0 inquiries received after that instant, 1 lines skipped.")
 	assert.Contains(t, text, "inquiries received … to …  6")
+
+	// A line longer than -max-line is not a record.
+	o = defaults()
+	o.export, o.now, o.maxLine = exportFile(t, ""), sampleNow, 64
+	err = run(&bytes.Buffer{}, o)
+	assert.ErrorIs(t, err, history.ErrLineTooLong)
+	assert.Contains(t, err.Error(), "line 1: ")
 }
 
 // A policy document that does not parse names its file and the JSON
