@@ -21,7 +21,9 @@ const maxShare = 100 * 10000
 // been used. A level fires at the first instant its threshold is reached,
 // at the due time itself for thresholds at or past the target, and never
 // once the obligation is met or cancelled. A threshold that is negative
-// (an offset larger than the target) is reached when the obligation starts.
+// (an offset larger than the target) is reached when the obligation starts;
+// one beyond time.Duration's range of business time (about 292 years: a
+// share of 10000% of a 20-year target) is never reached.
 //
 // The zero Trigger fires at the due time.
 type Trigger struct {
@@ -182,7 +184,8 @@ func (t Trigger) valid() bool {
 // threshold returns the business time an obligation with the given budget
 // has used when t fires, and whether that is at or past the budget. A share
 // of a budget is computed exactly, rounded toward zero; shares and offsets
-// saturate at the bounds of time.Duration instead of overflowing.
+// saturate at the bounds of time.Duration instead of overflowing, and a
+// threshold saturated above (never) is never reached.
 func (t Trigger) threshold(budget time.Duration) (time.Duration, bool) {
 	var thr time.Duration
 	switch {
@@ -197,6 +200,12 @@ func (t Trigger) threshold(budget time.Duration) (time.Duration, bool) {
 	}
 	return max(thr, 0), thr >= budget
 }
+
+// never is the threshold of a level past time.Duration's range of
+// business time (≈ 292 years): a share of 10000% of a 20-year target.
+// Such a level never fires; saturated, it would fire 292 years in, long
+// before its point.
+const never = time.Duration(math.MaxInt64)
 
 // shareOf returns budget·bp/10000 rounded toward zero, for bp ≥ 0, through
 // a 128-bit product, saturating at the bounds of time.Duration.

@@ -423,6 +423,9 @@ func (ev *evaluator) schedule(o *oblig) {
 		// ladder's order.
 		ladder := o.tgt.Escalation
 		low, _ := ladder[o.order[o.k]].At.threshold(o.budget)
+		if low == never {
+			return // this level and those after it are never reached
+		}
 		j, x := -1, time.Time{}
 		for _, l := range o.order[o.k:o.levels] {
 			thr, past := ladder[l].At.threshold(o.budget)
@@ -504,7 +507,7 @@ func (o *oblig) reachedAt(t time.Time) (breach bool, levels uint64) {
 	early := t.Before(o.floor)
 	breach = !o.breached && o.budget <= o.e0 && !early
 	for _, j := range o.order[:o.levels] {
-		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr <= o.e0 && !(past && early) {
+		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr != never && thr <= o.e0 && !(past && early) {
 			levels |= 1 << j
 		}
 	}
@@ -540,7 +543,7 @@ func (o *oblig) reachedPending() bool {
 		return true
 	}
 	for j := range o.tgt.Escalation {
-		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && past && thr <= o.e0 {
+		if thr, past := o.tgt.Escalation[j].At.threshold(o.budget); o.firedBits&(1<<j) == 0 && thr != never && past && thr <= o.e0 {
 			return true
 		}
 	}
