@@ -1,10 +1,7 @@
 package sla
 
 import (
-	"slices"
 	"time"
-
-	"github.com/replyby/replyby/calendar/strictjson"
 )
 
 // A Channel is a way of reaching someone. The constants name the common
@@ -85,8 +82,7 @@ type Inquiry struct {
 	Class `json:"class,omitzero"`
 	// Received is when the inquiry arrived. Required.
 	Received time.Time `json:"received"`
-	// Labels are free tags that policies may match on; none is empty
-	// (as an event's AddLabels).
+	// Labels are free tags that policies may match on.
 	Labels []string `json:"labels,omitempty"`
 	// Calendar optionally names a calendar of the policy set: the
 	// customer's own business hours or time zone. Targets that ask for
@@ -106,7 +102,7 @@ type Inquiry struct {
 func (p Party) valid() bool { return p == "" || p == Prospect || p == Customer }
 
 // Check reports whether inq is well-formed, as ParseInquiry checks it
-// (an arrival time, a channel, a known party, no empty label), for a host that builds
+// (an arrival time, a channel, a known party), for a host that builds
 // inquiries itself or reads them in another form. Errors are *Error naming
 // the field as Evaluate does ("inquiry.channel") and wrap ErrBadInquiry.
 func (inq *Inquiry) Check() error { return inq.check() }
@@ -120,9 +116,6 @@ func (inq *Inquiry) check() error {
 		return errAt("inquiry.channel", "", "missing", ErrBadInquiry)
 	case !inq.Party.valid():
 		return errAt("inquiry.party", string(inq.Party), "want prospect or customer", ErrBadInquiry)
-	}
-	if i := slices.Index(inq.Labels, ""); i >= 0 {
-		return errAt(strictjson.Index("inquiry.labels", i), "", "an empty label", ErrBadInquiry)
 	}
 	return nil
 }

@@ -67,6 +67,9 @@ func (in inquiryJSON) check() error {
 		return &fieldError{"labels", fmt.Sprintf("more than %d labels", maxListed)}
 	}
 	for i, l := range in.Labels {
+		if l == "" { // refused in an event's add_labels; the library holds one an inquiry came with
+			return &fieldError{fmt.Sprintf("labels[%d]", i), "an empty label"}
+		}
 		if slices.Contains(in.Labels[:i], l) { // the library would hold it twice
 			return &fieldError{fmt.Sprintf("labels[%d]", i), fmt.Sprintf("%q given twice", l)}
 		}
