@@ -24,6 +24,9 @@ var (
 	ErrDuplicateInquiry = errors.New("duplicate inquiry")
 	// ErrUnknownInquiry means no inquiry of the ledger has the ID.
 	ErrUnknownInquiry = errors.New("unknown inquiry")
+	// ErrUnwritableNow: Sweep was given an instant outside years
+	// 0–9999, which a snapshot could not write as an as-of instant.
+	ErrUnwritableNow = errors.New("an instant outside years 0–9999")
 	// ErrBadSnapshot means a ledger snapshot is truncated, corrupt or
 	// inconsistent; the ledger refuses it whole.
 	ErrBadSnapshot = errors.New("bad ledger snapshot")
@@ -418,7 +421,9 @@ func (l *Ledger) Due(now time.Time) iter.Seq[string] {
 // out before, ordered by the instant they fired, then by inquiry ID, then
 // as the Status lists them. Each inquiry's Next moves past now. An
 // inquiry's as-of instant becomes now unless it was later already. It
-// implements [monitor.Store]: more is always false, and err nil.
+// implements [monitor.Store]: more is always false, and err nil, but for
+// a now outside years 0–9999, which a snapshot could not write: then it
+// changes nothing and returns ErrUnwritableNow.
 //
 // A level that fired before an earlier sweep, because an event was
 // recorded late or an inquiry was added late, is handed out by the first
@@ -426,6 +431,9 @@ func (l *Ledger) Due(now time.Time) iter.Seq[string] {
 // within a sweep. Record each as delivered with [Ledger.Delivered] once
 // its work is done, so that snapshots keep it.
 func (l *Ledger) Sweep(_ context.Context, now time.Time) (alerts []monitor.Alert, more bool, err error) {
+	if _, ok := wiretime.Form(now); !ok {
+		return nil, false, fmt.Errorf("ledger: sweep at %v: %w", now, ErrUnwritableNow)
+	}
 	l.mu.Lock()
 	var batch []*entry
 	for l.due.len() > 0 && !l.due.top().next.After(now) {

@@ -635,6 +635,8 @@ func TestLedgerRefusesUnwritableInstants(t *testing.T) {
 	_, events, err := l.Log("ok")
 	require.NoError(t, err)
 	assert.Len(t, events, 1, "nothing appended")
+	_, _, err = l.Sweep(context.Background(), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))
+	assert.ErrorIs(t, err, ledger.ErrUnwritableNow, "nor a sweep's as-of instant")
 	var buf bytes.Buffer
 	require.NoError(t, l.Snapshot(&buf))
 }

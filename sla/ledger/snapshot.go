@@ -126,10 +126,14 @@ func (l *Ledger) Snapshot(w io.Writer) error {
 // of an inquiry (arrival, events, as-of) are put back in the location
 // named by the snapshot when time.LoadLocation knows it and it gives the
 // same offset, so that statuses after a round trip print the same; other
-// instants keep a fixed offset. (An offset with seconds, local mean time
-// before a zone was standardised, has no RFC 3339 form: Snapshot writes
-// such an instant in UTC, and Restore puts it back in the recorded
-// location, or leaves it in UTC if that location does not give it.)
+// instants keep a fixed offset. An offset with seconds (local mean time,
+// before a zone was standardised) has no RFC 3339 form: Snapshot writes
+// such an instant in UTC, and Restore puts an instant written in UTC in
+// the recorded location when that location gives it an offset with
+// seconds. So such an instant in the recorded location comes back as it
+// was; one in another zone with seconds, or one in UTC at a time when the
+// recorded location kept local mean time, comes back as the same instant
+// at another offset.
 func (l *Ledger) Restore(r io.Reader) error {
 	if r == nil {
 		return fmt.Errorf("ledger: restore: %w: nil reader", ErrBadSnapshot)
