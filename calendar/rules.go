@@ -210,7 +210,8 @@ func compileRule(field string, r Rule) (compiledRule, error) {
 		return compiledRule{}, bad("", "", "names no date: give month and day, month, weekday and nth, easter, equinox or between")
 	}
 	// A field the kind does not use is refused, as the JSON form refuses
-	// it, rather than dropped. (Weekday's zero is Sunday: not told.)
+	// it, rather than dropped. (A weekday's zero is Sunday: Sunday on a
+	// kind without one is not told from none.)
 	uses := map[RuleKind]string{FixedDateRule: "month day", NthWeekdayRule: "month nth", NthWeekdayFromRule: "month day nth",
 		EasterRule: "offset", EquinoxRule: "month", BetweenHolidaysRule: ""}[r.Kind]
 	for _, f := range [...]struct {
@@ -220,6 +221,9 @@ func compileRule(field string, r Rule) (compiledRule, error) {
 		if f.v != 0 && !slices.Contains(strings.Fields(uses), f.name) {
 			return compiledRule{}, bad(f.sub, itoa(f.v), "this kind of rule takes no "+f.name)
 		}
+	}
+	if r.Weekday != time.Sunday && r.Kind != NthWeekdayRule && r.Kind != NthWeekdayFromRule {
+		return compiledRule{}, bad(".weekday", itoa(int(r.Weekday)), "this kind of rule takes no weekday")
 	}
 	switch r.Observed {
 	case NotObserved, FridayBefore, MondayAfter, NearestWeekday, TwoDaysLater, SaturdayBefore, NextNonHoliday:

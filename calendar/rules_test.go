@@ -45,6 +45,8 @@ func TestRuleUnusedFields(t *testing.T) {
 		{Rule{Kind: NthWeekdayRule, Month: time.November, Weekday: time.Thursday, Nth: 4, Day: 1}, `rules[0].day: "1": this kind of rule takes no day`},
 		{Rule{Kind: EquinoxRule, Month: time.March, Offset: -1}, `rules[0].easter: "-1": this kind of rule takes no offset`},
 		{Rule{Kind: BetweenHolidaysRule, Day: 3}, `rules[0].day: "3": this kind of rule takes no day`},
+		{Rule{Kind: FixedDateRule, Month: time.July, Day: 4, Weekday: time.Monday}, `rules[0].weekday: "1": this kind of rule takes no weekday`},
+		{Rule{Kind: EasterRule, Offset: -2, Weekday: time.Friday}, `rules[0].weekday: "5": this kind of rule takes no weekday`},
 	} {
 		_, err := New(time.UTC, Weekdays("09:00-17:00"), Rules(tc.r))
 		assert.ErrorIs(t, err, ErrBadRule, "%+v", tc.r)
