@@ -48,6 +48,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -300,8 +301,8 @@ const maxCeilings = 100_000
 // checkMove refuses a move of d that spans more than maxCeilings of
 // ceiling (0: no bound), naming field.
 func checkMove(field string, d, ceiling time.Duration) error {
-	if ceiling <= 0 || d/ceiling <= maxCeilings {
-		return nil
+	if ceiling <= 0 || ceiling > math.MaxInt64/maxCeilings || d <= maxCeilings*ceiling {
+		return nil // no bound, one past every instant the API takes, or within it
 	}
 	return &fieldError{field, fmt.Sprintf("a move of %v spans more than %d ceilings of %v, each a sweep: move at most %v at a time, or serve with a longer -ceiling",
 		d, maxCeilings, ceiling, maxCeilings*ceiling)}
