@@ -160,6 +160,14 @@ func TestBackdatedEventsNeverRewriteWhatWasRecorded(t *testing.T) {
 	c.event("lead-2", eventJSON{Type: sla.Reply, Channel: sla.Email})
 	require.NoError(t, c.err, "once the clock has passed it")
 
+	// Dated more than -ahead (24h) after now: 422; within it, taken.
+	c.event("lead-2", eventJSON{Type: sla.CustomerMessage, Channel: sla.Email, Time: clk.Now().Add(24*time.Hour + time.Second)})
+	assert.ErrorContains(t, c.err, "422")
+	assert.ErrorContains(t, c.err, "after now")
+	c.err = nil
+	c.event("lead-2", eventJSON{Type: sla.CustomerMessage, Channel: sla.Email, Time: clk.Now().Add(24 * time.Hour)})
+	require.NoError(t, c.err)
+
 	// Older than the window: 422.
 	clk.Set(ny(26, 9, 0))
 	c.event("lead-1", eventJSON{Type: sla.CustomerMessage, Time: ny(23, 14, 0)})

@@ -33,6 +33,10 @@ type config struct {
 	// at or before an escalation already recorded for its inquiry is
 	// refused with 409 (it could rewrite what was recorded).
 	backdate time.Duration
+	// ahead is how far after now an event may be dated: one dated later
+	// is refused with 422. While a log holds an event dated after now,
+	// every evaluation of it replays the log, so this bounds how long.
+	ahead time.Duration
 	// lease is how long an escalation handed to the delivery callback
 	// waits to be marked delivered before a sweep hands it out again.
 	lease time.Duration
@@ -66,6 +70,7 @@ func (c config) defaults() config {
 		c.maxEvents = 10000
 	}
 	set(&c.backdate, 24*time.Hour)
+	set(&c.ahead, 24*time.Hour)
 	set(&c.lease, time.Minute)
 	if c.batch == 0 {
 		c.batch = 500
@@ -905,6 +910,9 @@ func (a *app) refuseAppend(row inquiryRow, prior *storedAnswer, found bool, e *e
 		return clientError(http.StatusUnprocessableEntity, fmt.Errorf("Idempotency-Key %q was used for another request to this inquiry", key)), true
 	case row.eventCount >= a.cfg.maxEvents:
 		return clientError(http.StatusUnprocessableEntity, fmt.Errorf("the log of %q holds %d events, its maximum", row.id, row.eventCount)), true
+	case e.Time.After(now.Add(a.cfg.ahead)):
+		return clientError(http.StatusUnprocessableEntity, &fieldError{"time", fmt.Sprintf("%s is more than %v after now (%s)",
+			e.Time.Format(time.RFC3339), a.cfg.ahead, now.Format(time.RFC3339))}), true
 	case e.Time.Before(now.Add(-a.cfg.backdate)):
 		return clientError(http.StatusUnprocessableEntity, &fieldError{"time", fmt.Sprintf("%s is more than %v before now (%s)",
 			e.Time.Format(time.RFC3339), a.cfg.backdate, now.Format(time.RFC3339))}), true

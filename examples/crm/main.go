@@ -85,6 +85,7 @@ func main() {
 	clockSpec := flag.String("clock", "system", "`system`, or manual:RFC3339 for a manual clock moved by POST /admin/clock (tests and demos only)")
 	flag.IntVar(&o.cfg.maxEvents, "max-events", 10000, "the most events a log may hold")
 	flag.DurationVar(&o.cfg.backdate, "backdate", 24*time.Hour, "how far before now an event may be dated")
+	flag.DurationVar(&o.cfg.ahead, "ahead", 24*time.Hour, "how far after now an event may be dated")
 	flag.DurationVar(&o.cfg.lease, "lease", time.Minute, "how long an escalation handed out waits to be marked delivered before it is handed out again")
 	flag.IntVar(&o.cfg.batch, "batch", 500, "how many due inquiries a sweep claims at a time")
 	flag.DurationVar(&o.cfg.ceiling, "ceiling", time.Minute, "the longest a sweeper sleeps without looking at the database")
