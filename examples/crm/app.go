@@ -796,6 +796,9 @@ func (a *app) notifyDue(ctx context.Context, tx txn, now time.Time, e evaluated)
 // Otherwise the event is checked and evaluated again under the row's
 // lock, on the stored log.
 func (a *app) appendEvent(ctx context.Context, tenant, id, key string, body []byte) (result, error) {
+	if checkID("id", id) != nil {
+		return clientError(http.StatusNotFound, fmt.Errorf("%w %q", errNotFound, id)), nil // no inquiry has it
+	}
 	var e eventJSON
 	if err := decodeStrict(body, &e); err != nil {
 		return clientError(http.StatusBadRequest, err), nil
@@ -963,6 +966,9 @@ func (a *app) status(ctx context.Context, tenant, id string) (statusJSON, error)
 // input returns an inquiry's decoded log, from the cache when it holds
 // the stored event count.
 func (a *app) input(ctx context.Context, tenant, id string) (*logInput, error) {
+	if checkID("id", id) != nil {
+		return nil, fmt.Errorf("%w %q", errNotFound, id) // no inquiry has it; PostgreSQL's text cannot hold a NUL
+	}
 	var cached *logInput
 	row, docs, err := a.db.readLog(ctx, tenant, id, func(count int) bool {
 		var ok bool

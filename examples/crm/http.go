@@ -411,6 +411,11 @@ func parseCursor(s string) (cursor, error) {
 		json.Unmarshal(parts[2], &c.obligation) != nil || json.Unmarshal(parts[3], &c.level) != nil {
 		return cursor{}, errors.New("not a cursor of this API")
 	}
+	for _, s := range []string{c.inquiryID, c.obligation, c.level} {
+		if strings.IndexByte(s, 0) >= 0 { // never written by this API; PostgreSQL's text cannot hold it
+			return cursor{}, errors.New("not a cursor of this API")
+		}
+	}
 	return c, nil
 }
 

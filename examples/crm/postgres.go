@@ -474,19 +474,29 @@ func (t *pgTx) insertInquiry(ctx context.Context, in newInquiry, e evaluated) (b
 
 func (t *pgTx) lockInquiry(ctx context.Context, tenant, id, key string) (inquiryRow, *storedAnswer, bool, error) {
 	row := inquiryRow{tenant: tenant, id: id}
-	var hash, answer []byte
-	err := t.tx.QueryRow(ctx, `SELECT i.inquiry, i.event_count, i.sealed_at, e.request_hash, e.answer
-		FROM inquiries i LEFT JOIN events e ON e.tenant = i.tenant AND e.inquiry_id = i.id AND e.idem_key = $3
-		WHERE i.tenant = $1 AND i.id = $2 FOR UPDATE OF i`, tenant, id, key).
-		Scan(&row.doc, &row.eventCount, &row.sealedAt, &hash, &answer)
+	// The lock first, the key in a statement of its own: under READ
+	// COMMITTED a statement that waits for a row's lock reads again only
+	// the locked row, so a join would miss the event that the write
+	// holding the lock committed under the same key (and its insert
+	// would then fail on the key's unique index). The second statement
+	// sees every commit before it.
+	err := t.tx.QueryRow(ctx, `SELECT inquiry, event_count, sealed_at FROM inquiries
+		WHERE tenant = $1 AND id = $2 FOR UPDATE`, tenant, id).
+		Scan(&row.doc, &row.eventCount, &row.sealedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return row, nil, false, nil
 	}
+	if err != nil || key == "" {
+		return row, nil, err == nil, err
+	}
+	var hash, answer []byte
+	err = t.tx.QueryRow(ctx, `SELECT request_hash, answer FROM events WHERE tenant = $1 AND inquiry_id = $2 AND idem_key = $3`,
+		tenant, id, key).Scan(&hash, &answer)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return row, nil, true, nil
+	}
 	if err != nil {
 		return row, nil, false, err
-	}
-	if hash == nil {
-		return row, nil, true, nil
 	}
 	return row, &storedAnswer{hash, answer}, true, nil
 }

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -133,4 +135,71 @@ func TestPostgresNotifyWakesWorkers(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// TestPostgresSameKeyAtOnce: requests under one idempotency key at once,
+// on a process that has no cached copy of the inquiry (another made
+// it), all get the first answer. The lock path read the key in the
+// statement that waited for the row's lock, which under READ COMMITTED
+// missed the event committed meanwhile: the insert then failed on the
+// key's unique index, a 500.
+func TestPostgresSameKeyAtOnce(t *testing.T) {
+	pg := startPostgres(t)
+	url := pg.database("crm")
+	clk := clock.NewManual(ny(23, 9, 0))
+	s, err := start(url, config{}, policies, clk, log.New(io.Discard, "", 0))
+	require.NoError(t, err)
+	t.Cleanup(s.kill)
+	tok := addTokens(t, s, "acme")["acme"]
+	db, err := openBackend(context.Background(), url)
+	require.NoError(t, err)
+	other, err := newApp(db, config{}, policies, clk, nyc, log.New(io.Discard, "", 0), false)
+	require.NoError(t, err)
+	defer other.close()
+	codes := map[int]int{}
+	var mu sync.Mutex
+	for round := range 20 {
+		id := fmt.Sprintf("lead-%d", round)
+		res, err := other.create(context.Background(), "acme", []byte(`{"id":"`+id+`","channel":"email","party":"prospect"}`))
+		require.NoError(t, err)
+		require.Equal(t, 201, res.code)
+		k := key()
+		var wg sync.WaitGroup
+		for range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := &client{base: s.url, token: tok}
+				code := c.send("POST", "/inquiries/"+id+"/events", k, eventJSON{Type: sla.CustomerMessage, Channel: sla.Email}, nil)
+				mu.Lock()
+				codes[code]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		assert.Equal(t, int64(1), queryInt(t, s, `SELECT COUNT(*) FROM events WHERE inquiry_id = '`+id+`'`).Int64, "one event stored for the key")
+	}
+	assert.Equal(t, map[int]int{200: 80}, codes)
+}
+
+// TestPostgresOddIDs: an ID no inquiry can have (a NUL, bytes that are
+// not UTF-8), in a path or a cursor, is answered as on SQLite (404, or
+// 400 for the cursor), not 500 from a parameter PostgreSQL's text refuses.
+func TestPostgresOddIDs(t *testing.T) {
+	pg := startPostgres(t)
+	clk := clock.NewManual(ny(23, 9, 0))
+	s, err := start(pg.database("crm"), config{}, policies, clk, log.New(io.Discard, "", 0))
+	require.NoError(t, err)
+	t.Cleanup(s.kill)
+	tok := addTokens(t, s, "acme")["acme"]
+	for _, path := range []string{"/inquiries/a%00b", "/inquiries/%FF"} {
+		code, _ := raw(t, s, "GET", path, tok, "", "")
+		assert.Equal(t, http.StatusNotFound, code, path)
+		code, _ = raw(t, s, "POST", path+"/events", tok, "application/json", `{"type":"reply","channel":"email"}`, "Idempotency-Key", "k1")
+		assert.Equal(t, http.StatusNotFound, code, path)
+	}
+	after := base64.RawURLEncoding.EncodeToString([]byte(`[0,"a\u0000","",""]`))
+	code, out := raw(t, s, "GET", "/escalations?after="+after, tok, "", "")
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Equal(t, "after", out["field"], "%v", out)
 }
