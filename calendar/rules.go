@@ -2,7 +2,6 @@ package calendar
 
 import (
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/rickb777/date/v2"
@@ -211,19 +210,20 @@ func compileRule(field string, r Rule) (compiledRule, error) {
 	}
 	// A field the kind does not use is refused, as the JSON form refuses
 	// it, rather than dropped. (A weekday's zero is Sunday: Sunday on a
-	// kind without one is not told from none.)
-	uses := map[RuleKind]string{FixedDateRule: "month day", NthWeekdayRule: "month nth", NthWeekdayFromRule: "month day nth",
-		EasterRule: "offset", EquinoxRule: "month", BetweenHolidaysRule: ""}[r.Kind]
+	// kind without one is not told from none.) r.Kind is one of the kinds:
+	// the switch above returned otherwise.
+	const month, day, weekday, nth, offset = 1, 2, 4, 8, 16
+	uses := [...]int{FixedDateRule: month | day, NthWeekdayRule: month | weekday | nth,
+		NthWeekdayFromRule: month | day | weekday | nth, EasterRule: offset, EquinoxRule: month, BetweenHolidaysRule: 0}[r.Kind]
 	for _, f := range [...]struct {
+		field     int
 		name, sub string
-		v         int
-	}{{"month", ".month", int(r.Month)}, {"day", ".day", r.Day}, {"nth", ".nth", r.Nth}, {"offset", ".easter", r.Offset}} {
-		if f.v != 0 && !slices.Contains(strings.Fields(uses), f.name) {
-			return compiledRule{}, bad(f.sub, itoa(f.v), "this kind of rule takes no "+f.name)
+		value     int
+	}{{month, "month", ".month", int(r.Month)}, {day, "day", ".day", r.Day}, {weekday, "weekday", ".weekday", int(r.Weekday)},
+		{nth, "nth", ".nth", r.Nth}, {offset, "offset", ".easter", r.Offset}} {
+		if f.value != 0 && uses&f.field == 0 {
+			return compiledRule{}, bad(f.sub, itoa(f.value), "this kind of rule takes no "+f.name)
 		}
-	}
-	if r.Weekday != time.Sunday && r.Kind != NthWeekdayRule && r.Kind != NthWeekdayFromRule {
-		return compiledRule{}, bad(".weekday", itoa(int(r.Weekday)), "this kind of rule takes no weekday")
 	}
 	switch r.Observed {
 	case NotObserved, FridayBefore, MondayAfter, NearestWeekday, TwoDaysLater, SaturdayBefore, NextNonHoliday:

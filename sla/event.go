@@ -361,10 +361,10 @@ func (e *Event) check(received time.Time) error {
 		if e.Type == PromiseRenegotiated && e.Ref == "" {
 			return errAt("ref", "", "a "+string(e.Type)+" needs the ref of the promise", ErrBadEvent)
 		}
-		if e.Type == Override && e.Obligation.Metric.index() < 0 {
-			return errAt("obligation", e.Obligation.String(), "want the key of an obligation, such as \"first_reply\"", ErrBadEvent)
-		}
 		if e.Type == Override {
+			if e.Obligation.Metric.index() < 0 {
+				return errAt("obligation", e.Obligation.String(), "want the key of an obligation, such as \"first_reply\"", ErrBadEvent)
+			}
 			// As ParseEvent reads it: a key that reads back as itself,
 			// so that a log written as JSON reads back.
 			if k, err := ParseKey(e.Obligation.String()); err != nil || k != e.Obligation {

@@ -38,9 +38,9 @@ func NewWriter(w io.Writer) *Writer {
 // 0–9999), is refused with an *Error naming the line it would have been
 // and the field, and nothing is written. An instant whose UTC offset has
 // seconds (local mean time, before a zone was standardised), which RFC
-// 3339 cannot write, is written in UTC: the same instant. Strings are written as
-// encoding/json writes them: bytes that are not valid UTF-8 become
-// U+FFFD. An error of the destination is returned as it is.
+// 3339 cannot write, is written in UTC: the same instant. Strings are
+// written as encoding/json writes them: bytes that are not valid UTF-8
+// become U+FFFD. An error of the destination is returned as it is.
 func (w *Writer) Write(rec Record) error {
 	if w.bw == nil {
 		return errNoWriter

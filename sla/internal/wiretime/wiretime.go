@@ -10,6 +10,7 @@
 package wiretime
 
 import (
+	"slices"
 	"time"
 
 	"github.com/replyby/replyby/calendar/strictjson"
@@ -58,14 +59,15 @@ func Unwritable(inq *sla.Inquiry, events []sla.Event, first int) error {
 // if none moves, else a copy.
 func Events(events []sla.Event) []sla.Event {
 	out := events
+	copied := false
 	for i := range events {
 		e := events[i]
 		e.Time, _ = Form(e.Time)
 		e.Due, _ = Form(e.Due)
 		e.From, _ = Form(e.From)
 		if e.Time != events[i].Time || e.Due != events[i].Due || e.From != events[i].From {
-			if &out[0] == &events[0] {
-				out = append([]sla.Event(nil), events...)
+			if !copied {
+				out, copied = slices.Clone(events), true
 			}
 			out[i] = e
 		}
