@@ -25,8 +25,15 @@ import (
 // with tokens for acme, globex and admin.
 func startSQLite(t *testing.T, cfg config) (*server, *clock.Manual, map[string]string) {
 	t.Helper()
+	return startOn(t, filepath.Join(t.TempDir(), "crm.db"), cfg)
+}
+
+// startOn serves the database db (a SQLite file or a postgres:// URL) as
+// startSQLite does.
+func startOn(t *testing.T, db string, cfg config) (*server, *clock.Manual, map[string]string) {
+	t.Helper()
 	clk := clock.NewManual(ny(23, 9, 0))
-	s, err := start(filepath.Join(t.TempDir(), "crm.db"), cfg, policies, clk, log.New(io.Discard, "", 0))
+	s, err := start(db, cfg, policies, clk, log.New(io.Discard, "", 0))
 	require.NoError(t, err)
 	t.Cleanup(s.kill)
 	return s, clk, addTokens(t, s, "acme", "globex", adminTenant)

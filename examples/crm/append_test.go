@@ -123,11 +123,7 @@ func appendsAtOnce(t *testing.T, s *server) {
 // The same on PostgreSQL, where each request has a transaction of its
 // own and the row's lock orders them.
 func TestPostgresAppendsAtOnceToOneInquiry(t *testing.T) {
-	pg := startPostgres(t)
-	clk := clock.NewManual(ny(23, 9, 0))
-	s, err := start(pg.database("crm"), config{}, policies, clk, log.New(io.Discard, "", 0))
-	require.NoError(t, err)
-	t.Cleanup(s.kill)
+	s, _, _ := startOn(t, startPostgres(t).database("crm"), config{})
 	appendsAtOnce(t, s)
 }
 

@@ -207,12 +207,8 @@ func TestExport(t *testing.T) {
 }
 
 func TestPostgresExport(t *testing.T) {
-	pg := startPostgres(t)
-	clk := clock.NewManual(ny(23, 9, 0))
-	s, err := start(pg.database("crm"), config{}, policies, clk, discard)
-	require.NoError(t, err)
-	t.Cleanup(s.kill)
-	testExport(t, s, clk, addTokens(t, s, "acme", "globex", adminTenant))
+	s, clk, tokens := startOn(t, startPostgres(t).database("crm"), config{})
+	testExport(t, s, clk, tokens)
 }
 
 // An export cursor reads back; another endpoint's, or none, is refused.

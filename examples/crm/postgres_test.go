@@ -144,13 +144,9 @@ func TestPostgresNotifyWakesWorkers(t *testing.T) {
 // missed the event committed meanwhile: the insert then failed on the
 // key's unique index, a 500.
 func TestPostgresSameKeyAtOnce(t *testing.T) {
-	pg := startPostgres(t)
-	url := pg.database("crm")
-	clk := clock.NewManual(ny(23, 9, 0))
-	s, err := start(url, config{}, policies, clk, log.New(io.Discard, "", 0))
-	require.NoError(t, err)
-	t.Cleanup(s.kill)
-	tok := addTokens(t, s, "acme")["acme"]
+	url := startPostgres(t).database("crm")
+	s, clk, tokens := startOn(t, url, config{})
+	tok := tokens["acme"]
 	db, err := openBackend(context.Background(), url)
 	require.NoError(t, err)
 	other, err := newApp(db, config{}, policies, clk, nyc, log.New(io.Discard, "", 0), false)
@@ -186,12 +182,8 @@ func TestPostgresSameKeyAtOnce(t *testing.T) {
 // not UTF-8), in a path or a cursor, is answered as on SQLite (404, or
 // 400 for the cursor), not 500 from a parameter PostgreSQL's text refuses.
 func TestPostgresOddIDs(t *testing.T) {
-	pg := startPostgres(t)
-	clk := clock.NewManual(ny(23, 9, 0))
-	s, err := start(pg.database("crm"), config{}, policies, clk, log.New(io.Discard, "", 0))
-	require.NoError(t, err)
-	t.Cleanup(s.kill)
-	tok := addTokens(t, s, "acme")["acme"]
+	s, _, tokens := startOn(t, startPostgres(t).database("crm"), config{})
+	tok := tokens["acme"]
 	for _, path := range []string{"/inquiries/a%00b", "/inquiries/%FF"} {
 		code, _ := raw(t, s, "GET", path, tok, "", "")
 		assert.Equal(t, http.StatusNotFound, code, path)
