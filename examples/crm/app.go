@@ -189,7 +189,7 @@ func (a *app) Earliest(ctx context.Context) (time.Time, bool, error) {
 	if err := a.flushDelivered(ctx); err != nil {
 		return time.Time{}, false, err
 	}
-	ns, ok, err := a.db.earliest(ctx)
+	ns, ok, err := a.db.earliest(ctx, a.clk.Now().UnixNano())
 	if !ok || err != nil {
 		return time.Time{}, false, err
 	}

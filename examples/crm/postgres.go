@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"math"
 	"strconv"
 	"time"
 
@@ -110,25 +111,61 @@ func (d *pgDB) begin(ctx context.Context) (txn, error) {
 	return &pgTx{tx: tx}, nil
 }
 
-// earliest skips the rows other transactions hold (a batch being swept,
-// an event being written): they are not due for this worker, and taking
-// them for due would make it sweep again at once for nothing.
-func (d *pgDB) earliest(ctx context.Context) (int64, bool, error) {
-	var a, b *int64
+// heldPause is how long after now earliest puts a row another
+// transaction holds, if no row free is due before: soon enough that a
+// row let go with no notification (a rolled-back write, a worker killed
+// in the middle of its batch) is swept within it, not at the ceiling,
+// and late enough that a worker does not look again and again while
+// another sweeps a batch.
+const heldPause = 250 * time.Millisecond
+
+// earliest reads the earliest instant of the rows no transaction holds
+// (FOR UPDATE SKIP LOCKED, as claimDue takes them) and of all rows. A row
+// held (a batch being swept, an event being written) is not due for this
+// worker while it is held, and taking it for due would make the worker
+// sweep again at once for nothing; but the holder may let it go
+// unchanged, and then nothing wakes this worker. So a held row earlier
+// than every free one counts from now+heldPause, or its own instant if
+// that is later.
+func (d *pgDB) earliest(ctx context.Context, now int64) (int64, bool, error) {
+	var free, all [2]*int64
 	err := d.pool.QueryRow(ctx, `SELECT
 		(SELECT next_check FROM inquiries WHERE next_check IS NOT NULL ORDER BY next_check LIMIT 1 FOR UPDATE SKIP LOCKED),
-		(SELECT lease_until FROM escalations WHERE delivered_at IS NULL ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED)`).Scan(&a, &b)
-	switch {
-	case err != nil:
+		(SELECT next_check FROM inquiries WHERE next_check IS NOT NULL ORDER BY next_check LIMIT 1),
+		(SELECT lease_until FROM escalations WHERE delivered_at IS NULL ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED),
+		(SELECT lease_until FROM escalations WHERE delivered_at IS NULL ORDER BY lease_until LIMIT 1)`).Scan(&free[0], &all[0], &free[1], &all[1])
+	if err != nil {
 		return 0, false, err
-	case a != nil && b != nil:
-		return min(*a, *b), true, nil
-	case a != nil:
-		return *a, true, nil
-	case b != nil:
-		return *b, true, nil
 	}
-	return 0, false, nil
+	held := now + int64(heldPause)
+	if held < now {
+		held = math.MaxInt64
+	}
+	var at int64
+	found := false
+	for i := range free {
+		t, ok := earliestOf(free[i], all[i], held)
+		if ok && (!found || t < at) {
+			at, found = t, true
+		}
+	}
+	return at, found, nil
+}
+
+// earliestOf is the earliest instant of one table: the free row's, or the
+// held row's no earlier than held, whichever is sooner.
+func earliestOf(free, all *int64, held int64) (int64, bool) {
+	switch {
+	case all == nil:
+		return 0, false
+	case free != nil && *free == *all:
+		return *free, true
+	}
+	at := max(*all, held)
+	if free != nil {
+		at = min(at, *free)
+	}
+	return at, true
 }
 
 // watch listens on pgChannel on a connection of its own, reconnecting

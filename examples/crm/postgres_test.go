@@ -195,3 +195,49 @@ func TestPostgresOddIDs(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, code)
 	assert.Equal(t, "after", out["field"], "%v", out)
 }
+
+// TestPostgresHeldRowLetGo: a due row another transaction held while a
+// worker swept, and then let go unchanged (a rolled-back write, a worker
+// killed in its batch, a survey's key share), is swept within heldPause
+// of the sweep, not at the ceiling: no notification comes when a
+// transaction rolls back, and earliest skipped the row while it was held.
+func TestPostgresHeldRowLetGo(t *testing.T) {
+	pg := startPostgres(t)
+	url := pg.database("crm")
+	worker, clk := newWorker(t, url, config{ceiling: 24 * time.Hour}, ny(23, 9, 0))
+	seedDue(t, worker.db, "acme", 1, ny(23, 10, 0), ny(23, 13, 0))
+	warnings := func() int64 {
+		return queryInt(t, &server{app: worker}, `SELECT COUNT(*) FROM escalations WHERE level = 'warn'`).Int64
+	}
+
+	ctx := context.Background()
+	holder := pg.connect(url)
+	defer holder.Close(ctx)
+	tx, err := holder.Begin(ctx)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `SELECT 1 FROM inquiries WHERE tenant = 'acme' FOR UPDATE`)
+	require.NoError(t, err)
+
+	clk.Set(ny(23, 13, 30)) // the row is due and held: the sweep skips it
+	assert.Equal(t, int64(0), warnings())
+	armed, ok := worker.mon.Armed()
+	require.True(t, ok)
+	assert.Equal(t, ny(23, 13, 30).Add(heldPause), armed.In(nyc), "the held row counts from now+heldPause")
+
+	require.NoError(t, tx.Rollback(ctx)) // let go unchanged, with no NOTIFY
+	clk.Advance(heldPause)
+	assert.Equal(t, int64(1), warnings(), "swept within heldPause of the sweep that skipped it")
+	armed, _ = worker.mon.Armed()
+	assert.Equal(t, ny(23, 14, 0), armed.In(nyc), "next, the breach")
+
+	// A held row due later than now+heldPause keeps its own instant.
+	tx, err = holder.Begin(ctx)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `SELECT 1 FROM inquiries WHERE tenant = 'acme' FOR UPDATE`)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	at, ok, err := worker.Earliest(ctx)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, ny(23, 14, 0), at.In(nyc))
+}

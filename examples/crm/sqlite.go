@@ -197,7 +197,9 @@ func (d *sqliteDB) tellChanged(tenants map[string]bool) {
 	}
 }
 
-func (d *sqliteDB) earliest(ctx context.Context) (int64, bool, error) {
+// earliest has no held rows to skip: the one writer is this process's
+// and holds nothing between sweeps.
+func (d *sqliteDB) earliest(ctx context.Context, _ int64) (int64, bool, error) {
 	var a, b sql.NullInt64
 	if err := d.r.QueryRowContext(ctx, `SELECT MIN(next_check) FROM inquiries WHERE next_check IS NOT NULL`).Scan(&a); err != nil {
 		return 0, false, err

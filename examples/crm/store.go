@@ -181,8 +181,11 @@ type backend interface {
 	// request or fifty).
 	groupCommit() bool
 	// earliest returns the earliest next_check or lease of an undelivered
-	// escalation, skipping rows others hold.
-	earliest(ctx context.Context) (int64, bool, error)
+	// escalation (Unix ns). A row another transaction holds counts no
+	// earlier than now+heldPause: it is being swept or written, and
+	// whoever holds it may yet let it go unchanged (a rollback, a crash)
+	// with no notification.
+	earliest(ctx context.Context, now int64) (int64, bool, error)
 	// readLog reads an inquiry and, if need says so for its event count,
 	// its events, in one snapshot.
 	readLog(ctx context.Context, tenant, id string, need func(count int) bool) (row inquiryRow, events [][]byte, err error)
