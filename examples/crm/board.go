@@ -203,6 +203,9 @@ func (a *app) failPage(w http.ResponseWriter, r *http.Request, err error) {
 		a.render(w, r, http.StatusBadRequest, "error", errorPage{http.StatusBadRequest, err.Error()})
 	case errors.Is(err, errTooMany):
 		a.render(w, r, http.StatusServiceUnavailable, "error", errorPage{http.StatusServiceUnavailable, err.Error()})
+	case a.retryable(err):
+		w.Header().Set("Retry-After", "1")
+		a.render(w, r, http.StatusServiceUnavailable, "error", errorPage{http.StatusServiceUnavailable, errRetry.Error()})
 	default:
 		a.log.Printf("board: internal error: %v", err)
 		a.render(w, r, http.StatusInternalServerError, "error", errorPage{http.StatusInternalServerError, "internal error"})

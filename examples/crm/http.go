@@ -457,10 +457,28 @@ func (a *app) fail(w http.ResponseWriter, err error) {
 		writeError(w, http.StatusNotFound, err)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		writeError(w, http.StatusServiceUnavailable, errors.New("request cancelled or timed out"))
+	case a.retryable(err):
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, errRetry)
 	default:
 		a.log.Printf("internal error: %v", err)
 		writeError(w, http.StatusInternalServerError, errors.New("internal error"))
 	}
+}
+
+// errRetry answers a request that failed for want of the database, or
+// as the back end shuts down: nothing it asked for was done, or, if a
+// write's commit was cut, it may have been, and its idempotency key (an
+// event's, or the ID of an inquiry created) makes sending it again safe.
+var errRetry = errors.New("the database is unavailable for now; send the request again")
+
+// retryable reports whether err is one of errRetry's cases, and logs it.
+func (a *app) retryable(err error) bool {
+	if !errors.Is(err, errShuttingDown) && !a.db.unavailable(err) {
+		return false
+	}
+	a.log.Printf("unavailable: %v", err)
+	return true
 }
 
 // writeError writes {"error": ..., "field": ...} (field when err names

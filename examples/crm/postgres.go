@@ -4,12 +4,17 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"math"
+	"net"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -67,7 +72,7 @@ func (d *pgDB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tx, err := d.pool.Begin(ctx)
+	tx, err := d.beginTx(ctx, pgx.TxOptions{})
 	if err != nil {
 		return err
 	}
@@ -103,8 +108,55 @@ func (d *pgDB) close() error {
 	return nil
 }
 
+// beginTx starts a transaction, on a second connection if the first was
+// lost (retried): a BEGIN that failed did nothing.
+func (d *pgDB) beginTx(ctx context.Context, opts pgx.TxOptions) (pgx.Tx, error) {
+	var tx pgx.Tx
+	err := d.retried(ctx, func() (err error) {
+		tx, err = d.pool.BeginTx(ctx, opts)
+		return err
+	})
+	return tx, err
+}
+
+// retried runs f, and once more if it failed because its connection was
+// lost (connectionLost), first resetting the pool: after the server
+// restarts, every connection the pool holds is dead, and each would
+// otherwise fail a request of its own. f must be safe to run twice (a
+// read, a BEGIN, a write that changes nothing the second time).
+func (d *pgDB) retried(ctx context.Context, f func() error) error {
+	err := f()
+	if ctx.Err() != nil || !connectionLost(err) {
+		return err
+	}
+	d.pool.Reset()
+	return f()
+}
+
+// unavailable implements backend: the connection to the server was lost.
+func (d *pgDB) unavailable(err error) bool { return connectionLost(err) }
+
+// connectionLost reports whether err is a failure of the connection to
+// the server rather than an answer from it: a connection refused, cut or
+// closed, or the server shutting down, crashed or starting up (SQLSTATE
+// class 08, 57P01–57P03). A context's end is not: the request gave up.
+func connectionLost(err error) bool {
+	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return pgconn.SafeToRetry(err) || errors.As(err, &ce) || errors.As(err, &ne) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
+}
+
 func (d *pgDB) begin(ctx context.Context) (txn, error) {
-	tx, err := d.pool.Begin(ctx)
+	tx, err := d.beginTx(ctx, pgx.TxOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -129,11 +181,13 @@ const heldPause = 250 * time.Millisecond
 // that is later.
 func (d *pgDB) earliest(ctx context.Context, now int64) (int64, bool, error) {
 	var free, all [2]*int64
-	err := d.pool.QueryRow(ctx, `SELECT
+	err := d.retried(ctx, func() error {
+		return d.pool.QueryRow(ctx, `SELECT
 		(SELECT next_check FROM inquiries WHERE next_check IS NOT NULL ORDER BY next_check LIMIT 1 FOR UPDATE SKIP LOCKED),
 		(SELECT next_check FROM inquiries WHERE next_check IS NOT NULL ORDER BY next_check LIMIT 1),
 		(SELECT lease_until FROM escalations WHERE delivered_at IS NULL ORDER BY lease_until LIMIT 1 FOR UPDATE SKIP LOCKED),
 		(SELECT lease_until FROM escalations WHERE delivered_at IS NULL ORDER BY lease_until LIMIT 1)`).Scan(&free[0], &all[0], &free[1], &all[1])
+	})
 	if err != nil {
 		return 0, false, err
 	}
@@ -237,7 +291,7 @@ func (d *pgDB) listen(ctx context.Context, channel string, connected func(), got
 }
 
 func (d *pgDB) readLog(ctx context.Context, tenant, id string, need func(int) bool) (inquiryRow, [][]byte, error) {
-	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := d.beginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return inquiryRow{}, nil, err
 	}
@@ -264,7 +318,7 @@ func (d *pgDB) readLog(ctx context.Context, tenant, id string, need func(int) bo
 }
 
 func (d *pgDB) exportChunk(ctx context.Context, tenant, after string, limit int) ([]inquiryRow, map[string][][]byte, error) {
-	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := d.beginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -308,7 +362,7 @@ func (d *pgDB) exportChunk(ctx context.Context, tenant, after string, limit int)
 }
 
 func (d *pgDB) readTenant(ctx context.Context, tenant string, limit int, need func(string, int) bool) ([]inquiryRow, map[string][][]byte, bool, error) {
-	tx, err := d.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := d.beginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, nil, false, err
 	}
@@ -359,7 +413,7 @@ func (d *pgDB) readTenant(ctx context.Context, tenant string, limit int, need fu
 }
 
 func (d *pgDB) insertSession(ctx context.Context, s sessionRow, now int64) error {
-	tx, err := d.pool.Begin(ctx)
+	tx, err := d.beginTx(ctx, pgx.TxOptions{})
 	if err != nil {
 		return err
 	}
@@ -376,9 +430,11 @@ func (d *pgDB) insertSession(ctx context.Context, s sessionRow, now int64) error
 
 func (d *pgDB) session(ctx context.Context, hash []byte, now int64) (sessionRow, bool, error) {
 	s := sessionRow{hash: hash}
-	err := d.pool.QueryRow(ctx, `SELECT s.tenant, s.token_hash, s.expires_at FROM sessions s
+	err := d.retried(ctx, func() error {
+		return d.pool.QueryRow(ctx, `SELECT s.tenant, s.token_hash, s.expires_at FROM sessions s
 		JOIN tokens t ON t.hash = s.token_hash AND t.tenant = s.tenant WHERE s.hash = $1 AND s.expires_at > $2`, hash, now).
-		Scan(&s.tenant, &s.tokenHash, &s.expiresAt)
+			Scan(&s.tenant, &s.tokenHash, &s.expiresAt)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s, false, nil
 	}
@@ -386,13 +442,17 @@ func (d *pgDB) session(ctx context.Context, hash []byte, now int64) (sessionRow,
 }
 
 func (d *pgDB) deleteSession(ctx context.Context, hash []byte) error {
-	_, err := d.pool.Exec(ctx, `DELETE FROM sessions WHERE hash = $1`, hash)
-	return err
+	return d.retried(ctx, func() error {
+		_, err := d.pool.Exec(ctx, `DELETE FROM sessions WHERE hash = $1`, hash)
+		return err
+	})
 }
 
 func (d *pgDB) callList(ctx context.Context, tenant, week string) ([]byte, bool, error) {
 	var doc string
-	err := d.pool.QueryRow(ctx, `SELECT sample FROM call_lists WHERE tenant = $1 AND week = $2`, tenant, week).Scan(&doc)
+	err := d.retried(ctx, func() error {
+		return d.pool.QueryRow(ctx, `SELECT sample FROM call_lists WHERE tenant = $1 AND week = $2`, tenant, week).Scan(&doc)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -400,17 +460,19 @@ func (d *pgDB) callList(ctx context.Context, tenant, week string) ([]byte, bool,
 }
 
 func (d *pgDB) keepCallList(ctx context.Context, tenant, week string, sample []byte, at int64) ([]byte, error) {
-	if _, err := d.pool.Exec(ctx, `INSERT INTO call_lists (tenant, week, sample, drawn_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-		tenant, week, string(sample), at); err != nil {
-		return nil, err
-	}
 	var kept string
-	err := d.pool.QueryRow(ctx, `SELECT sample FROM call_lists WHERE tenant = $1 AND week = $2`, tenant, week).Scan(&kept)
+	err := d.retried(ctx, func() error {
+		if _, err := d.pool.Exec(ctx, `INSERT INTO call_lists (tenant, week, sample, drawn_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
+			tenant, week, string(sample), at); err != nil {
+			return err
+		}
+		return d.pool.QueryRow(ctx, `SELECT sample FROM call_lists WHERE tenant = $1 AND week = $2`, tenant, week).Scan(&kept)
+	})
 	return []byte(kept), err
 }
 
 func (d *pgDB) insertSurvey(ctx context.Context, tenant string, s surveyRow) error {
-	tx, err := d.pool.Begin(ctx)
+	tx, err := d.beginTx(ctx, pgx.TxOptions{})
 	if err != nil {
 		return err
 	}
@@ -426,38 +488,50 @@ func (d *pgDB) insertSurvey(ctx context.Context, tenant string, s surveyRow) err
 }
 
 func (d *pgDB) surveys(ctx context.Context, tenant, week string) ([]surveyRow, error) {
-	rows, err := d.pool.Query(ctx, `SELECT inquiry_id, at, reached, answer, rating, note FROM surveys
+	var out []surveyRow
+	err := d.retried(ctx, func() error {
+		rows, err := d.pool.Query(ctx, `SELECT inquiry_id, at, reached, answer, rating, note FROM surveys
 		WHERE tenant = $1 AND week = $2 ORDER BY id`, tenant, week)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (surveyRow, error) {
-		s := surveyRow{week: week}
-		err := r.Scan(&s.inquiryID, &s.at, &s.reached, &s.answer, &s.rating, &s.note)
-		return s, err
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (surveyRow, error) {
+			s := surveyRow{week: week}
+			err := r.Scan(&s.inquiryID, &s.at, &s.reached, &s.answer, &s.rating, &s.note)
+			return s, err
+		})
+		return err
 	})
+	return out, err
 }
 
 func (d *pgDB) listEscalations(ctx context.Context, tenant string, after cursor, limit int) ([]escalationRow, error) {
-	rows, err := d.pool.Query(ctx, `SELECT inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until, COALESCE(delivered_at, 0)
+	var out []escalationRow
+	err := d.retried(ctx, func() error {
+		rows, err := d.pool.Query(ctx, `SELECT inquiry_id, obligation, level, fired_at, notify, recorded_at, lease_until, COALESCE(delivered_at, 0)
 		FROM escalations WHERE tenant = $1 AND (fired_at, inquiry_id, obligation, level) > ($2, $3, $4, $5)
 		ORDER BY fired_at, inquiry_id, obligation, level LIMIT $6`,
-		tenant, after.firedAt, after.inquiryID, after.obligation, after.level, limit)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (escalationRow, error) {
-		e := escalationRow{tenant: tenant}
-		var notify string
-		err := r.Scan(&e.inquiryID, &e.obligation, &e.level, &e.firedAt, &notify, &e.recordedAt, &e.leaseUntil, &e.deliveredAt)
-		e.notify = []byte(notify)
-		return e, err
+			tenant, after.firedAt, after.inquiryID, after.obligation, after.level, limit)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (escalationRow, error) {
+			e := escalationRow{tenant: tenant}
+			var notify string
+			err := r.Scan(&e.inquiryID, &e.obligation, &e.level, &e.firedAt, &notify, &e.recordedAt, &e.leaseUntil, &e.deliveredAt)
+			e.notify = []byte(notify)
+			return e, err
+		})
+		return err
 	})
+	return out, err
 }
 
 func (d *pgDB) tenantOf(ctx context.Context, hash []byte) (string, bool, error) {
 	var tenant string
-	err := d.pool.QueryRow(ctx, `SELECT tenant FROM tokens WHERE hash = $1`, hash).Scan(&tenant)
+	err := d.retried(ctx, func() error {
+		return d.pool.QueryRow(ctx, `SELECT tenant FROM tokens WHERE hash = $1`, hash).Scan(&tenant)
+	})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return "", false, nil
 	}
@@ -470,7 +544,7 @@ func (d *pgDB) setTokens(ctx context.Context, tokens map[string]string) error {
 	for h, t := range tokens {
 		hashes, tenants = append(hashes, []byte(h)), append(tenants, t)
 	}
-	tx, err := d.pool.Begin(ctx)
+	tx, err := d.beginTx(ctx, pgx.TxOptions{})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -240,4 +241,55 @@ func TestPostgresHeldRowLetGo(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok)
 	assert.Equal(t, ny(23, 14, 0), at.In(nyc))
+}
+
+// TestPostgresServerRestarted: right after the server restarts (as after
+// a crash), every connection the pool holds is dead. A request that draws
+// one is sent again on a new connection, once, after the pool is reset;
+// none answers 500, and a request that still finds the database gone is
+// answered 503 with Retry-After, which its idempotency key makes safe to
+// follow. Before, each dead connection failed a request with 500.
+func TestPostgresServerRestarted(t *testing.T) {
+	pg := startPostgres(t)
+	s, _, tokens := startOn(t, pg.database("crm"), config{})
+	tok := tokens["acme"]
+	burst := func(round string) map[int]int {
+		codes := map[int]int{}
+		var mu sync.Mutex
+		var wg sync.WaitGroup
+		for i := range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				id := fmt.Sprintf("%s-%02d", round, i)
+				req, err := http.NewRequest("POST", s.url+"/inquiries", strings.NewReader(`{"id":"`+id+`","channel":"email","party":"prospect"}`))
+				require.NoError(t, err)
+				req.Header.Set("Authorization", "Bearer "+tok)
+				req.Header.Set("Content-Type", "application/json")
+				res, err := http.DefaultClient.Do(req)
+				require.NoError(t, err)
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode == http.StatusServiceUnavailable {
+					assert.Equal(t, "1", res.Header.Get("Retry-After"))
+				}
+				mu.Lock()
+				codes[res.StatusCode]++
+				mu.Unlock()
+			}()
+		}
+		wg.Wait()
+		return codes
+	}
+	require.Equal(t, map[int]int{http.StatusCreated: 16}, burst("before"), "the pool filled")
+	pg.restart()
+	after := burst("after")
+	t.Logf("after the restart: %v", after)
+	assert.Zero(t, after[http.StatusInternalServerError], "no 500")
+	assert.Equal(t, 16, after[http.StatusCreated]+after[http.StatusServiceUnavailable], "201 or 503")
+	assert.Equal(t, map[int]int{http.StatusCreated: 16}, burst("then"))
+
+	// The server gone: 503 with Retry-After, not 500.
+	pg.run("pg_ctl", "stop", "-D", pg.data(), "-m", "immediate", "-w")
+	assert.Equal(t, map[int]int{http.StatusServiceUnavailable: 16}, burst("gone"))
 }

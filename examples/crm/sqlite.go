@@ -197,6 +197,10 @@ func (d *sqliteDB) tellChanged(tenants map[string]bool) {
 	}
 }
 
+// unavailable implements backend: a SQLite file has no connection to
+// lose.
+func (d *sqliteDB) unavailable(error) bool { return false }
+
 // earliest has no held rows to skip: the one writer is this process's
 // and holds nothing between sweeps.
 func (d *sqliteDB) earliest(ctx context.Context, _ int64) (int64, bool, error) {

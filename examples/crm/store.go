@@ -180,6 +180,10 @@ type backend interface {
 	// writer at a time, as on SQLite: a commit costs the same for one
 	// request or fifty).
 	groupCommit() bool
+	// unavailable reports whether err says the database cannot be reached
+	// now (a connection lost, a server restarting) rather than that
+	// something failed: the request may be sent again (503).
+	unavailable(err error) bool
 	// earliest returns the earliest next_check or lease of an undelivered
 	// escalation (Unix ns). A row another transaction holds counts no
 	// earlier than now+heldPause: it is being swept or written, and
