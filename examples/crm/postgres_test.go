@@ -8,6 +8,7 @@ import (
 	"io"
 	"log"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -292,4 +293,76 @@ func TestPostgresServerRestarted(t *testing.T) {
 	// The server gone: 503 with Retry-After, not 500.
 	pg.run("pg_ctl", "stop", "-D", pg.data(), "-m", "immediate", "-w")
 	assert.Equal(t, map[int]int{http.StatusServiceUnavailable: 16}, burst("gone"))
+}
+
+// TestPostgresOrderIsBytes: on a database whose collation is a language's
+// (ICU en-US, where "B" sorts after "a" and "_x" after "9:v"), inquiries and
+// escalations are still listed in the bytes' order, as on SQLite, so that
+// the stores page alike: the ID, obligation and level columns are COLLATE
+// "C". Escalations at one instant are ordered by inquiry.
+func TestPostgresOrderIsBytes(t *testing.T) {
+	pg := startPostgres(t)
+	conn := pg.connect()
+	_, err := conn.Exec(context.Background(), `CREATE DATABASE icu TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'`)
+	require.NoError(t, err)
+	conn.Close(context.Background())
+	url := "postgres://postgres@/icu?host=" + pg.dir + "&sslmode=disable"
+
+	// Two inquiries stored under the schema of before (migrations 1 to 3),
+	// so that the migration is run over rows and their keys.
+	ctx := context.Background()
+	conn = pg.connect(url)
+	ms, err := migrations("postgres")
+	require.NoError(t, err)
+	_, err = conn.Exec(ctx, `CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL)`)
+	require.NoError(t, err)
+	require.Equal(t, 3, ms[2].version)
+	for _, m := range ms[:3] {
+		_, err = conn.Exec(ctx, m.sql)
+		require.NoError(t, err, m.name)
+		_, err = conn.Exec(ctx, `INSERT INTO schema_migrations VALUES ($1, $2)`, m.version, m.name)
+		require.NoError(t, err)
+	}
+	ids := []string{"b", "B", "a", "A", "_x", "~y", ".w", "Z", "z1", "z-2", "9:v"}
+	for _, id := range ids[:2] {
+		doc, err := json.Marshal(inquiryJSON{ID: id, Channel: sla.Email, Party: sla.Prospect, Received: ny(23, 9, 0)})
+		require.NoError(t, err)
+		_, err = conn.Exec(ctx, `INSERT INTO inquiries (tenant, id, inquiry, request_hash, answer, evaluated_at, next_check) VALUES ('acme', $1, $2, '\x00', '{}', $3, $3)`,
+			id, string(doc), ny(23, 9, 0).UnixNano())
+		require.NoError(t, err)
+	}
+	conn.Close(ctx)
+
+	s, clk, tokens := startOn(t, url, config{})
+	tok := tokens["acme"]
+	for _, id := range ids[2:] {
+		code, out := raw(t, s, "POST", "/inquiries", tok, "application/json", `{"id":"`+id+`","channel":"email","party":"prospect","received":"2026-11-23T09:00:00-05:00"}`)
+		require.Equal(t, http.StatusCreated, code, "%v", out)
+	}
+	want := slices.Clone(ids)
+	slices.Sort(want) // bytes' order
+
+	recs, _ := exportAll(t, s, tok, "", 3)
+	var exported []string
+	for _, r := range recs {
+		exported = append(exported, r.Inquiry.ID)
+	}
+	assert.Equal(t, want, exported, "export's pages")
+
+	clk.Set(ny(23, 12, 30)) // every inquiry's warning fires at one instant
+	var listed []string
+	after := ""
+	for range 20 {
+		code, out := raw(t, s, "GET", "/escalations?limit=4"+after, tok, "", "")
+		require.Equal(t, http.StatusOK, code, "%v", out)
+		for _, e := range out["escalations"].([]any) {
+			listed = append(listed, e.(map[string]any)["inquiry"].(string))
+		}
+		next, _ := out["next"].(string)
+		if next == "" {
+			break
+		}
+		after = "&after=" + next
+	}
+	assert.Equal(t, want, listed, "escalations at one instant, by inquiry")
 }
