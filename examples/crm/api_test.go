@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -609,5 +610,31 @@ func TestHeaderBound(t *testing.T) {
 		require.NoError(t, err)
 		resp.Body.Close()
 		assert.Equal(t, tc.want, resp.StatusCode, "%d bytes of header", tc.size)
+	}
+}
+
+// TestSyncSetting: -sync sets SQLite's synchronous setting, FULL (2)
+// unless it says normal (1); anything else, or normal for PostgreSQL,
+// is refused naming -sync.
+func TestSyncSetting(t *testing.T) {
+	for sync, want := range map[string]int64{"": 2, syncFull: 2, syncNormal: 1} {
+		s, err := start(filepath.Join(t.TempDir(), "crm.db"), config{sync: sync}, policies, clock.NewManual(ny(23, 9, 0)), log.New(io.Discard, "", 0))
+		require.NoError(t, err)
+		assert.Equal(t, want, queryInt(t, s, `PRAGMA synchronous`).Int64, "-sync %q, the writer", sync)
+		var r int64
+		require.NoError(t, sqliteOf(s).r.QueryRow(`PRAGMA synchronous`).Scan(&r))
+		assert.Equal(t, want, r, "-sync %q, a reader", sync)
+		s.kill()
+	}
+	for _, tc := range []struct{ db, sync, want string }{
+		{"crm.db", "FULL", `-sync "FULL": want full or normal`},
+		{"crm.db", "off", `-sync "off": want full or normal`},
+		{"postgres://localhost/crm", syncNormal, "-sync normal: SQLite's only; PostgreSQL's durability is the server's synchronous_commit"},
+	} {
+		_, err := openBackend(context.Background(), filepath.Join(t.TempDir(), tc.db), tc.sync)
+		if isPostgres(tc.db) {
+			_, err = openBackend(context.Background(), tc.db, tc.sync)
+		}
+		assert.EqualError(t, err, tc.want)
 	}
 }

@@ -45,6 +45,9 @@ type config struct {
 	// ceiling is the longest the monitor sleeps without looking at the
 	// database.
 	ceiling time.Duration
+	// sync is -sync: syncFull ("" too) or syncNormal, SQLite's
+	// synchronous setting (openBackend).
+	sync string
 	// sweepPause makes a sweep wait this long after claiming a batch,
 	// holding it: for the fault tests only, which kill a worker then.
 	sweepPause time.Duration

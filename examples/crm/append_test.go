@@ -132,7 +132,7 @@ func TestPostgresAppendsAtOnceToOneInquiry(t *testing.T) {
 // that comes after: none waits for ever. The committer is held inside a
 // write while the others queue, so that the queue holds them at close.
 func TestWritesQueuedAtCloseAreAnswered(t *testing.T) {
-	db, err := openSQLite(filepath.Join(t.TempDir(), "crm.db"))
+	db, err := openSQLite(filepath.Join(t.TempDir(), "crm.db"), syncFull)
 	require.NoError(t, err)
 	a, err := newApp(db, config{}, policies, clock.NewManual(ny(23, 9, 0)), nyc, log.New(io.Discard, "", 0), false)
 	require.NoError(t, err)

@@ -622,7 +622,7 @@ func TestPostgresBoard(t *testing.T) {
 	assert.Equal(t, http.StatusOK, code)
 
 	// Another process, serving only.
-	db, err := openBackend(context.Background(), dbURL)
+	db, err := openBackend(context.Background(), dbURL, "")
 	require.NoError(t, err)
 	api, err := newApp(db, config{}, policies, clk, nyc, discard, false)
 	require.NoError(t, err)

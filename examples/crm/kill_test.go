@@ -35,17 +35,25 @@ const startupTimeout = 20 * time.Second
 // once, and those that fell due while the process was down are recorded at
 // the restart. Time is the binary's manual clock (-clock manual:...),
 // moved through POST /admin/clock, so the escalations are deterministic.
+// It runs with -sync full and with -sync normal: a write acknowledged
+// survives the process's crash with either (only a power loss tells
+// them apart).
 func TestKillAndRestartProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)
-	db := filepath.Join(dir, "crm.db")
-	tokens := writeTokens(t, dir, "acme", adminTenant)
+	for _, sync := range []string{syncFull, syncNormal} {
+		t.Run("sync="+sync, func(t *testing.T) { killAndRestart(t, bin, filepath.Join(t.TempDir(), "crm.db"), "-sync", sync) })
+	}
+}
+
+func killAndRestart(t *testing.T, bin, db string, flags ...string) {
+	tokens := writeTokens(t, filepath.Dir(db), "acme", adminTenant)
 
 	// Process 1, from Monday 09:00: a script of inquiries and events.
-	p := startProcess(t, bin, db, tokens, ny(23, 9, 0))
+	p := startProcess(t, bin, db, tokens, ny(23, 9, 0), flags...)
 	c := p.client()
 	c.post("/inquiries", inquiryJSON{ID: "lead-1", Channel: sla.Email, Party: sla.Prospect})
 	c.post("/inquiries", inquiryJSON{ID: "case-1", Channel: sla.Email, Party: sla.Customer, ReplyTo: []sla.Channel{sla.Email, sla.Phone}})
@@ -78,7 +86,7 @@ func TestKillAndRestartProcess(t *testing.T) {
 	// once; the writers' breaches (Monday 14:00) and case-1's broken
 	// promise (Tuesday 12:00) fell due while it was down and were
 	// recorded at the restart.
-	p = startProcess(t, bin, db, tokens, ny(24, 14, 0))
+	p = startProcess(t, bin, db, tokens, ny(24, 14, 0), flags...)
 	c = p.client()
 	list := c.escalations()
 	require.NoError(t, c.err)
@@ -123,7 +131,7 @@ func TestKillAndRestartProcess(t *testing.T) {
 	p.kill(t)
 	assert.Subset(t, keysOf(before), []string{"case-1/resolution/at-risk", "case-1/resolution/breach", "case-1/resolution/manager"})
 
-	p = startProcess(t, bin, db, tokens, ny(25, 17, 30))
+	p = startProcess(t, bin, db, tokens, ny(25, 17, 30), flags...)
 	c = p.client()
 	after := c.escalations()
 	require.NoError(t, c.err)

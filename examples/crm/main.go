@@ -89,6 +89,7 @@ func main() {
 	flag.DurationVar(&o.cfg.lease, "lease", time.Minute, "how long an escalation handed out waits to be marked delivered before it is handed out again")
 	flag.IntVar(&o.cfg.batch, "batch", 500, "how many due inquiries a sweep claims at a time")
 	flag.DurationVar(&o.cfg.ceiling, "ceiling", time.Minute, "the longest a sweeper sleeps without looking at the database")
+	flag.StringVar(&o.cfg.sync, "sync", syncFull, "SQLite's durability: `full` (an acknowledged write survives a power loss) or normal (it survives the process's crash; faster)")
 	flag.DurationVar(&o.cfg.sweepPause, "sweep-pause", 0, "pause after claiming a batch (fault tests only)")
 	flag.Parse()
 
@@ -173,12 +174,17 @@ func isPostgres(db string) bool {
 	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
 }
 
-// openBackend opens the database -db names and applies its migrations.
-func openBackend(ctx context.Context, db string) (backend, error) {
+// openBackend opens the database -db names and applies its migrations;
+// sync is -sync's value ("" for full).
+func openBackend(ctx context.Context, db, sync string) (backend, error) {
+	sync, err := checkSync(db, sync)
+	if err != nil {
+		return nil, err
+	}
 	if isPostgres(db) {
 		return openPostgres(ctx, db)
 	}
-	return openSQLite(db)
+	return openSQLite(db, sync)
 }
 
 // serve runs the role until SIGINT or SIGTERM.
@@ -196,7 +202,7 @@ func serve(o options, ps *sla.PolicySet) error {
 		return fmt.Errorf("-role %q: want all, api or worker", o.role)
 	}
 	defer writerSlot(o.db)()
-	db, err := openBackend(ctx, o.db)
+	db, err := openBackend(ctx, o.db, o.cfg.sync)
 	if err != nil {
 		return err
 	}
@@ -402,7 +408,7 @@ type server struct {
 // start opens the database (a SQLite file or a postgres:// URL) and serves
 // the API on a free local port, serving and sweeping.
 func start(db string, cfg config, ps *sla.PolicySet, clk clock.Clock, logger *log.Logger) (*server, error) {
-	b, err := openBackend(context.Background(), db)
+	b, err := openBackend(context.Background(), db, cfg.sync)
 	if err != nil {
 		return nil, err
 	}

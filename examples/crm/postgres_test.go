@@ -48,7 +48,7 @@ func seedDue(t testing.TB, db backend, tenant string, n int, received, due time.
 // newWorker runs a sweeping app on db, on its own manual clock at at.
 func newWorker(t testing.TB, url string, cfg config, at time.Time) (*app, *clock.Manual) {
 	t.Helper()
-	db, err := openBackend(context.Background(), url)
+	db, err := openBackend(context.Background(), url, "")
 	require.NoError(t, err)
 	clk := clock.NewManual(at)
 	a, err := newApp(db, cfg, policies, clk, nyc, log.New(io.Discard, "", 0), true)
@@ -116,7 +116,7 @@ func TestPostgresNotifyWakesWorkers(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, ny(24, 9, 0), armed.In(nyc), "nothing due: the ceiling")
 
-	db, err := openBackend(context.Background(), url)
+	db, err := openBackend(context.Background(), url, "")
 	require.NoError(t, err)
 	api, err := newApp(db, config{}, policies, clock.NewManual(ny(23, 9, 0)), nyc, log.New(io.Discard, "", 0), false)
 	require.NoError(t, err)
@@ -149,7 +149,7 @@ func TestPostgresSameKeyAtOnce(t *testing.T) {
 	url := startPostgres(t).database("crm")
 	s, clk, tokens := startOn(t, url, config{})
 	tok := tokens["acme"]
-	db, err := openBackend(context.Background(), url)
+	db, err := openBackend(context.Background(), url, "")
 	require.NoError(t, err)
 	other, err := newApp(db, config{}, policies, clk, nyc, log.New(io.Discard, "", 0), false)
 	require.NoError(t, err)

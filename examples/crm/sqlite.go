@@ -59,10 +59,41 @@ var sqliteStatements = map[string]string{
 		AND escalations.obligation = k.value->>2 AND escalations.level = k.value->>3 AND escalations.delivered_at IS NULL`,
 }
 
+// Values of -sync: SQLite's synchronous setting for the log.
+const (
+	// syncFull flushes the log to the disk at every commit
+	// (synchronous=FULL): an acknowledged write survives a power loss.
+	syncFull = "full"
+	// syncNormal leaves the flush to checkpoints (synchronous=NORMAL,
+	// which SQLite recommends for a write-ahead log): an acknowledged
+	// write survives the process's crash (kill -9), since the log is in
+	// the system's page cache, but the last ones may be rolled back by a
+	// power loss or a crash of the system. The database is never
+	// corrupted either way.
+	syncNormal = "normal"
+)
+
+// checkSync reads -sync: "" is syncFull.
+func checkSync(db, sync string) (string, error) {
+	switch {
+	case sync == "":
+		return syncFull, nil
+	case sync != syncFull && sync != syncNormal:
+		return "", fmt.Errorf("-sync %q: want full or normal", sync)
+	case sync == syncNormal && isPostgres(db):
+		return "", errors.New("-sync normal: SQLite's only; PostgreSQL's durability is the server's synchronous_commit")
+	}
+	return sync, nil
+}
+
 // openSQLite opens (creating if need be) the database file at path and
-// applies the migrations it lacks.
-func openSQLite(path string) (*sqliteDB, error) {
-	const pragmas = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
+// applies the migrations it lacks; sync is syncFull or syncNormal.
+func openSQLite(path, sync string) (*sqliteDB, error) {
+	mode := "FULL"
+	if sync == syncNormal {
+		mode = "NORMAL"
+	}
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(" + mode + ")"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, err

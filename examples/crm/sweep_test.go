@@ -42,7 +42,7 @@ func sweepUntilDone(t *testing.T, a *app, now time.Time) [][]monitor.Alert {
 // sweep's alerts come in the order they fired, by inquiry at one instant,
 // and every row moves on to its next check.
 func TestSweepEvaluatesEachRowOnce(t *testing.T) {
-	db, err := openSQLite(filepath.Join(t.TempDir(), "crm.db"))
+	db, err := openSQLite(filepath.Join(t.TempDir(), "crm.db"), syncFull)
 	require.NoError(t, err)
 	// Two tenants, the second's inquiries half an hour later: their
 	// levels fire half an hour apart, and a batch holds both.
@@ -119,7 +119,7 @@ func TestSweepEvaluatesEachRowOnce(t *testing.T) {
 // the inquiry, and the batch writes nothing: the rows evaluated before
 // and after it in the batch are swept again once it is mended.
 func TestSweepOfAnUnreadableLogWritesNothing(t *testing.T) {
-	db, err := openSQLite(filepath.Join(t.TempDir(), "crm.db"))
+	db, err := openSQLite(filepath.Join(t.TempDir(), "crm.db"), syncFull)
 	require.NoError(t, err)
 	const n = 200
 	ids := seedDue(t, db, "acme", n, ny(23, 10, 0), ny(23, 13, 0))
