@@ -45,6 +45,19 @@ func seedDue(t testing.TB, db backend, tenant string, n int, received, due time.
 	return ids
 }
 
+// noticeSeed has worker a ask the database for its earliest row, as a
+// host calls Wake after writing behind the monitor's back: seedDue sends
+// no NOTIFY, and the listening connection's own look (when it connects)
+// may come before the seed or after the test moves the clock. Then a's
+// timer is set for due, or for its ceiling if that is sooner.
+func noticeSeed(t testing.TB, a *app, due time.Time) {
+	t.Helper()
+	a.mon.Wake(time.Time{})
+	armed, ok := a.mon.Armed()
+	require.True(t, ok)
+	require.False(t, armed.After(due), "armed for %v, after the seeded rows' %v", armed, due)
+}
+
 // newWorker runs a sweeping app on db, on its own manual clock at at.
 func newWorker(t testing.TB, url string, cfg config, at time.Time) (*app, *clock.Manual) {
 	t.Helper()
@@ -75,6 +88,9 @@ func TestPostgresWorkersTakeDisjointBatches(t *testing.T) {
 		workers, clocks = append(workers, a), append(clocks, clk)
 	}
 	seedDue(t, workers[0].db, "acme", n, received, ny(23, 13, 0)) // the warning
+	for _, a := range workers {
+		noticeSeed(t, a, ny(23, 13, 0))
+	}
 
 	var wg sync.WaitGroup
 	for _, clk := range clocks {
@@ -212,6 +228,8 @@ func TestPostgresHeldRowLetGo(t *testing.T) {
 		return queryInt(t, &server{app: worker}, `SELECT COUNT(*) FROM escalations WHERE level = 'warn'`).Int64
 	}
 
+	noticeSeed(t, worker, ny(23, 13, 0))
+
 	ctx := context.Background()
 	holder := pg.connect(url)
 	defer holder.Close(ctx)
@@ -220,11 +238,11 @@ func TestPostgresHeldRowLetGo(t *testing.T) {
 	_, err = tx.Exec(ctx, `SELECT 1 FROM inquiries WHERE tenant = 'acme' FOR UPDATE`)
 	require.NoError(t, err)
 
-	clk.Set(ny(23, 13, 30)) // the row is due and held: the sweep skips it
+	clk.Set(ny(23, 13, 0)) // the row is due and held: the sweep skips it
 	assert.Equal(t, int64(0), warnings())
 	armed, ok := worker.mon.Armed()
 	require.True(t, ok)
-	assert.Equal(t, ny(23, 13, 30).Add(heldPause), armed.In(nyc), "the held row counts from now+heldPause")
+	assert.Equal(t, ny(23, 13, 0).Add(heldPause), armed.In(nyc), "the held row counts from now+heldPause")
 
 	require.NoError(t, tx.Rollback(ctx)) // let go unchanged, with no NOTIFY
 	clk.Advance(heldPause)
