@@ -200,6 +200,16 @@ func TestHTTPErrorsAreJSON(t *testing.T) {
 	assert.Contains(t, msg, "Method Not Allowed")
 	code, _ = send("GET", "/nowhere", "")
 	assert.Equal(t, http.StatusNotFound, code)
+	// A path not in its clean form is 404 in JSON, not the mux's
+	// redirect (with an HTML body) to the clean one.
+	for _, p := range []string{"/inquiries/.", "/inquiries/a/../b", "//inquiries", "/inquiries/./a/events", "/board/../inquiries"} {
+		code, msg = send("GET", p, "")
+		assert.Equal(t, http.StatusNotFound, code, p)
+		assert.Contains(t, msg, "not in its clean form", p)
+	}
+	code, msg = send("POST", "/inquiries/x/../y/events", `{"type":"reply","channel":"email"}`)
+	assert.Equal(t, http.StatusNotFound, code)
+	assert.Contains(t, msg, "not in its clean form")
 	code, _ = send("GET", "/inquiries/a", "")
 	assert.Equal(t, http.StatusNotFound, code, "not stored: the bad create left nothing")
 	// A malformed query string is refused, not read in part.

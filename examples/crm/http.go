@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 	"sync"
@@ -253,7 +254,27 @@ func (a *app) handler(manual *clock.Manual) http.Handler {
 			api.ServeHTTP(w, r)
 		}))
 	}
-	return top
+	return cleanPaths(top)
+}
+
+// cleanPaths answers 404, in JSON, a path that is not in its clean form
+// (with a "." or ".." segment, or an empty one), which net/http's mux
+// would redirect to the clean form with an HTML body: no inquiry's path
+// has such a segment (checkID refuses the IDs "." and ".."), and a
+// redirect would hide a client's bug, or send a POST somewhere else.
+func cleanPaths(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := r.URL.Path
+		clean := path.Clean(p)
+		if strings.HasSuffix(p, "/") && clean != "/" {
+			clean += "/"
+		}
+		if p != "" && p != clean {
+			writeError(w, http.StatusNotFound, fmt.Errorf("no such path: %q is not in its clean form (%q)", p, clean))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // adminOnly answers 403 to other tenants than adminTenant.
